@@ -1,0 +1,49 @@
+/*
+ * csv.h - the streaming CSV reader offered to every plugin.
+ *
+ * Implements the common rules of the export formats: UTF-8 with optional
+ * BOM, LF or CRLF, delimiter detected from the header (',' ';' TAB),
+ * RFC 4180 quoting, columns by name.  Reads in large blocks into one
+ * buffer that is reused; no allocation per row or field, memory bounded by
+ * the record cap.  Errors are printed through diag as file:line:col.
+ *
+ * The functions after kpi_csv_open have exactly the signatures of the
+ * matching struct kpi_host members, so the host table points at them.
+ */
+#ifndef KPI_CSV_H
+#define KPI_CSV_H
+
+#include <stddef.h>
+
+#include "kpi/plugin.h"
+
+struct kpi_csv_limits {
+	size_t max_field;   /* bytes per field, default 64 KiB */
+	size_t max_record;  /* bytes per record, default 1 MiB */
+};
+
+/* Open `path` (printed as `display` in diagnostics; NULL = path) and read
+ * its header.  `who` (may be NULL) prefixes every diagnostic, e.g. the
+ * plugin's area.  limits may be NULL for the defaults.  The strings are
+ * copied.  On success *out owns an open reader the caller frees with
+ * kpi_csv_close.  Returns 0, KPI_EIO (cannot open / not a regular file) or
+ * KPI_EDATA (bad header, encoding), with the diagnostic printed. */
+int kpi_csv_open(const char *path, const char *display, const char *who,
+                 const struct kpi_csv_limits *limits, struct kpi_csv **out);
+
+int kpi_csv_column(struct kpi_csv *csv, const char *name, int required);
+int kpi_csv_next(struct kpi_csv *csv);
+const char *kpi_csv_field(struct kpi_csv *csv, int col, size_t *len);
+int kpi_csv_number(struct kpi_csv *csv, int col, int flags, double *out);
+int kpi_csv_date(struct kpi_csv *csv, int col, int flags,
+                 struct kpi_date *out);
+int kpi_csv_error(struct kpi_csv *csv, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+long kpi_csv_line(struct kpi_csv *csv);
+void kpi_csv_close(struct kpi_csv *csv);
+
+/* Number of header columns, and the delimiter detected. */
+int kpi_csv_ncolumns(const struct kpi_csv *csv);
+char kpi_csv_delimiter(const struct kpi_csv *csv);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * diag.c - diagnostics: one formatter for every error, warning and note,
+ * so that each names its plugin and file:line:col the same way.
+ */
+#include "diag.h"
+
+#include <stdio.h>
+
+static FILE *diag_stream;
+static int diag_verbosity = KPI_LOG_WARN;
+static unsigned diag_error_count;
+
+void kpi_diag_set_stream(FILE *f)
+{
+	diag_stream = f;
+}
+
+void kpi_diag_set_verbosity(int level)
+{
+	diag_verbosity = level;
+}
+
+unsigned kpi_diag_errors(void)
+{
+	return diag_error_count;
+}
+
+void kpi_diag_reset(void)
+{
+	diag_error_count = 0;
+}
+
+void kpi_diagv(int level, const char *who, const char *file, long line,
+               long col, const char *fmt, va_list ap)
+{
+	FILE *out = diag_stream ? diag_stream : stderr;
+
+	if (level == KPI_LOG_ERROR)
+		diag_error_count++;
+	if (level > diag_verbosity)
+		return;
+	if (who)
+		fprintf(out, "%s: ", who);
+	else if (!file)
+		fputs("kpirun: ", out);
+	if (file) {
+		fputs(file, out);
+		if (line > 0)
+			fprintf(out, ":%ld", line);
+		if (line > 0 && col > 0)
+			fprintf(out, ":%ld", col);
+		fputs(": ", out);
+	}
+	if (level == KPI_LOG_WARN)
+		fputs("warning: ", out);
+	vfprintf(out, fmt, ap);
+	fputc('\n', out);
+	fflush(out);
+}
+
+void kpi_diag(int level, const char *who, const char *file, long line,
+              long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kpi_diagv(level, who, file, line, col, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,34 @@
+/*
+ * diag.h - the one place kpirun prints diagnostics.
+ *
+ * Every message goes through kpi_diag(): it prefixes the plugin's name and
+ * "file:line:col:" so a user can jump to the cause.  Format, git-style:
+ *   [plugin: ]file:line[:col]: [warning: ]message
+ * Messages are lowercase and end without a full stop.
+ */
+#ifndef KPI_DIAG_H
+#define KPI_DIAG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "kpi/plugin.h"
+
+/* Print a diagnostic.  who: plugin/area name or NULL; file: NULL for none;
+ * line/col: 0 to omit.  level: enum kpi_log_level.  Messages above the
+ * current verbosity are dropped. */
+void kpi_diag(int level, const char *who, const char *file, long line,
+              long col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void kpi_diagv(int level, const char *who, const char *file, long line,
+               long col, const char *fmt, va_list ap);
+
+/* Redirect diagnostics (tests); NULL restores stderr. */
+void kpi_diag_set_stream(FILE *f);
+/* Highest level printed (default KPI_LOG_WARN; KPI_LOG_INFO with -v). */
+void kpi_diag_set_verbosity(int level);
+/* Number of KPI_LOG_ERROR messages printed since start or the last reset. */
+unsigned kpi_diag_errors(void);
+void kpi_diag_reset(void);
+
+#endif

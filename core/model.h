@@ -1,0 +1,159 @@
+/*
+ * model.h - the goal registry and the run's data, shared by config (which
+ * builds it), host (which fills in measurements), eval (which computes
+ * results) and report (which prints them).
+ *
+ * Everything here is owned by struct kpi_config and freed by
+ * kpi_config_free(); strings are heap copies.
+ */
+#ifndef KPI_MODEL_H
+#define KPI_MODEL_H
+
+#include <stddef.h>
+
+#include "kpi/plugin.h"
+
+enum kpi_lang { KPI_LANG_SV = 0, KPI_LANG_EN = 1 };
+
+enum kpi_assessment {
+	KPI_ASSESS_NONE = 0,     /* not assessed */
+	KPI_ASSESS_MET = 1,
+	KPI_ASSESS_PARTIAL = 2,
+	KPI_ASSESS_NOT_MET = 3
+};
+
+enum kpi_target_kind {
+	KPI_TARGET_NONE = 0,     /* no target: shown as a dash */
+	KPI_TARGET_NUMBER = 1,   /* value, better in the indicator's direction */
+	KPI_TARGET_INCREASE = 2, /* better than the baseline (last year) */
+	KPI_TARGET_DECREASE = 3,
+	KPI_TARGET_RANGE = 4,    /* value +/- width */
+	KPI_TARGET_TEXT = 5      /* shown, not assessed */
+};
+
+struct kpi_target {
+	int kind;                /* enum kpi_target_kind */
+	double value;            /* NUMBER: target; RANGE: centre */
+	double width;            /* RANGE: half-width */
+	int decimals;            /* as written, for display */
+	char *unit;              /* unit written after the number, or NULL */
+	char *text_sv;           /* TEXT */
+	char *text_en;
+	long line;               /* config line, 0 if not from the config */
+};
+
+enum kpi_forecast_kind {
+	KPI_FORECAST_NONE = 0,
+	KPI_FORECAST_MANUAL = 1, /* a number from the config */
+	KPI_FORECAST_LINEAR = 2, /* run rate over the months with data */
+	KPI_FORECAST_SEASONAL = 3 /* scaled by the previous year's profile */
+};
+
+/* One month of measurements.  [0] is the previous year, [1] the run year. */
+struct kpi_month {
+	double num;
+	double den;
+	int has;
+};
+
+struct kpi_series {
+	char *group;             /* NULL for the indicator itself */
+	struct kpi_month m[2][12];
+};
+
+/* What eval computes for an indicator. */
+struct kpi_result {
+	int has_outcome;
+	double outcome;
+	int has_forecast;
+	double forecast;
+	int has_baseline;
+	double baseline;
+	/* Months the outcome covers (year, month 1..12); from_year 0 = none. */
+	int from_year, from_month, to_year, to_month;
+	int assessment;          /* enum kpi_assessment */
+	const char *why;         /* static reason when no outcome ("no data",
+	                            "denominator is 0"), or NULL */
+};
+
+struct kpi_indicator {
+	char *id;                /* "<area>.<local id>" */
+	char *area;
+	char *name_sv;
+	char *name_en;
+	char *unit;
+	int aggregation;         /* enum kpi_aggregation */
+	double scale;            /* >0 */
+	int direction;           /* enum kpi_direction */
+	int decimals;
+	int declared;            /* some plugin declared it */
+
+	struct kpi_target target;   /* the committee's annual target */
+	struct kpi_target council;  /* the council's target */
+	int forecast_kind;       /* enum kpi_forecast_kind */
+	double forecast_value;   /* MANUAL */
+	double tolerance;        /* for "partially met"; <0 = run default */
+	int tolerance_relative;  /* tolerance is a fraction of the target */
+	int stated;              /* assessment the report stated, -1 = none */
+	int has_baseline_cfg;    /* baseline given in the config */
+	double baseline_cfg;
+	char *period_label;      /* config override of the period text */
+	long line;               /* line of [indicator id], 0 if none */
+
+	struct kpi_series main;
+	struct kpi_series *groups;  /* breakdowns, in first-emitted order */
+	size_t n_groups;
+
+	/* Period values stated by a plugin (kpi_value), run year and the
+	 * previous year (baseline). */
+	int has_value;
+	struct kpi_value value;      /* .indicator is NULL here */
+	int has_prev_value;
+	struct kpi_value prev_value;
+
+	struct kpi_result res;
+};
+
+struct kpi_activity {
+	char *goal;              /* goal id */
+	char *text_sv;
+	char *text_en;
+	struct kpi_date start;
+	struct kpi_date end;
+	char *deviation_sv;
+	char *deviation_en;
+	long line;
+};
+
+enum kpi_goal_kind {
+	KPI_GOAL_DIRECTION = 0,  /* the council's directional goal (1, 2, 3) */
+	KPI_GOAL_COUNCIL = 1,    /* the council's goal for the area (1.1) */
+	KPI_GOAL_COMMITTEE = 2   /* the committee's own goal */
+};
+
+struct kpi_goal {
+	char *id;
+	char *title_sv;
+	char *title_en;
+	char *text_sv;           /* optional analysis text */
+	char *text_en;
+	int kind;                /* enum kpi_goal_kind */
+	struct kpi_goal *parent;
+	struct kpi_goal **children;   /* in config order */
+	size_t n_children;
+	struct kpi_indicator **indicators;  /* in config order */
+	size_t n_indicators;
+	struct kpi_activity **activities;
+	size_t n_activities;
+	int stated;              /* -1 = none */
+	int assessment;          /* computed by eval */
+	long line;
+};
+
+/* A table a plugin emitted, deep-copied. */
+struct kpi_report_table {
+	char *area;
+	struct kpi_table t;      /* every pointer inside is owned here */
+};
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * num.h - strict number and date parsing for config values and CSV fields.
+ *
+ * Never strtod alone: these accept exactly the forms inputs.md allows and
+ * reject everything else (inf, nan, hex, exponents, 1.234,56, ",5", ...)
+ * with a short reason the caller puts in its diagnostic.
+ */
+#ifndef KPI_NUM_H
+#define KPI_NUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpi/plugin.h"
+
+/* Parse a number from s[0..len): optional sign ('-', '+', U+2212), digits
+ * optionally grouped by three with ' ', U+00A0, U+202F or U+2009, an
+ * optional decimal part after '.', or after ',' when decimal_comma is set.
+ * Surrounding ASCII spaces are ignored.  On success stores the value and
+ * returns 0; on failure returns KPI_EDATA and points *why at a static
+ * description ("expected a number", "thousands groups must have 3 digits",
+ * "scientific notation (precision lost in Excel?)", ...).  An empty field is
+ * KPI_MISSING with *out untouched. */
+int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
+                  const char **why);
+
+/* Parse an integer with the same rules and no decimal part, range-checked
+ * into int64_t. */
+int kpi_num_parse_int(const char *s, size_t len, int64_t *out,
+                      const char **why);
+
+/* Parse an ISO date (flags: KPI_DATE_MONTH accepts "YYYY-MM" with day 0,
+ * KPI_DATE_TIME accepts "YYYY-MM-DD HH:MM:SS" and "YYYY-MM-DDTHH:MM:SS").
+ * Validates the calendar (2011-02-30 is an error).  Returns 0,
+ * KPI_MISSING for an empty field, or KPI_EDATA with *why set. */
+int kpi_date_parse(const char *s, size_t len, int flags,
+                   struct kpi_date *out, const char **why);
+
+/* Days since 1970-01-01 of a valid date (day 0 counts as day 1). */
+long kpi_date_days(const struct kpi_date *d);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * kpi/plugin.h - the one header a kpirun area plugin includes.
+ *
+ * A plugin is a shared object that exports exactly one symbol,
+ * kpi_plugin_entry(), returning a const descriptor.  Everything the plugin
+ * needs from kpirun (config lookup, the CSV reader, diagnostics, emitting
+ * results) arrives through the struct kpi_host table passed to its
+ * callbacks.  A plugin links nothing from the core.
+ *
+ * CONTRACT
+ *
+ * Compatibility.  KPI_ABI_MAJOR changes only when an existing field or
+ * function changes meaning or position; then every plugin must be rebuilt.
+ * KPI_ABI_MINOR grows when fields are appended to a struct (descriptor, host
+ * table, measurement, value, table).  The host accepts a plugin whose major
+ * equals its own and whose minor is less than or equal to its own, and
+ * refuses any other with a message naming both versions.  Every struct that
+ * crosses the boundary starts with a `size` member set to sizeof the struct
+ * as the writer compiled it; the reader never reads past `size`, so fields
+ * are only ever appended, never moved or removed.
+ *
+ * Lifecycle, per configured area that names the plugin:
+ *   1. the host dlopen()s the .so (RTLD_NOW | RTLD_LOCAL) and calls
+ *      kpi_plugin_entry() once; the descriptor must stay valid until unload;
+ *   2. init(host, ctx, &state): read config (host->config_get), declare
+ *      dynamic indicators (host->declare); set *state to private data;
+ *   3. compute(host, ctx, state): read exports (host->csv_*), emit results
+ *      (host->emit, host->emit_value, host->emit_table);
+ *   4. shutdown(state): free what init allocated.  Called after a successful
+ *      init even when compute failed.  Never called if init failed (init
+ *      cleans up after itself).
+ * One plugin may serve several areas: init/compute/shutdown are then called
+ * once per area with a different ctx and state.
+ *
+ * Threading.  The host calls a plugin from one thread at a time.  Host
+ * services may only be called from inside init and compute, on the calling
+ * thread.  A plugin must not keep `host` or `ctx` after the callback returns.
+ *
+ * Ownership.  Every pointer the host passes in (strings, host, ctx, CSV
+ * fields) is owned by the host.  Strings returned by config_get live until
+ * shutdown; CSV fields live until the next csv_next() or csv_close() on that
+ * reader.  Everything a plugin passes to the host (measurements, values,
+ * tables, indicator definitions) is copied before the call returns, so the
+ * plugin may reuse its buffers immediately.  The descriptor and its
+ * indicator array are owned by the plugin and must remain valid while the
+ * plugin is loaded.
+ *
+ * Plain data.  Only plain data crosses the boundary (numbers, strings,
+ * arrays of them); no callbacks from host to plugin other than the three
+ * lifecycle ones.  The boundary can therefore later be carried over a pipe
+ * to a plugin running in its own process.
+ *
+ * Errors.  Callbacks and services return 0 (KPI_OK) or a negative KPI_E*
+ * code.  A service that fails has already printed a diagnostic naming the
+ * file, line and column; the plugin only passes the code up.  A plugin that
+ * detects an error itself reports it with host->log or host->csv_error.
+ *
+ * Build.  cc -shared -fPIC -fvisibility=hidden $(pkg-config --cflags kpi-plugin) \
+ *            -Wl,-z,defs -o myarea.so myarea.c
+ */
+#ifndef KPI_PLUGIN_H
+#define KPI_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KPI_ABI_MAJOR 1
+#define KPI_ABI_MINOR 0
+
+/* Result codes.  Never renumbered; new ones are appended. */
+#define KPI_OK          0
+#define KPI_ENOMEM     (-1)  /* out of memory */
+#define KPI_ECONFIG    (-2)  /* bad or missing configuration */
+#define KPI_EDATA      (-3)  /* bad input data */
+#define KPI_EIO        (-4)  /* cannot read or write a file */
+#define KPI_EPLUGIN    (-5)  /* plugin failed for a reason of its own */
+#define KPI_EINVAL     (-6)  /* bad argument to a service */
+#define KPI_ENOTFOUND  (-7)  /* lookup found nothing */
+#define KPI_MISSING     1    /* csv_number/csv_date: field empty, allowed */
+
+/* How the core turns monthly measurements into a period value. */
+enum kpi_aggregation {
+	KPI_AGG_SUM = 1,       /* sum of numerators */
+	KPI_AGG_RATIO = 2,     /* sum(num) / sum(den) * scale */
+	KPI_AGG_LAST = 3,      /* latest month's num / den * scale (den 0 = 1) */
+	KPI_AGG_ROLLING12 = 4  /* ratio over the 12 months ending with the
+	                          latest month that has data */
+};
+
+/* Which way is better. */
+enum kpi_direction {
+	KPI_DIR_NONE = 0,
+	KPI_DIR_HIGHER = 1,
+	KPI_DIR_LOWER = 2
+};
+
+enum kpi_log_level {
+	KPI_LOG_ERROR = 0,
+	KPI_LOG_WARN = 1,
+	KPI_LOG_INFO = 2,
+	KPI_LOG_DEBUG = 3
+};
+
+/* One indicator a plugin computes.  `id` is local to the area: the core
+ * names it "<area>.<id>". */
+struct kpi_indicator_def {
+	size_t size;            /* sizeof(struct kpi_indicator_def) */
+	const char *id;         /* [a-z0-9_]+ */
+	const char *name_sv;    /* Swedish label */
+	const char *name_en;    /* English label */
+	const char *unit;       /* "%", "st", "kr", "s", "kWh", ... or "" */
+	int aggregation;        /* enum kpi_aggregation */
+	double scale;           /* ratio multiplier, e.g. 100 for percent; 0 = 1 */
+	int direction;          /* enum kpi_direction */
+	int decimals;           /* default display precision */
+};
+
+/* A monthly measurement: the core aggregates these over the period. */
+struct kpi_measurement {
+	size_t size;            /* sizeof(struct kpi_measurement) */
+	const char *indicator;  /* local id */
+	int year;
+	int month;              /* 1..12 */
+	double num;
+	double den;             /* ratio kinds; ignored for KPI_AGG_SUM */
+	const char *group;      /* breakdown key (e.g. a district), or NULL for
+	                           the indicator itself */
+};
+
+/* A value stated for a whole period, for exports that are not monthly
+ * (budget follow-up, yearly surveys).  A value whose year is the run's
+ * year - 1 is the baseline for increase/decrease targets. */
+struct kpi_value {
+	size_t size;            /* sizeof(struct kpi_value) */
+	const char *indicator;  /* local id */
+	int year;
+	int month_from;         /* months the value covers, 1..12 */
+	int month_to;
+	int has_outcome;
+	double outcome;
+	int has_forecast;
+	double forecast;        /* full-year forecast */
+};
+
+/* A cell of a free-form report table (budget, balance check). */
+enum kpi_cell_kind {
+	KPI_CELL_EMPTY = 0,
+	KPI_CELL_TEXT = 1,
+	KPI_CELL_NUMBER = 2
+};
+
+struct kpi_cell {
+	int kind;               /* enum kpi_cell_kind */
+	const char *text;       /* KPI_CELL_TEXT */
+	double number;          /* KPI_CELL_NUMBER */
+	int decimals;           /* KPI_CELL_NUMBER display precision */
+};
+
+/* A table the report prints after the goals.  Cells are row-major:
+ * cells[r * n_columns + c].  Text is used as given in both languages unless
+ * a column or title has both _sv and _en. */
+struct kpi_table {
+	size_t size;            /* sizeof(struct kpi_table) */
+	const char *id;         /* local id, e.g. "operating_budget" */
+	const char *title_sv;
+	const char *title_en;
+	size_t n_columns;
+	const char *const *columns_sv;
+	const char *const *columns_en;
+	size_t n_rows;
+	const struct kpi_cell *cells;
+	const char *note_sv;    /* optional text under the table, or NULL */
+	const char *note_en;
+};
+
+/* Calendar date (and time) as the CSV reader parses it.  day is 0 for a
+ * month ("YYYY-MM"); hour/min/sec are 0 for a date. */
+struct kpi_date {
+	int year, month, day;
+	int hour, min, sec;
+};
+
+/* csv_number flags */
+#define KPI_NUM_OPTIONAL  0x1  /* empty field returns KPI_MISSING */
+#define KPI_NUM_NONNEG    0x2  /* negative is a data error */
+#define KPI_NUM_INTEGER   0x4  /* a fractional part is a data error */
+/* csv_date flags */
+#define KPI_DATE_OPTIONAL 0x1  /* empty field returns KPI_MISSING */
+#define KPI_DATE_MONTH    0x2  /* accept YYYY-MM (day = 0) */
+#define KPI_DATE_TIME     0x4  /* accept YYYY-MM-DD[ T]HH:MM:SS */
+
+struct kpi_ctx;   /* the host's per-area context, opaque */
+struct kpi_csv;   /* an open CSV reader, opaque */
+
+/* The services the host offers.  Call only the functions that exist in the
+ * table you were given: a function appended in a later minor is present only
+ * if `size` covers it (use KPI_HOST_HAS). */
+struct kpi_host {
+	size_t size;            /* sizeof(struct kpi_host) as the host built it */
+	unsigned abi_major;
+	unsigned abi_minor;
+
+	/* The run: year and last month of the period (e.g. 2011 and 8 for T2). */
+	int (*run_year)(struct kpi_ctx *ctx);
+	int (*run_month)(struct kpi_ctx *ctx);
+	/* The configured area name ("payroll"); owned by the host. */
+	const char *(*area)(struct kpi_ctx *ctx);
+
+	/* Value of `key` in this area's config section, or NULL if absent.
+	 * Keys must be listed in the descriptor's config_keys. */
+	const char *(*config_get)(struct kpi_ctx *ctx, const char *key);
+	/* Report a config error about `key` of this area, naming its file:line.
+	 * Returns KPI_ECONFIG. */
+	int (*config_error)(struct kpi_ctx *ctx, const char *key,
+	                    const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	/* Log a message prefixed with the plugin's name. */
+	void (*log)(struct kpi_ctx *ctx, int level, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+
+	/* Declare an indicator at init time (in addition to the descriptor's). */
+	int (*declare)(struct kpi_ctx *ctx, const struct kpi_indicator_def *def);
+	/* Emit results (compute only).  All data is copied. */
+	int (*emit)(struct kpi_ctx *ctx, const struct kpi_measurement *m);
+	int (*emit_value)(struct kpi_ctx *ctx, const struct kpi_value *v);
+	int (*emit_table)(struct kpi_ctx *ctx, const struct kpi_table *t);
+
+	/* CSV reader (inputs.md rules).  `path` is relative to the run's data
+	 * directory unless absolute.  Opening reads the header. */
+	int (*csv_open)(struct kpi_ctx *ctx, const char *path,
+	                struct kpi_csv **out);
+	/* Index of a column by name (case-insensitive).  If required and
+	 * missing, reports "file:1: missing required column 'name'" and
+	 * returns KPI_EDATA; if optional and missing returns KPI_ENOTFOUND. */
+	int (*csv_column)(struct kpi_csv *csv, const char *name, int required);
+	/* Advance: 1 = a row is ready, 0 = end of file, < 0 = error (reported). */
+	int (*csv_next)(struct kpi_csv *csv);
+	/* Field of the current row, NUL-terminated, length in *len if not
+	 * NULL.  Valid until the next csv_next/csv_close. */
+	const char *(*csv_field)(struct kpi_csv *csv, int col, size_t *len);
+	/* Parse a number (Swedish forms accepted) / a date from a field.
+	 * Errors are reported as file:line:col with the field quoted. */
+	int (*csv_number)(struct kpi_csv *csv, int col, int flags, double *out);
+	int (*csv_date)(struct kpi_csv *csv, int col, int flags,
+	                struct kpi_date *out);
+	/* Report a data error at the current row and column (col < 0: line
+	 * only).  Returns KPI_EDATA. */
+	int (*csv_error)(struct kpi_csv *csv, int col, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	/* Current physical line number (1 = header). */
+	long (*csv_line)(struct kpi_csv *csv);
+	/* Close the reader and free it. */
+	void (*csv_close)(struct kpi_csv *csv);
+};
+
+/* True if the host table `h` has member `m` (appended in some minor). */
+#define KPI_HOST_HAS(h, m) \
+	((h)->size >= offsetof(struct kpi_host, m) + sizeof((h)->m) && (h)->m)
+
+/* The plugin descriptor. */
+struct kpi_plugin {
+	size_t size;            /* sizeof(struct kpi_plugin) */
+	unsigned abi_major;     /* KPI_ABI_MAJOR the plugin was built with */
+	unsigned abi_minor;     /* KPI_ABI_MINOR the plugin was built with */
+	const char *name;       /* mandatory, equals the .so's base name */
+	const char *version;    /* mandatory, e.g. "1.0.0" */
+	const char *license;    /* mandatory, SPDX id */
+	const char *description;
+
+	const struct kpi_indicator_def *indicators;  /* static indicators */
+	size_t n_indicators;
+	/* NULL-terminated list of keys the plugin reads from its area section
+	 * (besides "plugin").  A trailing '*' matches any suffix; a leading
+	 * "*." matches any "<word>." prefix.  The core rejects other keys. */
+	const char *const *config_keys;
+
+	int (*init)(const struct kpi_host *host, struct kpi_ctx *ctx,
+	            void **state);
+	int (*compute)(const struct kpi_host *host, struct kpi_ctx *ctx,
+	               void *state);
+	void (*shutdown)(void *state);
+};
+
+#define KPI_PLUGIN_ENTRY_SYMBOL "kpi_plugin_entry"
+
+#if defined(__GNUC__)
+#define KPI_EXPORT __attribute__((visibility("default")))
+#else
+#define KPI_EXPORT
+#endif
+
+/* The one symbol a plugin exports. */
+KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void);
+
+/* Fill the ABI fields of a descriptor:
+ *   static const struct kpi_plugin desc = { KPI_PLUGIN_HEADER, .name = ... }; */
+#define KPI_PLUGIN_HEADER \
+	.size = sizeof(struct kpi_plugin), \
+	.abi_major = KPI_ABI_MAJOR, .abi_minor = KPI_ABI_MINOR
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KPI_PLUGIN_H */
