@@ -76,6 +76,13 @@ struct kpi_result {
 	                            "denominator is 0"), or NULL */
 };
 
+/* Fields of a plugin's declaration the config overrides. */
+#define KPI_OVR_NAME_SV   0x01
+#define KPI_OVR_NAME_EN   0x02
+#define KPI_OVR_UNIT      0x04
+#define KPI_OVR_DECIMALS  0x08
+#define KPI_OVR_DIRECTION 0x10
+
 struct kpi_indicator {
 	char *id;                /* "<area>.<local id>" */
 	char *area;
@@ -90,6 +97,8 @@ struct kpi_indicator {
 
 	struct kpi_target target;   /* the committee's annual target */
 	struct kpi_target council;  /* the council's target */
+	int council_citywide;    /* the council's target is for the whole city
+	                            ("alla nämnder"): not compared by --check */
 	int forecast_kind;       /* enum kpi_forecast_kind */
 	double forecast_value;   /* MANUAL */
 	double tolerance;        /* for "partially met"; <0 = run default */
@@ -98,7 +107,12 @@ struct kpi_indicator {
 	int has_baseline_cfg;    /* baseline given in the config */
 	double baseline_cfg;
 	char *period_label;      /* config override of the period text */
+	int subperiods[6][2];    /* extra month ranges to show (from, to) */
+	int n_subperiods;
+	unsigned overrides;      /* KPI_OVR_* set by the config */
 	long line;               /* line of [indicator id], 0 if none */
+	long ref_line;           /* first line referring to it (goal list) */
+	char *ref_section;       /* section of that reference */
 
 	struct kpi_series main;
 	struct kpi_series *groups;  /* breakdowns, in first-emitted order */

@@ -1,0 +1,92 @@
+/*
+ * config.h - the year's config turned into the goal registry (model.h).
+ *
+ * kpi_config_load reads [kpirun], [area NAME], [goal ID], [activity ID]
+ * and [indicator AREA.NAME] sections, checks every key and value, and
+ * builds the goals, activities and indicators.  Plugins declare their
+ * indicators later (kpi_config_declare); kpi_config_check_declared then
+ * reports references to indicators no plugin serves.
+ */
+#ifndef KPI_CONFIG_H
+#define KPI_CONFIG_H
+
+#include <stddef.h>
+
+#include "ini.h"
+#include "model.h"
+
+struct kpi_area {
+	char *name;              /* "payroll" */
+	char *plugin;            /* "payroll" */
+	char *section;           /* "area payroll" (lowercase) */
+	long line;
+};
+
+struct kpi_config {
+	struct kpi_ini *ini;
+	char *path;              /* as given */
+	char *dir;               /* directory of the config file */
+	int year;
+	int period_month;        /* last month of the period, 1..12 */
+	int lang;                /* enum kpi_lang */
+	char *data_dir;          /* absolute or relative to cwd */
+	char *plugin_dir;        /* NULL if not configured */
+	char *title_sv;
+	char *title_en;
+	double tolerance;
+	int tolerance_rel;
+
+	struct kpi_area *areas;
+	size_t n_areas;
+	struct kpi_goal **goals;     /* all goals, file order */
+	size_t n_goals;
+	struct kpi_indicator **indicators;
+	size_t n_indicators;
+	struct kpi_activity **activities;
+	size_t n_activities;
+	struct kpi_report_table *tables;
+	size_t n_tables;
+};
+
+/* Load and check `path`.  On success *out is owned by the caller
+ * (kpi_config_free).  Returns 0 or KPI_ECONFIG (every problem printed as
+ * file:line: ...). */
+int kpi_config_load(const char *path, struct kpi_config **out);
+void kpi_config_free(struct kpi_config *cfg);
+
+/* Parse a period ("T1", "T2", "T3", "year", "YYYY-MM") for `year` into its
+ * last month.  Returns 0 or KPI_ECONFIG (nothing printed). */
+int kpi_config_parse_period(const char *s, int year, int *month);
+
+/* Indicator by full id, or NULL.  Owned by cfg. */
+struct kpi_indicator *kpi_config_indicator(const struct kpi_config *cfg,
+                                           const char *id);
+
+/* A plugin of `area` declares an indicator: create it or fill in the
+ * fields the config did not override.  Returns 0, KPI_EINVAL for a bad
+ * definition, or KPI_ENOMEM (messages printed). */
+int kpi_config_declare(struct kpi_config *cfg, const char *area,
+                       const struct kpi_indicator_def *def);
+
+/* Report every indicator referenced in the config that no plugin
+ * declared, skipping areas listed in `skip` (n_skip names: areas whose
+ * plugin failed).  Returns 0 or KPI_ECONFIG. */
+int kpi_config_check_declared(const struct kpi_config *cfg,
+                              const char *const *skip, size_t n_skip);
+
+/* Check the plugin's own keys in [area NAME] against its descriptor's
+ * config_keys.  Returns 0 or KPI_ECONFIG. */
+int kpi_config_check_area_keys(const struct kpi_config *cfg,
+                               const struct kpi_area *area,
+                               const char *const *config_keys);
+
+/* --check rules on targets: no committee target less ambitious than the
+ * council's numeric target in the same direction.  Returns 0 or
+ * KPI_ECONFIG. */
+int kpi_config_check_targets(const struct kpi_config *cfg);
+
+/* Store a deep copy of a plugin's table.  Returns 0 or KPI_ENOMEM. */
+int kpi_config_add_table(struct kpi_config *cfg, const char *area,
+                         const struct kpi_table *t);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * host.h - the services table the core hands to plugins, and the per-area
+ * context behind it.  Emitted measurements land in the config's indicators
+ * (model.h); the CSV services are the core reader's.
+ */
+#ifndef KPI_HOST_H
+#define KPI_HOST_H
+
+#include "config.h"
+#include "kpi/plugin.h"
+
+enum kpi_phase { KPI_PHASE_INIT = 0, KPI_PHASE_COMPUTE = 1, KPI_PHASE_DONE = 2 };
+
+struct kpi_ctx {
+	struct kpi_config *cfg;
+	const struct kpi_area *area;
+	int phase;               /* enum kpi_phase */
+	int bad_calls;           /* services refused (wrong phase, bad data) */
+};
+
+/* The host table (static, lives for the process). */
+const struct kpi_host *kpi_host_table(void);
+
+/* Make a context for `area` of cfg (no allocation). */
+void kpi_host_ctx_init(struct kpi_ctx *ctx, struct kpi_config *cfg,
+                       const struct kpi_area *area);
+
+#endif

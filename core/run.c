@@ -1,0 +1,427 @@
+/*
+ * run.c - one kpirun invocation from config to report: load and check the
+ * config, load each area's plugin, init, compute, evaluate, then write the
+ * report atomically (temp file + rename) or, with --check, nothing.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "diag.h"
+#include "eval.h"
+#include "host.h"
+#include "loader.h"
+#include "report.h"
+
+struct area_rt {
+	struct kpi_area *area;
+	struct kpi_lib *lib;       /* shared between areas of one plugin */
+	int owns_lib;
+	struct kpi_ctx ctx;
+	void *state;
+	int inited;
+	int failed;                /* enum kpi_exit of the failure, or 0 */
+	char reason[256];
+};
+
+/* The temp file being written, unlinked if a signal stops the run. */
+static volatile sig_atomic_t have_tmp;
+static char tmp_path[4096];
+
+static void on_signal(int sig)
+{
+	if (have_tmp)
+		unlink(tmp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const char *code_name(int rc)
+{
+	switch (rc) {
+	case KPI_ENOMEM: return "out of memory";
+	case KPI_ECONFIG: return "configuration error";
+	case KPI_EDATA: return "data error";
+	case KPI_EIO: return "cannot read its input";
+	case KPI_EPLUGIN: return "plugin error";
+	case KPI_EINVAL: return "invalid call to a host service";
+	case KPI_ENOTFOUND: return "not found";
+	default: return "unknown error code";
+	}
+}
+
+/* Load the plugins of every area; one .so is opened once. */
+static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
+{
+	char **dirs = NULL;
+	size_t ndirs = 0;
+	int rc = 0;
+
+	if (kpi_loader_dirs(cfg->plugin_dir, NULL, &dirs, &ndirs) != 0)
+		return KPI_EXIT_USAGE;
+	for (size_t i = 0; i < cfg->n_areas; i++) {
+		struct kpi_area *a = &cfg->areas[i];
+		char *path = NULL;
+
+		rt[i].area = a;
+		for (size_t k = 0; k < i && !rt[i].lib && !rt[i].failed; k++)
+			if (strcmp(cfg->areas[k].plugin, a->plugin) == 0) {
+				rt[i].lib = rt[k].lib;
+				rt[i].failed = rt[k].failed;
+				memcpy(rt[i].reason, rt[k].reason, sizeof rt[i].reason);
+			}
+		if (rt[i].lib || rt[i].failed)
+			continue;
+		if (kpi_loader_resolve(dirs, ndirs, a->plugin, &path) != 0 ||
+		    kpi_loader_open(path, a->plugin, &rt[i].lib) != 0) {
+			kpi_diag(KPI_LOG_ERROR, NULL, cfg->path, a->line, 0,
+			         "[area %s] plugin '%s' could not be loaded",
+			         a->name, a->plugin);
+			rt[i].failed = KPI_EXIT_PLUGIN;
+			snprintf(rt[i].reason, sizeof rt[i].reason,
+			         "plugin '%s' could not be loaded", a->plugin);
+			free(path);
+			continue;
+		}
+		rt[i].owns_lib = 1;
+		free(path);
+	}
+	kpi_loader_dirs_free(dirs, ndirs);
+	for (size_t i = 0; i < cfg->n_areas; i++)
+		if (rt[i].lib &&
+		    kpi_config_check_area_keys(cfg, rt[i].area,
+		                               rt[i].lib->desc->config_keys) != 0)
+			rc = KPI_EXIT_USAGE;
+	return rc;
+}
+
+static void fail_area(struct area_rt *r, int status, const char *fmt,
+                      const char *arg)
+{
+	r->failed = status;
+	snprintf(r->reason, sizeof r->reason, fmt, arg);
+}
+
+static void init_areas(struct kpi_config *cfg, struct area_rt *rt)
+{
+	const struct kpi_host *host = kpi_host_table();
+
+	for (size_t i = 0; i < cfg->n_areas; i++) {
+		struct area_rt *r = &rt[i];
+		const struct kpi_plugin *p;
+		int rc = 0;
+
+		if (r->failed)
+			continue;
+		p = r->lib->desc;
+		kpi_host_ctx_init(&r->ctx, cfg, r->area);
+		for (size_t k = 0; k < p->n_indicators && rc == 0; k++)
+			rc = kpi_config_declare(cfg, r->area->name,
+			                        &p->indicators[k]);
+		if (rc == 0)
+			rc = p->init(host, &r->ctx, &r->state);
+		if (rc != 0) {
+			kpi_diag(KPI_LOG_ERROR, r->area->name, NULL, 0, 0,
+			         "init failed: %s", code_name(rc));
+			fail_area(r, rc == KPI_ECONFIG ? KPI_EXIT_USAGE :
+			             KPI_EXIT_PLUGIN, "init failed: %s",
+			          code_name(rc));
+			continue;
+		}
+		r->inited = 1;
+	}
+}
+
+/* Forget whatever a failed area emitted: its indicators show no data. */
+static void clear_area(struct kpi_config *cfg, const char *area)
+{
+	for (size_t i = 0; i < cfg->n_indicators; i++) {
+		struct kpi_indicator *ind = cfg->indicators[i];
+
+		if (strcmp(ind->area, area) != 0)
+			continue;
+		memset(&ind->main.m, 0, sizeof ind->main.m);
+		for (size_t k = 0; k < ind->n_groups; k++)
+			memset(&ind->groups[k].m, 0, sizeof ind->groups[k].m);
+		ind->has_value = 0;
+		ind->has_prev_value = 0;
+	}
+}
+
+static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
+{
+	const struct kpi_host *host = kpi_host_table();
+
+	for (size_t i = 0; i < cfg->n_areas; i++) {
+		struct area_rt *r = &rt[i];
+		int rc;
+
+		if (!r->inited)
+			continue;
+		r->ctx.phase = KPI_PHASE_COMPUTE;
+		rc = r->lib->desc->compute(host, &r->ctx, r->state);
+		r->ctx.phase = KPI_PHASE_DONE;
+		if (rc == KPI_EDATA || rc == KPI_EIO) {
+			fail_area(r, KPI_EXIT_DATA, "%s", code_name(rc));
+		} else if (rc == KPI_ECONFIG) {
+			fail_area(r, KPI_EXIT_USAGE, "%s", code_name(rc));
+		} else if (rc != 0) {
+			kpi_diag(KPI_LOG_ERROR, r->area->name, NULL, 0, 0,
+			         "compute failed: %s", code_name(rc));
+			fail_area(r, KPI_EXIT_PLUGIN, "compute failed: %s",
+			          code_name(rc));
+		} else if (r->ctx.bad_calls) {
+			fail_area(r, KPI_EXIT_PLUGIN, "%s",
+			          "made invalid calls to the host");
+		}
+		if (r->failed)
+			clear_area(cfg, r->area->name);
+	}
+}
+
+static void shutdown_areas(struct kpi_config *cfg, struct area_rt *rt)
+{
+	for (size_t i = 0; i < cfg->n_areas; i++) {
+		if (rt[i].inited && rt[i].lib->desc->shutdown)
+			rt[i].lib->desc->shutdown(rt[i].state);
+		rt[i].inited = 0;
+	}
+	for (size_t i = 0; i < cfg->n_areas; i++)
+		if (rt[i].owns_lib)
+			kpi_loader_close(rt[i].lib);
+}
+
+static void evaluate(struct kpi_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_indicators; i++)
+		kpi_eval_indicator(cfg->indicators[i], cfg->year,
+		                   cfg->period_month, cfg->tolerance,
+		                   cfg->tolerance_rel);
+	for (size_t i = 0; i < cfg->n_goals; i++)
+		if (!cfg->goals[i]->parent)
+			kpi_eval_goal(cfg->goals[i]);
+}
+
+static int missed_targets(const struct kpi_config *cfg, int fail_on)
+{
+	if (fail_on == KPI_FAIL_NEVER)
+		return 0;
+	for (size_t i = 0; i < cfg->n_indicators; i++) {
+		int a = cfg->indicators[i]->res.assessment;
+
+		if (a == KPI_ASSESS_NOT_MET ||
+		    (fail_on == KPI_FAIL_PARTIAL && a == KPI_ASSESS_PARTIAL))
+			return 1;
+	}
+	return 0;
+}
+
+/* Write buf to `path` through a temp file in the same directory, renamed
+ * into place only when every byte is on disk. */
+static int write_atomically(const char *path, const char *buf, size_t len)
+{
+	int fd, n;
+	FILE *f;
+
+	n = snprintf(tmp_path, sizeof tmp_path, "%s.tmpXXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof tmp_path) {
+		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0, "path is too long");
+		return KPI_EXIT_OUTPUT;
+	}
+	fd = mkstemp(tmp_path);
+	if (fd < 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
+		         "cannot create the report: %s", strerror(errno));
+		return KPI_EXIT_OUTPUT;
+	}
+	have_tmp = 1;
+	f = fdopen(fd, "w");
+	if (!f || fwrite(buf, 1, len, f) != len || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
+		         "cannot write the report: %s", strerror(errno));
+		if (f)
+			fclose(f);
+		else
+			close(fd);
+		goto out_unlink;
+	}
+	if (fclose(f) != 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
+		         "cannot write the report: %s", strerror(errno));
+		goto out_unlink;
+	}
+	if (rename(tmp_path, path) != 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
+		         "cannot replace the report: %s", strerror(errno));
+		goto out_unlink;
+	}
+	have_tmp = 0;
+	return KPI_EXIT_OK;
+out_unlink:
+	unlink(tmp_path);
+	have_tmp = 0;
+	return KPI_EXIT_OUTPUT;
+}
+
+static int write_stdout(const char *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
+		         "cannot write the report to standard output: %s",
+		         strerror(errno));
+		return KPI_EXIT_OUTPUT;
+	}
+	return KPI_EXIT_OK;
+}
+
+static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
+                       const struct area_rt *rt)
+{
+	struct kpi_failure fails[64];
+	struct kpi_report_ctx rc = { .cfg = cfg };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int status;
+
+	rc.lang = o->lang >= 0 ? o->lang : cfg->lang;
+	for (size_t i = 0; i < cfg->n_areas && rc.n_failures < 64; i++)
+		if (rt[i].failed) {
+			fails[rc.n_failures].area = rt[i].area->name;
+			fails[rc.n_failures].reason = rt[i].reason;
+			rc.n_failures++;
+		}
+	rc.failures = fails;
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+		return KPI_EXIT_OUTPUT;
+	}
+	if (kpi_report_write(mem, o->format, &rc) != 0 || fclose(mem) != 0) {
+		free(buf);
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
+		         "cannot format the report");
+		return KPI_EXIT_OUTPUT;
+	}
+	status = o->output ? write_atomically(o->output, buf, len) :
+	                     write_stdout(buf, len);
+	free(buf);
+	return status;
+}
+
+/* The worst failure among the areas: config, then data, then plugin. */
+static int area_status(const struct kpi_config *cfg, const struct area_rt *rt)
+{
+	int st = KPI_EXIT_OK;
+
+	for (size_t i = 0; i < cfg->n_areas; i++) {
+		int f = rt[i].failed;
+
+		if (f == KPI_EXIT_USAGE ||
+		    (f == KPI_EXIT_DATA && st != KPI_EXIT_USAGE) ||
+		    (f == KPI_EXIT_PLUGIN && st == KPI_EXIT_OK))
+			st = f;
+	}
+	return st;
+}
+
+int kpi_run(const struct kpi_options *o)
+{
+	struct kpi_config *cfg = NULL;
+	struct area_rt *rt = NULL;
+	const char **skip = NULL;
+	size_t n_skip = 0;
+	int status = KPI_EXIT_OK, st;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (kpi_config_load(o->config, &cfg) != 0)
+		return KPI_EXIT_USAGE;
+	if (o->period && kpi_config_parse_period(o->period, cfg->year,
+	                                         &cfg->period_month) != 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
+		         "--period: '%s' is not a period (expected T1, T2, T3, "
+		         "year or %d-MM)", o->period, cfg->year);
+		status = KPI_EXIT_USAGE;
+		goto out_free_config;
+	}
+	rt = calloc(cfg->n_areas + 1, sizeof *rt);
+	skip = calloc(cfg->n_areas + 1, sizeof *skip);
+	if (!rt || !skip) {
+		status = KPI_EXIT_PLUGIN;
+		goto out_free_config;
+	}
+	if (load_plugins(cfg, rt) != 0) {
+		status = KPI_EXIT_USAGE;
+		goto out_shutdown;
+	}
+	init_areas(cfg, rt);
+	for (size_t i = 0; i < cfg->n_areas; i++)
+		if (rt[i].failed)
+			skip[n_skip++] = rt[i].area->name;
+	if (kpi_config_check_declared(cfg, skip, n_skip) != 0)
+		status = KPI_EXIT_USAGE;
+	if (o->check && kpi_config_check_targets(cfg) != 0)
+		status = KPI_EXIT_USAGE;
+	if (area_status(cfg, rt) == KPI_EXIT_USAGE)
+		status = KPI_EXIT_USAGE;
+	if (status != KPI_EXIT_OK)
+		goto out_shutdown;
+	compute_areas(cfg, rt);
+	shutdown_areas(cfg, rt);
+	st = area_status(cfg, rt);
+	if (st == KPI_EXIT_USAGE || (st == KPI_EXIT_DATA && !o->keep_going)) {
+		status = st;
+		goto out_free_config;
+	}
+	evaluate(cfg);
+	if (o->check) {
+		status = st;
+		if (status == KPI_EXIT_OK)
+			kpi_diag(KPI_LOG_INFO, NULL, NULL, 0, 0,
+			         "%s: config, plugins and data are valid",
+			         cfg->path);
+		goto out_free_config;
+	}
+	status = emit_report(o, cfg, rt);
+	if (status == KPI_EXIT_OK)
+		status = st;
+	if (status == KPI_EXIT_OK && missed_targets(cfg, o->fail_on))
+		status = KPI_EXIT_MISSED;
+	goto out_free_config;
+
+out_shutdown:
+	shutdown_areas(cfg, rt);
+out_free_config:
+	free(rt);
+	free(skip);
+	kpi_config_free(cfg);
+	return status;
+}
+
+int kpi_run_list_plugins(const char *config)
+{
+	struct kpi_config *cfg = NULL;
+	char **dirs = NULL;
+	size_t ndirs = 0;
+	int rc;
+
+	if (config && kpi_config_load(config, &cfg) != 0)
+		return KPI_EXIT_USAGE;
+	rc = kpi_loader_dirs(cfg ? cfg->plugin_dir : NULL, NULL, &dirs, &ndirs);
+	if (rc == 0)
+		rc = kpi_loader_list(dirs, ndirs, stdout);
+	kpi_loader_dirs_free(dirs, ndirs);
+	kpi_config_free(cfg);
+	if (fflush(stdout) != 0)
+		return KPI_EXIT_OUTPUT;
+	return rc == 0 ? KPI_EXIT_OK : KPI_EXIT_PLUGIN;
+}

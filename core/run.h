@@ -1,0 +1,40 @@
+/*
+ * run.h - one kpirun invocation: load the config, the plugins, compute,
+ * evaluate, and write the report or check; returns the exit status.
+ * main.c only parses the command line into struct kpi_options.
+ */
+#ifndef KPI_RUN_H
+#define KPI_RUN_H
+
+/* Exit statuses (documented in the README; never renumbered). */
+enum kpi_exit {
+	KPI_EXIT_OK = 0,       /* success */
+	KPI_EXIT_MISSED = 1,   /* targets missed per --fail-on */
+	KPI_EXIT_USAGE = 2,    /* usage or config error */
+	KPI_EXIT_DATA = 3,     /* input data error */
+	KPI_EXIT_PLUGIN = 4,   /* a plugin failed to load or compute */
+	KPI_EXIT_OUTPUT = 5    /* the report could not be written */
+};
+
+enum kpi_fail_on { KPI_FAIL_NEVER = 0, KPI_FAIL_NOT_MET = 1,
+                   KPI_FAIL_PARTIAL = 2 };
+
+struct kpi_options {
+	const char *config;
+	const char *period;    /* NULL: the config's */
+	int lang;              /* -1: the config's */
+	int check;             /* validate only, write no report */
+	int fail_on;           /* enum kpi_fail_on */
+	int format;            /* enum kpi_format */
+	const char *output;    /* NULL: stdout */
+	int keep_going;        /* a bad export makes only its area unknown */
+};
+
+/* Run kpirun with the options; returns an enum kpi_exit status. */
+int kpi_run(const struct kpi_options *o);
+
+/* --list-plugins: list every plugin in the search path (of config, which
+ * may be NULL).  Returns an exit status. */
+int kpi_run_list_plugins(const char *config);
+
+#endif
