@@ -249,6 +249,11 @@ static void split_unit(const char *s, char *num, size_t nnum, const char **unit)
 		break;
 	}
 	len = (size_t)((const char *)p - s);
+	/* a unit is set off by a space ("300 000 kWh"), except '%' ("85%") */
+	if (*p && *p != '%' && len > 0 && s[len - 1] != ' ') {
+		*unit = NULL;
+		return;
+	}
 	if (len >= nnum)
 		len = nnum - 1;
 	memcpy(num, s, len);
@@ -314,7 +319,8 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 			                     "'%s': the centre of a range must be "
 			                     "a number (%s)", v, why);
 		split_unit(pm + 3, num, sizeof num, &unit);
-		if (parse_number(num, &t->width, &why) != 0 || t->width < 0)
+		if (!unit || parse_number(num, &t->width, &why) != 0 ||
+		    t->width < 0)
 			return kpi_ini_error(ini, sec, key,
 			                     "'%s': the width of a range must be a "
 			                     "non-negative number", v);
@@ -325,7 +331,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 		return 0;
 	}
 	split_unit(v, num, sizeof num, &unit);
-	if (parse_number(num, &t->value, &why) != 0)
+	if (!unit || parse_number(num, &t->value, &why) != 0)
 		return kpi_ini_error(ini, sec, key,
 		                     "'%s' is not a target (expected a number "
 		                     "with an optional unit, increase, decrease, "

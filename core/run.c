@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "host.h"
+#include "ini.h"
 #include "loader.h"
 #include "report.h"
 
@@ -79,11 +80,20 @@ static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 			}
 		if (rt[i].lib || rt[i].failed)
 			continue;
-		if (kpi_loader_resolve(dirs, ndirs, a->plugin, &path) != 0 ||
-		    kpi_loader_open(path, a->plugin, &rt[i].lib) != 0) {
-			kpi_diag(KPI_LOG_ERROR, NULL, cfg->path, a->line, 0,
-			         "[area %s] plugin '%s' could not be loaded",
-			         a->name, a->plugin);
+		/* a plugin that is not there is a config error; one that is
+		 * there but cannot be used is a plugin failure */
+		if (kpi_loader_resolve(dirs, ndirs, a->plugin, &path) != 0) {
+			kpi_ini_error(cfg->ini, a->section, "plugin",
+			              "no plugin '%s' in the plugin directories",
+			              a->plugin);
+			rt[i].failed = KPI_EXIT_USAGE;
+			rc = KPI_EXIT_USAGE;
+			continue;
+		}
+		if (kpi_loader_open(path, a->plugin, &rt[i].lib) != 0) {
+			kpi_ini_error(cfg->ini, a->section, "plugin",
+			              "plugin '%s' (%s) could not be loaded",
+			              a->plugin, path);
 			rt[i].failed = KPI_EXIT_PLUGIN;
 			snprintf(rt[i].reason, sizeof rt[i].reason,
 			         "plugin '%s' could not be loaded", a->plugin);
@@ -95,7 +105,7 @@ static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 	}
 	kpi_loader_dirs_free(dirs, ndirs);
 	for (size_t i = 0; i < cfg->n_areas; i++)
-		if (rt[i].lib &&
+		if (rt[i].lib && !rt[i].failed &&
 		    kpi_config_check_area_keys(cfg, rt[i].area,
 		                               rt[i].lib->desc->config_keys) != 0)
 			rc = KPI_EXIT_USAGE;

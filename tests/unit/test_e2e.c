@@ -1,0 +1,355 @@
+/*
+ * test_e2e.c - the built kpirun binary end to end: golden reports of a
+ * small config served by the measurements plugin, every exit status, and
+ * file:line in the errors of bad configs and bad data.
+ *
+ * The figures in tests/data/e2e/small.*.expected were checked by hand
+ * against tests/data/e2e/data/site.csv:
+ *   visitors     Jan–Apr 300+200+250+250 = 1 000; linear forecast
+ *                1 000 × 12/4 = 3 000 >= 2 000 -> met; period Tertial 1
+ *   satisfaction (10+90)/(20+100) = 83,3 % (the mean of the monthly ratios
+ *                50 % and 90 % would be 70 %) >= 80 % -> met;
+ *                sub-periods jan 50,0 %, feb 90,0 %
+ *   complaints   2+1 = 3; linear 3 × 12/2 = 18 > 5 × 1.1 -> not met,
+ *                stated met -> flagged
+ *   sick_leave   rolling 12 months Aug 2010–Jul 2011: (5+5+8)/(100+100+200)
+ *                = 4,5 % (July 2010's 99/100 falls outside) > 4 × 1.1
+ *                -> not met
+ *   goal 1.1     met, met, not met and its sub-goal not met -> partially
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define E2E KPI_SOURCE_DIR "/tests/data/e2e"
+
+struct result {
+	int status;
+	char *out;
+	char *err;
+};
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc((size_t)n + 1, 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* Run kpirun with args (NULL-terminated), stdout to `stdout_path` if given
+ * (else a temp file), and collect status, stdout and stderr. */
+static struct result run_to(const char *stdout_path, const char *const *args)
+{
+	char out_path[256], err_path[256];
+	const char *argv[32];
+	struct result r;
+	pid_t pid;
+	int st, n = 0;
+
+	snprintf(out_path, sizeof out_path, "/tmp/kpi_e2e_out_%d", getpid());
+	snprintf(err_path, sizeof err_path, "/tmp/kpi_e2e_err_%d", getpid());
+	argv[n++] = KPIRUN_BIN;
+	while (*args && n < 31)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		int o = open(stdout_path ? stdout_path : out_path,
+		             O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(o, 1);
+		dup2(e, 2);
+		setenv("KPI_PLUGIN_PATH", KPI_PLUGIN_BUILD_DIR, 1);
+		execv(KPIRUN_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "kpirun did not exit normally");
+	r.status = WEXITSTATUS(st);
+	r.out = stdout_path ? strdup("") : slurp(out_path);
+	r.err = slurp(err_path);
+	unlink(out_path);
+	unlink(err_path);
+	return r;
+}
+
+static struct result run(const char *const *args)
+{
+	return run_to(NULL, args);
+}
+
+static void result_free(struct result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+#define RUN(...) run((const char *const[]){ __VA_ARGS__, NULL })
+
+Test(e2e, golden_swedish_report)
+{
+	struct result r = RUN(E2E "/small.ini");
+	char *want = slurp(E2E "/small.sv.expected");
+
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, want);
+	cr_assert_str_eq(r.err, "");
+	free(want);
+	result_free(&r);
+}
+
+Test(e2e, golden_english_report)
+{
+	struct result r = RUN("--lang", "en", E2E "/small.ini");
+	char *want = slurp(E2E "/small.en.expected");
+
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, want);
+	free(want);
+	result_free(&r);
+}
+
+Test(e2e, fail_on_not_met_exits_1)
+{
+	struct result r = RUN("--fail-on", "not-met", E2E "/small.ini");
+
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.out, "Antal klagomål") != NULL);
+	result_free(&r);
+	r = RUN("--fail-on=never", E2E "/small.ini");
+	cr_assert_eq(r.status, 0);
+	result_free(&r);
+}
+
+Test(e2e, period_override_changes_the_period)
+{
+	/* T1: complaints still 3 over Jan–Feb, forecast 18; the heading says
+	 * Tertial 1 */
+	struct result r = RUN("--period", "T1", E2E "/small.ini");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "Period: Tertial 1 2011\n") != NULL, "%s", r.out);
+	result_free(&r);
+	r = RUN("--period", "2011-13", E2E "/small.ini");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--period: '2011-13' is not a period") != NULL);
+	result_free(&r);
+}
+
+Test(e2e, json_report_carries_the_values)
+{
+	struct result r = RUN("--format", "json", E2E "/small.ini");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"id\": \"site.satisfaction\"") != NULL);
+	cr_assert(strstr(r.out, "\"outcome\": 83.33333333") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\"id\": \"site.complaints\", \"name\": "
+	                 "\"Antal klagomål\", \"unit\": \"st\", \"outcome\": 3, "
+	                 "\"forecast\": 18") != NULL, "%s", r.out);
+	result_free(&r);
+}
+
+Test(e2e, junit_report_fails_the_missed_targets)
+{
+	struct result r = RUN("--format", "junit", E2E "/small.ini");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "tests=\"4\" failures=\"2\" errors=\"0\"") != NULL,
+	          "%s", r.out);
+	cr_assert(strstr(r.out, "name=\"site.complaints\"><failure message="
+	                 "\"not_met: 18 st against target 5 st\"/>") != NULL,
+	          "%s", r.out);
+	result_free(&r);
+}
+
+Test(e2e, check_passes_on_a_good_config)
+{
+	struct result r = RUN("--check", E2E "/small.ini");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	result_free(&r);
+}
+
+static void expect_error(const char *const *args, int status,
+                         const char *message)
+{
+	struct result r = run(args);
+
+	cr_assert_eq(r.status, status, "status %d, stderr: %s", r.status, r.err);
+	cr_assert(strstr(r.err, message) != NULL, "expected \"%s\" in \"%s\"",
+	          message, r.err);
+	cr_assert_str_eq(r.out, "");
+	result_free(&r);
+}
+
+#define BAD E2E "/bad/"
+#define EXPECT(status, message, ...) \
+	expect_error((const char *const[]){ __VA_ARGS__, NULL }, status, message)
+
+Test(e2e, check_rejects_a_committee_target_weaker_than_the_council)
+{
+	EXPECT(2, BAD "weaker_target.ini:85: [indicator site.sick_leave] target: "
+	       "committee target 5 is less ambitious than the council's target "
+	       "4.8 (lower is better)", "--check", BAD "weaker_target.ini");
+}
+
+Test(e2e, unknown_key_with_suggestion)
+{
+	EXPECT(2, BAD "unknown_key.ini:68: [indicator site.visitors] unknown key "
+	       "'targte' (did you mean 'target'?)", BAD "unknown_key.ini");
+}
+
+Test(e2e, duplicate_key_names_both_lines)
+{
+	EXPECT(2, BAD "duplicate_key.ini:69: duplicate key 'target' in "
+	       "[indicator site.visitors] (first at line 68)",
+	       BAD "duplicate_key.ini");
+}
+
+Test(e2e, missing_plugin_is_a_config_error)
+{
+	EXPECT(2, BAD "missing_plugin.ini:12: [area site] plugin: no plugin "
+	       "'measurementz' in the plugin directories",
+	       BAD "missing_plugin.ini");
+}
+
+Test(e2e, unknown_indicator_with_suggestion)
+{
+	EXPECT(2, BAD "unknown_indicator.ini:48: [goal 1.1] indicators: no "
+	       "plugin computes 'site.satisfactoin' (did you mean "
+	       "'site.satisfaction'?)", BAD "unknown_indicator.ini");
+}
+
+Test(e2e, bad_period_and_bad_target)
+{
+	EXPECT(2, BAD "bad_period.ini:6: [kpirun] period: 'T5' is not a period",
+	       BAD "bad_period.ini");
+	EXPECT(2, BAD "bad_target.ini:73: [indicator site.satisfaction] target: "
+	       "'8x0 %' is not a target", BAD "bad_target.ini");
+}
+
+Test(e2e, bom_config_is_accepted)
+{
+	struct result r = RUN(BAD "bom.ini");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "83,3 %") != NULL);
+	result_free(&r);
+}
+
+Test(e2e, usage_errors_exit_2)
+{
+	EXPECT(2, "kpirun: no config given", "--lang", "sv");
+	EXPECT(2, "kpirun: unknown option '--frobnicate'", "--frobnicate",
+	       E2E "/small.ini");
+	EXPECT(2, "kpirun: --lang: 'de' is not sv or en", "--lang", "de",
+	       E2E "/small.ini");
+	EXPECT(2, "does-not-exist.ini: cannot open", E2E "/does-not-exist.ini");
+	EXPECT(2, "not a regular file", E2E "/data");
+}
+
+Test(e2e, data_error_exits_3_and_keeps_the_old_report)
+{
+	char path[256];
+	struct result r;
+	char *kept;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/tmp/kpi_e2e_report_%d.txt", getpid());
+	f = fopen(path, "w");
+	fputs("old report\n", f);
+	fclose(f);
+	r = RUN("--output", path, BAD "bad_data.ini");
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.err, "site: " BAD "../data/bad_row.csv:3:18: "
+	                 "expected a number") != NULL, "%s", r.err);
+	kept = slurp(path);
+	cr_assert_str_eq(kept, "old report\n");
+	free(kept);
+	result_free(&r);
+	unlink(path);
+}
+
+Test(e2e, keep_going_reports_the_bad_area_as_unknown)
+{
+	struct result r = RUN("--keep-going", BAD "bad_data.ini");
+
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.out, "FEL: området site kunde inte beräknas") != NULL,
+	          "%s", r.out);
+	result_free(&r);
+}
+
+Test(e2e, output_file_is_written_whole)
+{
+	char path[256];
+	struct result r;
+	char *got, *want;
+
+	snprintf(path, sizeof path, "/tmp/kpi_e2e_ok_%d.txt", getpid());
+	r = RUN("--output", path, E2E "/small.ini");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	got = slurp(path);
+	want = slurp(E2E "/small.sv.expected");
+	cr_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	result_free(&r);
+	unlink(path);
+}
+
+Test(e2e, output_errors_exit_5)
+{
+	struct result r;
+
+	EXPECT(5, "cannot create the report", "--output",
+	       "/nonexistent-dir/report.txt", E2E "/small.ini");
+	/* a full disk: writing to stdout fails at flush */
+	r = run_to("/dev/full", (const char *const[]){ E2E "/small.ini", NULL });
+	cr_assert_eq(r.status, 5, "%s", r.err);
+	cr_assert(strstr(r.err, "cannot write the report to standard output") !=
+	          NULL, "%s", r.err);
+	result_free(&r);
+}
+
+Test(e2e, list_plugins_shows_measurements)
+{
+	struct result r = RUN("--list-plugins");
+
+	cr_assert(strstr(r.out, "measurements") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "1.0.0") != NULL, "%s", r.out);
+	result_free(&r);
+}
+
+Test(e2e, version_and_help)
+{
+	struct result r = RUN("--version");
+
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "plugin ABI 1.0") != NULL, "%s", r.out);
+	result_free(&r);
+	r = RUN("--help");
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "exit status: 0 success, 1 targets missed") !=
+	          NULL);
+	result_free(&r);
+}
