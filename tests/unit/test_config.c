@@ -217,11 +217,11 @@ Test(config, errors_name_file_and_line)
 	expect_error("dates", RUN_HEAD "[goal 1]\nkind = direction\n"
 	             "title_sv = A\n[activity a]\ngoal = 1\ntext_sv = x\n"
 	             "start = 2011-12-31\nend = 2011-01-01\n",
-	             ":15: [activity a] end: ends before it starts");
+	             ":14: [activity a] end: ends before it starts");
 	expect_error("date", RUN_HEAD "[goal 1]\nkind = direction\n"
 	             "title_sv = A\n[activity a]\ngoal = 1\ntext_sv = x\n"
 	             "start = 2011-02-30\nend = 2011-03-01\n",
-	             ":14: [activity a] start: '2011-02-30' is not a date");
+	             ":13: [activity a] start: '2011-02-30' is not a date");
 	expect_error("forecast", RUN_HEAD "[indicator pay.a]\nforecast = guess\n",
 	             ":8: [indicator pay.a] forecast: 'guess' is not a forecast");
 	expect_error("tol", RUN_HEAD "[indicator pay.a]\ntolerance = -1\n",
