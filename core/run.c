@@ -44,6 +44,28 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+/* While plugin code runs, its writes to standard output go to standard
+ * error, so they can never mix with a report printed on stdout. */
+static int stdout_saved = -1;
+
+static void guard_stdout(void)
+{
+	fflush(stdout);
+	stdout_saved = dup(STDOUT_FILENO);
+	if (stdout_saved >= 0)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+}
+
+static void unguard_stdout(void)
+{
+	fflush(stdout);
+	if (stdout_saved >= 0) {
+		dup2(stdout_saved, STDOUT_FILENO);
+		close(stdout_saved);
+		stdout_saved = -1;
+	}
+}
+
 static const char *code_name(int rc)
 {
 	switch (rc) {
@@ -373,7 +395,9 @@ int kpi_run(const struct kpi_options *o)
 		status = KPI_EXIT_USAGE;
 		goto out_shutdown;
 	}
+	guard_stdout();
 	init_areas(cfg, rt);
+	unguard_stdout();
 	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed)
 			skip[n_skip++] = rt[i].area->name;
@@ -385,8 +409,10 @@ int kpi_run(const struct kpi_options *o)
 		status = KPI_EXIT_USAGE;
 	if (status != KPI_EXIT_OK)
 		goto out_shutdown;
+	guard_stdout();
 	compute_areas(cfg, rt);
 	shutdown_areas(cfg, rt);
+	unguard_stdout();
 	st = area_status(cfg, rt);
 	if (st == KPI_EXIT_USAGE || (st == KPI_EXIT_DATA && !o->keep_going)) {
 		status = st;
@@ -409,7 +435,9 @@ int kpi_run(const struct kpi_options *o)
 	goto out_free_config;
 
 out_shutdown:
+	guard_stdout();
 	shutdown_areas(cfg, rt);
+	unguard_stdout();
 out_free_config:
 	free(rt);
 	free(skip);
