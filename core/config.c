@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -889,10 +890,20 @@ int kpi_config_load(const char *path, struct kpi_config **out)
 }
 
 int kpi_config_declare(struct kpi_config *cfg, const char *area,
-                       const struct kpi_indicator_def *def)
+                       const struct kpi_indicator_def *given)
 {
 	char id[256];
 	struct kpi_indicator *ind;
+	struct kpi_indicator_def copy, *def = NULL;
+
+	/* read no further than the plugin's struct; later fields stay 0 */
+	if (given && given->size >= offsetof(struct kpi_indicator_def, id) +
+	                            sizeof given->id) {
+		memset(&copy, 0, sizeof copy);
+		memcpy(&copy, given, given->size < sizeof copy ? given->size :
+		                                               sizeof copy);
+		def = &copy;
+	}
 
 	if (!def || !def->id || !valid_name(def->id)) {
 		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,

@@ -154,9 +154,13 @@ static void init_areas(struct kpi_config *cfg, struct area_rt *rt)
 			continue;
 		p = r->lib->desc;
 		kpi_host_ctx_init(&r->ctx, cfg, r->area);
-		for (size_t k = 0; k < p->n_indicators && rc == 0; k++)
-			rc = kpi_config_declare(cfg, r->area->name,
-			                        &p->indicators[k]);
+		for (size_t k = 0; k < p->n_indicators && rc == 0; k++) {
+			/* stride by the plugin's own struct size (plugin.h) */
+			const struct kpi_indicator_def *d = (const void *)
+				((const char *)p->indicators + k * p->indicators[0].size);
+
+			rc = kpi_config_declare(cfg, r->area->name, d);
+		}
 		if (rc == 0)
 			rc = p->init(host, &r->ctx, &r->state);
 		if (rc != 0) {

@@ -271,7 +271,10 @@ struct kpi_plugin {
 	const char *license;    /* mandatory, SPDX id */
 	const char *description;
 
-	const struct kpi_indicator_def *indicators;  /* static indicators */
+	/* Static indicators.  The host steps through the array by
+	 * indicators[0].size, so the array stays readable when
+	 * kpi_indicator_def grows in a later minor. */
+	const struct kpi_indicator_def *indicators;
 	size_t n_indicators;
 	/* NULL-terminated list of keys the plugin reads from its area section
 	 * (besides "plugin").  A trailing '*' matches any suffix; a leading

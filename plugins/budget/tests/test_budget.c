@@ -1,0 +1,934 @@
+/*
+ * test_budget.c - the budget plugin through the fake host: every figure of
+ * the seed's budget tables (seed-2011.md), the flagged stated figure, the
+ * balance sheet to the öre and broken ones, bad exports with their exact
+ * file:line:column, and the Swedish Excel form of both exports.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fakehost.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* Under AddressSanitizer a leak only prints: make it fail the test. */
+#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
+                                  "memory leaked")
+#else
+#define LEAK_CHECK() ((void)0)
+#endif
+
+#define DATA KPI_SOURCE_DIR "/plugins/budget/tests/data"
+#define SHIPPED KPI_SOURCE_DIR "/data/2011"
+#define EPS 1e-9
+
+static const char *const table_ids[] = {
+	"budget_summary", "budget_by_area", "budget_net_deviation",
+	"investments", "balance",
+};
+static const char *const value_ids[] = {
+	"net_result_before", "net_result_after", "adherence_before",
+	"adherence_after",
+};
+
+/* The area config of plugins/budget/2011.ini, without the files. */
+static const char *const seed_config[][2] = {
+	{ "unit", "mnkr" },
+	{ "fund_in", "7,6" },
+	{ "fund_used", "2,0" },
+	{ "capital_costs", "depreciation, internal_interest" },
+	{ "name.committee", "Nämnd och administration | Committee and "
+	                    "administration" },
+	{ "name.payroll", "Löneadministration | Payroll administration" },
+	{ "name.procurement", "Upphandling | Procurement" },
+	{ "name.contact_centre", "Kontaktcenter | Contact centre" },
+	{ "name.contact_centre.aldre_direkt", "Äldre Direkt | Äldre Direkt" },
+	{ "name.financial_administration", "Ekonomiadministration | "
+	                                   "Financial administration" },
+	{ "name.it_telephony", "IT och telefoni | IT and telephony" },
+	{ "name.depreciation", "Avskrivningar | Depreciation" },
+	{ "name.internal_interest", "Internränta | Internal interest" },
+	{ "name.equipment", "Inventarier och maskiner | Equipment and "
+	                    "machinery" },
+};
+
+/* A host for area "budget" of a T2 2011 run over `dir`, configured as
+ * the seed (unless bare), with the given files (NULL: not set). */
+static struct fake_host *host(const char *dir, const char *file,
+                              const char *balance, int bare)
+{
+	struct fake_host *fh = fake_host_new("budget", 2011, 8, dir);
+
+	if (!bare)
+		for (size_t i = 0; i < sizeof seed_config / sizeof seed_config[0];
+		     i++)
+			fake_host_set(fh, seed_config[i][0], seed_config[i][1]);
+	if (file)
+		fake_host_set(fh, "file", file);
+	if (balance)
+		fake_host_set(fh, "balance_file", balance);
+	return fh;
+}
+
+/* Load the plugin and run it on fh; returns the run's code. */
+static int run(struct fake_host *fh)
+{
+	const struct kpi_plugin *p = fake_host_load(fh, "budget");
+
+	cr_assert_not_null(p, "budget.so did not load");
+	return fake_host_run(fh, p);
+}
+
+/* Number of tables and values emitted. */
+static int n_emitted(const struct fake_host *fh)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof table_ids / sizeof table_ids[0]; i++)
+		n += fake_host_table(fh, table_ids[i]) != NULL;
+	for (size_t i = 0; i < sizeof value_ids / sizeof value_ids[0]; i++)
+		for (int y = 2010; y <= 2011; y++)
+			n += fake_host_value(fh, value_ids[i], y) != NULL;
+	return n;
+}
+
+/* The first row at or after `from` whose first cell is the text `label`;
+ * fails the test if there is none. */
+static size_t row_of(const struct kpi_table *t, const char *label,
+                     size_t from)
+{
+	for (size_t r = from; r < t->n_rows; r++) {
+		const struct kpi_cell *c = &t->cells[r * t->n_columns];
+
+		if (c->kind == KPI_CELL_TEXT && strcmp(c->text, label) == 0)
+			return r;
+	}
+	cr_assert_fail("table %s: no row '%s' from row %zu", t->id, label,
+	               from);
+	return 0;
+}
+
+/* The cell at row r, column c. */
+static const struct kpi_cell *cell(const struct kpi_table *t, size_t r,
+                                   size_t c)
+{
+	cr_assert_lt(c, t->n_columns);
+	return &t->cells[r * t->n_columns + c];
+}
+
+/* Expect row r of t to hold the numbers want[0..n) in columns 1..n, NAN
+ * standing for an empty cell. */
+static void expect_row(const struct kpi_table *t, size_t r,
+                       const double *want, size_t n, int decimals)
+{
+	const char *label = cell(t, r, 0)->text;
+
+	for (size_t c = 0; c < n; c++) {
+		const struct kpi_cell *k = cell(t, r, c + 1);
+
+		if (isnan(want[c])) {
+			cr_expect_eq(k->kind, KPI_CELL_EMPTY, "%s '%s' col %zu: "
+			             "expected empty", t->id, label, c + 1);
+			continue;
+		}
+		cr_expect_eq(k->kind, KPI_CELL_NUMBER, "%s '%s' col %zu",
+		             t->id, label, c + 1);
+		cr_expect_float_eq(k->number, want[c], EPS, "%s '%s' col %zu: "
+		                   "%.2f, expected %.2f", t->id, label, c + 1,
+		                   k->number, want[c]);
+		cr_expect_eq(k->decimals, decimals, "%s '%s' col %zu", t->id,
+		             label, c + 1);
+	}
+}
+
+/* Expect the number cells of two tables to be identical. */
+static void expect_same_table(const struct kpi_table *a,
+                              const struct kpi_table *b)
+{
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	cr_assert_eq(a->n_rows, b->n_rows, "%s", a->id);
+	cr_assert_eq(a->n_columns, b->n_columns, "%s", a->id);
+	for (size_t i = 0; i < a->n_rows * a->n_columns; i++) {
+		const struct kpi_cell *x = &a->cells[i], *y = &b->cells[i];
+
+		cr_expect_eq(x->kind, y->kind, "%s cell %zu", a->id, i);
+		if (x->kind == KPI_CELL_NUMBER)
+			cr_expect_float_eq(x->number, y->number, EPS,
+			                   "%s cell %zu", a->id, i);
+		if (x->kind == KPI_CELL_TEXT)
+			cr_expect_str_eq(x->text, y->text, "%s cell %zu",
+			                 a->id, i);
+	}
+}
+
+/* Run over a bad budget export and expect exactly the diagnostic
+ * "budget: DATA/file:where_what" and nothing emitted. */
+static void expect_error(const char *file, const char *balance,
+                         const char *where_what)
+{
+	struct fake_host *fh = host(DATA, file, balance, 0);
+	char want[1024];
+	int rc = run(fh);
+
+	snprintf(want, sizeof want, "budget: %s/%s:%s\n", DATA,
+	         balance ? balance : file, where_what);
+	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
+	cr_expect_str_eq(fake_host_diag(fh), want);
+	if (!balance)
+		cr_expect_eq(n_emitted(fh), 0, "%s: emitted", file);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+#define E NAN   /* an empty cell */
+
+Test(budget, descriptor)
+{
+	struct fake_host *fh = fake_host_new("budget", 2011, 8, DATA);
+	const struct kpi_plugin *p = fake_host_load(fh, "budget");
+	int has_stated = 0, has_name = 0;
+
+	cr_assert_not_null(p);
+	cr_expect_eq(p->size, sizeof(struct kpi_plugin));
+	cr_expect_eq(p->abi_major, KPI_ABI_MAJOR);
+	cr_expect_str_eq(p->name, "budget");
+	cr_expect_str_eq(p->version, "1.0.0");
+	cr_expect_str_eq(p->license, "MIT");
+	cr_assert_eq(p->n_indicators, 4);
+	for (size_t i = 0; i < 4; i++) {
+		cr_expect_str_eq(p->indicators[i].id, value_ids[i]);
+		cr_expect_eq(p->indicators[i].direction, KPI_DIR_HIGHER);
+	}
+	cr_expect_str_eq(p->indicators[0].unit, "mnkr");
+	cr_expect_eq(p->indicators[0].decimals, 1);
+	cr_expect_str_eq(p->indicators[3].unit, "%");
+	cr_expect_eq(p->indicators[3].decimals, 0);
+	for (size_t i = 0; p->config_keys[i]; i++) {
+		has_stated |= strcmp(p->config_keys[i],
+		                     "stated.net_result_previous") == 0;
+		has_name |= strcmp(p->config_keys[i], "name.*") == 0;
+	}
+	cr_expect(has_stated && has_name);
+	fake_host_free(fh);
+}
+
+/* "Uppföljning per verksamhet": every row of seed-2011.md. */
+Test(budget, seed_table_per_area)
+{
+	static const struct {
+		const char *label;
+		double v[5];   /* budget, booked, forecast, deviation, 2010 */
+	} costs[] = {
+		{ "Nämnd och administration", { 25.5, 18.4, 28.1, -2.6, 23.9 } },
+		{ "Löneadministration", { 35.6, 23.2, 34.5, 1.1, 36.2 } },
+		{ "Upphandling", { 9.5, 5.3, 8.6, 0.9, 6.3 } },
+		{ "Kontaktcenter", { 33.7, 20.9, 33.0, 0.7, 28.2 } },
+		{ "Varav Äldre Direkt", { 14.2, 7.1, 13.5, 0.7, 15.4 } },
+		{ "Ekonomiadministration", { 42.8, 27.2, 42.3, 0.5, 41.6 } },
+		{ "IT och telefoni", { 12.0, 6.6, 11.4, 0.6, 10.2 } },
+		{ "Avskrivningar", { 0.7, 0.5, 0.7, 0.0, 0.7 } },
+		{ "Internränta", { 0.2, 0.1, 0.2, 0.0, 0.2 } },
+		{ "Summa kostnader", { 160.0, 102.2, 158.8, 1.2, 147.3 } },
+	}, revenues[] = {
+		{ "Nämnd och administration", { 0.0, 0.0, 0.0, 0.0, 0.0 } },
+		{ "Löneadministration", { 45.0, 29.5, 43.4, -1.6, 47.1 } },
+		{ "Upphandling", { 10.9, 6.6, 9.1, -1.8, 7.1 } },
+		{ "Kontaktcenter", { 36.4, 25.1, 36.7, 0.3, 15.1 } },
+		{ "Varav Äldre Direkt", { 15.4, 11.1, 15.9, 0.5, 0.0 } },
+		{ "Ekonomiadministration", { 54.1, 34.7, 54.1, 0.0, 53.8 } },
+		{ "IT och telefoni", { 13.6, 8.9, 13.5, -0.1, 10.9 } },
+		{ "Summa intäkter", { 160.0, 104.8, 156.8, -3.2, 134.0 } },
+		{ "Nettoresultat före resultatdisposition",
+		  { 0.0, 2.6, -2.0, -2.0, -13.3 } },
+		{ "Ingående resultatfond", { E, E, 7.6, 7.6, E } },
+		{ "Utgående resultatfond", { E, E, -5.6, -5.6, E } },
+		{ "Nettoresultat efter resultatdisposition",
+		  { 0.0, E, 0.0, 0.0, E } },
+	};
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+	size_t r = 0;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_not_null(t);
+	cr_expect_eq(t->n_columns, 6);
+	cr_expect_eq(t->n_rows, 22);
+	cr_expect_str_eq(t->title_sv, "Uppföljning per verksamhet");
+	cr_expect_str_eq(t->columns_sv[0], "Verksamhet (mnkr)");
+	cr_expect_str_eq(t->columns_sv[1], "Justerad budget 2011");
+	cr_expect_str_eq(t->columns_sv[2], "Bokfört tom augusti");
+	cr_expect_str_eq(t->columns_en[2], "Booked to end of August");
+	cr_expect_str_eq(t->columns_sv[5], "Bokslut 2010");
+	for (size_t i = 0; i < sizeof costs / sizeof costs[0]; i++) {
+		cr_expect_eq(row_of(t, costs[i].label, r), i, "%s",
+		             costs[i].label);
+		r = row_of(t, costs[i].label, r);
+		expect_row(t, r, costs[i].v, 5, 1);
+		r++;
+	}
+	for (size_t i = 0; i < sizeof revenues / sizeof revenues[0]; i++) {
+		r = row_of(t, revenues[i].label, r);
+		expect_row(t, r, revenues[i].v, 5, 1);
+		r++;
+	}
+	cr_expect_null(t->note_sv, "no stated figure, no note");
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* "Uppföljning av driftbudget avseende perioden samt årsprognos". */
+Test(budget, seed_summary)
+{
+	static const struct {
+		const char *label;
+		double v[4];   /* budget, booked, forecast, deviation */
+	} rows[] = {
+		{ "Kostnader", { 160.0, 102.2, 158.8, 1.2 } },
+		{ "Varav avskrivningar och internränta", { 0.9, 0.6, 0.9, 0.0 } },
+		{ "Intäkter", { 160.0, 104.8, 156.8, -3.2 } },
+		{ "Nettoresultat före resultatdisposition",
+		  { 0.0, 2.6, -2.0, -2.0 } },
+		{ "Ingående resultatfond", { E, E, 7.6, 7.6 } },
+		{ "Utgående resultatfond", { E, E, -5.6, -5.6 } },
+		{ "Budget och resultat efter resultatdisposition",
+		  { 0.0, E, 0.0, 0.0 } },
+	};
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_summary");
+	cr_assert_not_null(t);
+	cr_assert_eq(t->n_rows, sizeof rows / sizeof rows[0]);
+	cr_expect_eq(t->n_columns, 5);
+	cr_expect_str_eq(t->columns_sv[0], "(mnkr)");
+	cr_expect_str_eq(t->columns_sv[3], "Årsprognos");
+	for (size_t i = 0; i < t->n_rows; i++) {
+		cr_expect_str_eq(cell(t, i, 0)->text, rows[i].label);
+		expect_row(t, i, rows[i].v, 4, 1);
+	}
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Net deviation per area as the seed's text states it: committee -2,6;
+ * payroll -0,5; procurement -0,9; contact centre +1,0; financial
+ * administration +0,5; IT and telephony +0,5; in total -2,0. */
+Test(budget, seed_net_deviation)
+{
+	static const struct {
+		const char *label;
+		double v[3];   /* cost deviation, revenue deviation, net */
+	} rows[] = {
+		{ "Nämnd och administration", { -2.6, 0.0, -2.6 } },
+		{ "Löneadministration", { 1.1, -1.6, -0.5 } },
+		{ "Upphandling", { 0.9, -1.8, -0.9 } },
+		{ "Kontaktcenter", { 0.7, 0.3, 1.0 } },
+		{ "Varav Äldre Direkt", { 0.7, 0.5, 1.2 } },
+		{ "Ekonomiadministration", { 0.5, 0.0, 0.5 } },
+		{ "IT och telefoni", { 0.6, -0.1, 0.5 } },
+		{ "Avskrivningar", { 0.0, E, 0.0 } },
+		{ "Internränta", { 0.0, E, 0.0 } },
+		{ "Summa", { 1.2, -3.2, -2.0 } },
+	};
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_net_deviation");
+	cr_assert_not_null(t);
+	cr_assert_eq(t->n_rows, sizeof rows / sizeof rows[0]);
+	for (size_t i = 0; i < t->n_rows; i++) {
+		cr_expect_str_eq(cell(t, i, 0)->text, rows[i].label);
+		expect_row(t, i, rows[i].v, 3, 1);
+	}
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Investments: plan 1,0, spent to August 0,2, forecast 0,5; one row, so
+ * no total row. */
+Test(budget, seed_investments)
+{
+	static const double want[] = { 1.0, 0.2, 0.5 };
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "investments");
+	cr_assert_not_null(t);
+	cr_assert_eq(t->n_rows, 1);
+	cr_expect_eq(t->n_columns, 4);
+	cr_expect_str_eq(cell(t, 0, 0)->text, "Inventarier och maskiner");
+	cr_expect_str_eq(t->columns_sv[2], "Utgifter tom augusti");
+	expect_row(t, 0, want, 3, 1);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/*
+ * The indicators: net result before (booked 104,8 - 102,2 = 2,6; forecast
+ * 156,8 - 158,8 = -2,0; 2010 134,0 - 147,3 = -13,3), after (booked 2,6 +
+ * 2,0 = 4,6; forecast -2,0 + 2,0 = 0,0), adherence before (booked 100;
+ * forecast 100 x (1 - 2,0 / 160,0) = 98,75) and after (100, 100).
+ */
+Test(budget, seed_values)
+{
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_value *v;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	v = fake_host_value(fh, "net_result_before", 2011);
+	cr_assert_not_null(v);
+	cr_expect_eq(v->month_from, 1);
+	cr_expect_eq(v->month_to, 8);
+	cr_expect(v->has_outcome && v->has_forecast);
+	cr_expect_float_eq(v->outcome, 2.6, EPS);
+	cr_expect_float_eq(v->forecast, -2.0, EPS);
+	v = fake_host_value(fh, "net_result_before", 2010);
+	cr_assert_not_null(v);
+	cr_expect_eq(v->month_to, 12);
+	cr_expect(v->has_outcome && !v->has_forecast);
+	cr_expect_float_eq(v->outcome, -13.3, EPS);
+	v = fake_host_value(fh, "net_result_after", 2011);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->outcome, 4.6, EPS);
+	cr_expect_float_eq(v->forecast, 0.0, EPS);
+	v = fake_host_value(fh, "adherence_before", 2011);
+	cr_assert_not_null(v);
+	cr_expect(v->has_outcome && v->has_forecast);
+	cr_expect_float_eq(v->outcome, 100.0, EPS);
+	cr_expect_float_eq(v->forecast, 98.75, EPS);
+	v = fake_host_value(fh, "adherence_after", 2011);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->outcome, 100.0, EPS);
+	cr_expect_float_eq(v->forecast, 100.0, EPS);
+	cr_expect_null(fake_host_value(fh, "adherence_before", 2010));
+	cr_expect_null(fake_host_value(fh, "net_result_after", 2010));
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* The seed prints the 2010 net result as 13,3; computed it is -13,3: the
+ * note under the table and a warning say so. */
+Test(budget, stated_figure_flagged)
+{
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+
+	fake_host_set(fh, "stated.net_result_previous", "13,3");
+	fake_host_set(fh, "stated.costs_budget", "160,0");
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_not_null(t);
+	cr_assert_not_null(t->note_sv);
+	cr_expect_str_eq(t->note_sv, "Rapporten anger 13,3 för "
+	                 "nettoresultat före resultatdisposition, bokslut "
+	                 "2010; beräknat -13,3.");
+	cr_expect_str_eq(t->note_en, "The report states 13.3 for net result "
+	                 "before disposition, outcome 2010; computed -13.3.");
+	cr_expect_str_eq(fake_host_diag(fh), "budget: warning: "
+	                 "stated.net_result_previous: the report states 13.3 "
+	                 "for net result before disposition, outcome 2010; "
+	                 "computed -13.3\n");
+	t = fake_host_table(fh, "budget_summary");
+	cr_assert_not_null(t);
+	cr_expect_null(t->note_sv);
+	/* the table still shows the computed figure */
+	t = fake_host_table(fh, "budget_by_area");
+	cr_expect_float_eq(cell(t, row_of(t, "Nettoresultat före "
+	                                  "resultatdisposition", 0), 5)->number,
+	                   -13.3, EPS);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* A stated figure that agrees gives no note; one under the summary or
+ * the investment table goes there. */
+Test(budget, stated_figures_per_table)
+{
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+
+	fake_host_set(fh, "stated.net_result_previous", "-13,3");
+	fake_host_set(fh, "stated.capital_costs_budget", "1,0");
+	fake_host_set(fh, "stated.investments_forecast", "0,5");
+	fake_host_set(fh, "stated.fund_out", "-5,6");
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_by_area");
+	cr_expect_null(t->note_sv);
+	t = fake_host_table(fh, "investments");
+	cr_expect_null(t->note_sv);
+	t = fake_host_table(fh, "budget_summary");
+	cr_assert_not_null(t->note_sv);
+	cr_expect_str_eq(t->note_sv, "Rapporten anger 1,0 för "
+	                 "avskrivningar och internränta, budget 2011; "
+	                 "beräknat 0,9.");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Forecast deficit 10,0 on budgeted costs 100,0: adherence before
+ * 100 x (1 - 10/100) = 90; with 5,0 of the fund used the net result after
+ * is -5,0 and adherence after 95.  No 2010 revenue: no 2010 net result. */
+Test(budget, adherence_rule)
+{
+	struct fake_host *fh = host(DATA, "budget_deficit.csv", NULL, 1);
+	const struct kpi_value *v;
+	const struct kpi_table *t;
+
+	fake_host_set(fh, "fund_in", "5");
+	fake_host_set(fh, "fund_used", "5,0");
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	v = fake_host_value(fh, "adherence_before", 2011);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->outcome, 100.0, EPS);
+	cr_expect_float_eq(v->forecast, 90.0, EPS);
+	v = fake_host_value(fh, "adherence_after", 2011);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->outcome, 100.0, EPS);
+	cr_expect_float_eq(v->forecast, 95.0, EPS);
+	v = fake_host_value(fh, "net_result_after", 2011);
+	cr_expect_float_eq(v->forecast, -5.0, EPS);
+	cr_expect_null(fake_host_value(fh, "net_result_before", 2010));
+	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_not_null(t);
+	/* without name keys the area id is the label; no 2010 total */
+	cr_expect_str_eq(cell(t, 0, 0)->text, "office");
+	cr_expect_eq(cell(t, row_of(t, "Summa intäkter", 0), 5)->kind,
+	             KPI_CELL_EMPTY);
+	cr_expect_eq(cell(t, row_of(t, "Summa kostnader", 0), 5)->kind,
+	             KPI_CELL_NUMBER);
+	cr_expect_null(fake_host_table(fh, "investments"));
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Booked costs ahead of revenues: the outcome follows the rule too
+ * (booked -20 / 100 -> 80, forecast -40 / 100 -> 60). */
+Test(budget, adherence_booked_negative)
+{
+	struct fake_host *fh = host(DATA, "budget_overrun.csv", NULL, 1);
+	const struct kpi_value *v;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	v = fake_host_value(fh, "adherence_before", 2011);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->outcome, 80.0, EPS);
+	cr_expect_float_eq(v->forecast, 60.0, EPS);
+	v = fake_host_value(fh, "adherence_after", 2011);
+	cr_expect_float_eq(v->outcome, 80.0, EPS, "no fund: after = before");
+	v = fake_host_value(fh, "net_result_before", 2010);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->outcome, -5.0, EPS);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* The balance sheet at 2011-08-31 adds up to the öre. */
+Test(budget, balance_seed)
+{
+	static const struct {
+		const char *item;
+		double amount, children;   /* NAN: no sub-items */
+	} rows[] = {
+		{ "Tillgångar", 44076696.94, 44076696.94 },
+		{ "Omsättningstillgångar", 38549828.67, 38549828.67 },
+		{ "Kundfordringar", 23663302.00, 23663302.00 },
+		{ "Kundfordringar inom staden", 23414974.00, E },
+		{ "Kundfordringar utom staden", 248328.00, E },
+		{ "Förutbetalda kostnader", 1658806.05, E },
+		{ "Upplupna intäkter", 8260467.00, E },
+		{ "Kortfristiga fordringar", 4967253.62, 4967253.62 },
+		{ "Bokförd moms", 4931939.61, E },
+		{ "Fordringar på anställda", 31828.01, E },
+		{ "Övriga kortfristiga fordringar", 3486.00, E },
+		{ "Anläggningstillgångar", 5526868.27, E },
+		{ "Eget kapital och skulder", -44076696.94, -44076696.94 },
+		{ "Eget kapital", -41018403.52, E },
+		{ "Kortfristiga skulder", -3058293.42, -3058293.42 },
+		{ "Leverantörsskulder", -1989253.74, E },
+		{ "Övriga kortfristiga skulder", -3421.00, E },
+		{ "Moms och punktskatter", -183372.00, E },
+		{ "Upplupna kostnader", -882246.68, E },
+	};
+	struct fake_host *fh = host(DATA, NULL, "balance.csv", 0);
+	const struct kpi_table *t;
+	size_t n = sizeof rows / sizeof rows[0];
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	t = fake_host_table(fh, "balance");
+	cr_assert_not_null(t);
+	cr_assert_eq(t->n_rows, n + 1);
+	cr_expect_eq(t->n_columns, 5);
+	for (size_t i = 0; i < n; i++) {
+		double want[4] = { rows[i].amount, rows[i].children,
+		                   isnan(rows[i].children) ? E : 0.0 };
+
+		cr_expect_str_eq(cell(t, i, 0)->text, rows[i].item);
+		cr_expect_eq(cell(t, i, 2)->kind, KPI_CELL_NUMBER);
+		cr_expect_float_eq(cell(t, i, 2)->number, want[0], 1e-6,
+		                   "%s", rows[i].item);
+		cr_expect_eq(cell(t, i, 2)->decimals, 2);
+		if (isnan(want[1])) {
+			cr_expect_eq(cell(t, i, 3)->kind, KPI_CELL_EMPTY);
+		} else {
+			cr_expect_float_eq(cell(t, i, 3)->number, want[1], 1e-6,
+			                   "%s", rows[i].item);
+			cr_expect_float_eq(cell(t, i, 4)->number, 0.0, 1e-9);
+		}
+	}
+	cr_expect_str_eq(cell(t, 1, 1)->text, "Tillgångar");
+	cr_expect_eq(cell(t, 0, 1)->kind, KPI_CELL_EMPTY);
+	cr_expect_str_eq(cell(t, n, 0)->text,
+	                 "Tillgångar + skulder och eget kapital");
+	cr_expect_float_eq(cell(t, n, 2)->number, 0.0, 1e-9);
+	cr_expect_float_eq(cell(t, n, 4)->number, 0.0, 1e-9);
+	cr_expect_str_eq(t->note_en, "Every sum is right to the öre and "
+	                 "assets equal liabilities plus equity.");
+	/* the budget tables are still there */
+	cr_expect_not_null(fake_host_table(fh, "budget_by_area"));
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* VAT one öre too high: the difference is not a failure but is visible,
+ * naming the item whose sub-items no longer add up. */
+Test(budget, balance_broken_parent)
+{
+	struct fake_host *fh = host(DATA, NULL, "balance_broken.csv", 0);
+	const struct kpi_table *t;
+	char want[512];
+	size_t r;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	snprintf(want, sizeof want, "budget: warning: balance_broken.csv:9: "
+	         "'Kortfristiga fordringar' is 4,967,253.62 kr but its "
+	         "sub-items sum to 4,967,253.63 kr (difference -0.01 kr)\n");
+	cr_expect_str_eq(fake_host_diag(fh), want);
+	t = fake_host_table(fh, "balance");
+	cr_assert_not_null(t);
+	r = row_of(t, "Kortfristiga fordringar", 0);
+	cr_expect_float_eq(cell(t, r, 3)->number, 4967253.63, 1e-6);
+	cr_expect_float_eq(cell(t, r, 4)->number, -0.01, 1e-9);
+	r = row_of(t, "Omsättningstillgångar", 0);
+	cr_expect_float_eq(cell(t, r, 4)->number, 0.0, 1e-9);
+	cr_expect_str_eq(t->note_sv, "'Kortfristiga fordringar' skiljer sig "
+	                 "från summan av underposterna med -0,01 kr.");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Every parent adds up but equity is ten öre short: assets no longer
+ * equal liabilities plus equity. */
+Test(budget, balance_unbalanced)
+{
+	struct fake_host *fh = host(DATA, NULL, "balance_unbalanced.csv", 0);
+	const struct kpi_table *t;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "budget: warning: "
+	                 "balance_unbalanced.csv: assets do not equal "
+	                 "liabilities plus equity: the top-level items "
+	                 "('Tillgångar', 'Eget kapital och skulder') sum to "
+	                 "0.10 kr, expected 0\n");
+	t = fake_host_table(fh, "balance");
+	cr_assert_not_null(t);
+	cr_expect_float_eq(cell(t, t->n_rows - 1, 4)->number, 0.10, 1e-9);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(budget, balance_structure_errors)
+{
+	expect_error(NULL, "balance_dup.csv", "4:1: duplicate item 'Kassa' "
+	             "(first at line 3)");
+	expect_error(NULL, "balance_ore.csv", "3:18: expected at most 2 "
+	             "decimals, found '100.005'");
+}
+
+Test(budget, balance_unknown_parent)
+{
+	struct fake_host *fh = host(DATA, NULL, "balance_orphan.csv", 0);
+
+	cr_expect_eq(run(fh), KPI_EDATA);
+	cr_expect_str_eq(fake_host_diag(fh), "budget: balance_orphan.csv:5: "
+	                 "parent 'Tilgångar' of 'Skulder' is not an item of "
+	                 "the file\n");
+	cr_expect_null(fake_host_table(fh, "balance"));
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(budget, bad_rows)
+{
+	expect_error("budget_bad_type.csv", NULL, "4:9: expected 'cost', "
+	             "'revenue' or 'investment', found 'kostnad'");
+	expect_error("budget_bad_decimals.csv", NULL, "3:19: expected at most "
+	             "1 decimal, found '23.25'");
+	expect_error("budget_bad_area.csv", NULL, "3:1: expected an area such "
+	             "as 'payroll' or 'contact_centre/aldre_direkt' "
+	             "([a-z0-9_], at most 63 bytes), found 'Contact Centre'");
+	expect_error("budget_bad_dup.csv", NULL, "5:1: duplicate cost row for "
+	             "'payroll' (first at line 3)");
+}
+
+/* Errors the core's reader words: the file, line and column must still
+ * point at the field (a blank line before it counts). */
+Test(budget, bad_numbers)
+{
+	struct fake_host *fh = host(DATA, "budget_bad_number.csv", NULL, 0);
+	char want[256];
+
+	cr_expect_eq(run(fh), KPI_EDATA);
+	snprintf(want, sizeof want, "budget: %s/budget_bad_number.csv:4:27: ",
+	         DATA);
+	cr_expect(strncmp(fake_host_diag(fh), want, strlen(want)) == 0,
+	          "got: %s", fake_host_diag(fh));
+	cr_expect_eq(n_emitted(fh), 0);
+	fake_host_free(fh);
+	fh = host(DATA, "budget_bad_empty_amount.csv", NULL, 0);
+	cr_expect_eq(run(fh), KPI_EDATA);
+	snprintf(want, sizeof want, "budget: %s/budget_bad_empty_amount.csv:"
+	         "2:21: ", DATA);
+	cr_expect(strncmp(fake_host_diag(fh), want, strlen(want)) == 0,
+	          "got: %s", fake_host_diag(fh));
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* An "of which" row needs its whole of the same type. */
+Test(budget, part_without_whole)
+{
+	struct fake_host *fh = host(DATA, "budget_bad_part.csv", NULL, 0);
+
+	cr_expect_eq(run(fh), KPI_EDATA);
+	cr_expect_str_eq(fake_host_diag(fh), "budget: budget_bad_part.csv:3: "
+	                 "'contact_centre/aldre_direkt' is a part of "
+	                 "'contact_centre', which has no revenue row\n");
+	cr_expect_eq(n_emitted(fh), 0);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Write `text` as `name` in a fresh directory; returns the directory
+ * (caller removes both with cleanup()). */
+static char *write_temp(const char *name, const char *text, char *path,
+                        size_t size)
+{
+	static char dir[64];
+	FILE *f;
+
+	snprintf(dir, sizeof dir, "/tmp/test_budget.XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, size, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+	return dir;
+}
+
+static void cleanup(const char *dir, const char *path)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Copy the comma-separated `line` (header or row) to out without field
+ * `skip`. */
+static void drop_column(const char *line, int skip, char *out, size_t size)
+{
+	const char *p = line;
+	size_t k = 0;
+	int col = 0, kept = 0;
+
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (col != skip) {
+			cr_assert_lt(k + len + 2, size);
+			if (kept++ > 0)
+				out[k++] = ',';
+			memcpy(out + k, p, len);
+			k += len;
+		}
+		col++;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	out[k] = '\0';
+}
+
+/* Every required column missing in turn, in both exports. */
+Test(budget, missing_columns)
+{
+	static const char *const bcols[] = {
+		"area", "type", "budget", "booked", "forecast",
+		"previous_outcome",
+	};
+	static const char *const lcols[] = { "item", "parent", "amount" };
+	const char *bhead = "area,type,budget,booked,forecast,previous_outcome";
+	const char *brow = "payroll,cost,35.6,23.2,34.5,36.2";
+	const char *lhead = "item,parent,amount";
+	const char *lrow = "Tillgångar,,1.00";
+
+	for (int pass = 0; pass < 2; pass++) {
+		const char *const *cols = pass ? lcols : bcols;
+		int n = pass ? 3 : 6;
+
+		for (int i = 0; i < n; i++) {
+			char h[256], r[256], text[600], path[256], want[512];
+			struct fake_host *fh;
+			char *dir;
+
+			drop_column(pass ? lhead : bhead, i, h, sizeof h);
+			drop_column(pass ? lrow : brow, i, r, sizeof r);
+			snprintf(text, sizeof text, "%s\n%s\n", h, r);
+			dir = write_temp(pass ? "balance.csv" : "budget.csv",
+			                 text, path, sizeof path);
+			fh = pass ? host(DATA, "budget_empty.csv", path, 0)
+			          : host(DATA, path, NULL, 0);
+			cr_expect_eq(run(fh), KPI_EDATA, "%s", cols[i]);
+			snprintf(want, sizeof want, "budget: %s:1: missing "
+			         "required column '%s'\n", path, cols[i]);
+			cr_expect_str_eq(fake_host_diag(fh), want);
+			cr_expect_eq(n_emitted(fh), 0);
+			fake_host_free(fh);
+			cleanup(dir, path);
+		}
+	}
+	LEAK_CHECK();
+}
+
+/* Header only: nothing emitted, no error. */
+Test(budget, empty_exports)
+{
+	struct fake_host *fh = host(DATA, "budget_empty.csv",
+	                            "balance_empty.csv", 0);
+
+	cr_expect_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_expect_eq(n_emitted(fh), 0);
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Swedish Excel (';', decimal comma, BOM, CRLF, U+00A0 grouping in the
+ * balance sheet): the same tables and values. */
+Test(budget, excel_export_same_results)
+{
+	struct fake_host *a = host(DATA, NULL, "balance.csv", 0);
+	struct fake_host *b = host(DATA, "budget_excel.csv",
+	                           "balance_excel.csv", 0);
+
+	cr_assert_eq(run(a), 0, "%s", fake_host_diag(a));
+	cr_assert_eq(run(b), 0, "%s", fake_host_diag(b));
+	for (size_t i = 0; i < sizeof table_ids / sizeof table_ids[0]; i++)
+		expect_same_table(fake_host_table(a, table_ids[i]),
+		                  fake_host_table(b, table_ids[i]));
+	for (size_t i = 0; i < sizeof value_ids / sizeof value_ids[0]; i++) {
+		const struct kpi_value *x = fake_host_value(a, value_ids[i], 2011);
+		const struct kpi_value *y = fake_host_value(b, value_ids[i], 2011);
+
+		cr_assert(x && y);
+		cr_expect_float_eq(x->outcome, y->outcome, EPS);
+		cr_expect_float_eq(x->forecast, y->forecast, EPS);
+	}
+	fake_host_free(a);
+	fake_host_free(b);
+	LEAK_CHECK();
+}
+
+/* Bad config values are errors naming the key. */
+Test(budget, config_errors)
+{
+	static const struct {
+		const char *key, *value, *msg;
+	} cases[] = {
+		{ "fund_in", "7,65", "fund_in: expected an amount with at most "
+		  "one decimal, found '7,65'" },
+		{ "fund_in", "7.6 mnkr", "fund_in: expected an amount with at "
+		  "most one decimal, found '7.6 mnkr'" },
+		{ "fund_used", "8,0", "fund_used: expected an amount from 0 to "
+		  "fund_in" },
+		{ "capital_costs", "depreciation; interest", "capital_costs: "
+		  "expected a comma-separated list of areas such as "
+		  "'depreciation', found 'depreciation; interest'" },
+		{ "stated.net_result_previous", "13,3 %", "stated.net_result_"
+		  "previous: expected an amount with at most one decimal, "
+		  "found '13,3 %'" },
+		{ "file", "", "file: expected a file name, found ''" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct fake_host *fh = host(DATA, NULL, NULL, 0);
+		char want[512];
+
+		fake_host_set(fh, cases[i].key, cases[i].value);
+		cr_expect_eq(run(fh), KPI_ECONFIG, "%s", cases[i].key);
+		snprintf(want, sizeof want, "budget: fake.ini:1: %s\n",
+		         cases[i].msg);
+		cr_expect_str_eq(fake_host_diag(fh), want);
+		cr_expect_eq(n_emitted(fh), 0);
+		fake_host_free(fh);
+	}
+	LEAK_CHECK();
+}
+
+/* fund_used needs fund_in; a display name needs its Swedish part. */
+Test(budget, config_dependencies)
+{
+	struct fake_host *fh = host(DATA, NULL, NULL, 1);
+
+	fake_host_set(fh, "fund_used", "2,0");
+	cr_expect_eq(run(fh), KPI_ECONFIG);
+	cr_expect_str_eq(fake_host_diag(fh), "budget: fake.ini:1: fund_used: "
+	                 "needs fund_in, the incoming result fund\n");
+	fake_host_free(fh);
+	fh = host(DATA, NULL, NULL, 0);
+	fake_host_set(fh, "name.payroll", " | Payroll administration");
+	cr_expect_eq(run(fh), KPI_ECONFIG);
+	cr_expect_str_eq(fake_host_diag(fh), "budget: fake.ini:1: "
+	                 "name.payroll: expected 'Svenskt namn | English "
+	                 "name', found ' | Payroll administration'\n");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* The shipped data/2011 exports give the seed's figures. */
+Test(budget, shipped_data)
+{
+	struct fake_host *fh = host(SHIPPED, "budget.csv", "balance.csv", 0);
+	const struct kpi_table *t;
+	const struct kpi_value *v;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	t = fake_host_table(fh, "budget_summary");
+	cr_assert_not_null(t);
+	cr_expect_float_eq(cell(t, row_of(t, "Kostnader", 0), 1)->number,
+	                   160.0, EPS);
+	v = fake_host_value(fh, "net_result_before", 2011);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->forecast, -2.0, EPS);
+	v = fake_host_value(fh, "adherence_after", 2011);
+	cr_assert_not_null(v);
+	cr_expect_float_eq(v->outcome, 100.0, EPS);
+	cr_expect_float_eq(v->forecast, 100.0, EPS);
+	t = fake_host_table(fh, "balance");
+	cr_assert_not_null(t);
+	cr_expect_float_eq(cell(t, 0, 2)->number, 44076696.94, 1e-6);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}

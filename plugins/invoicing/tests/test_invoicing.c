@@ -1,0 +1,325 @@
+/*
+ * test_invoicing.c - the invoicing plugin through the fake host: each
+ * formula against fixtures worked out by hand, every bad input with its
+ * exact message, the Swedish Excel form, and data/2011/invoicing.csv.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fakehost.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* Under AddressSanitizer a leak only prints: make it fail the test. */
+#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
+                                  "memory leaked")
+#else
+#define LEAK_CHECK() ((void)0)
+#endif
+
+#define DATA KPI_SOURCE_DIR "/plugins/invoicing/tests/data"
+#define SHIPPED KPI_SOURCE_DIR "/data/2011"
+
+static const char *const ids[] = {
+	"customer_invoices_per_admin", "supplier_invoices_per_admin",
+	"supplier_e_invoice_share",
+};
+
+/* Run the invoicing plugin as area "invoicing" of a T2 2011 run over
+ * `file` in `dir` (NULL file: the plugin's default).  Stores the run's
+ * code in *rc; the caller frees the returned host. */
+static struct fake_host *run(const char *dir, const char *file, int *rc)
+{
+	struct fake_host *fh = fake_host_new("invoicing", 2011, 8, dir);
+	const struct kpi_plugin *p;
+
+	if (file)
+		fake_host_set(fh, "file", file);
+	p = fake_host_load(fh, "invoicing");
+	cr_assert_not_null(p, "invoicing.so did not load");
+	*rc = fake_host_run(fh, p);
+	return fh;
+}
+
+/* Number of measurements emitted for any indicator in 2010 or 2011. */
+static int n_emitted(const struct fake_host *fh)
+{
+	double num, den;
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		for (int year = 2010; year <= 2011; year++)
+			n += fake_host_sum(fh, ids[i], NULL, year, 1, 12, &num,
+			                   &den);
+	return n;
+}
+
+/* Expect a and b to have emitted the same measurements for id in month m
+ * of year. */
+static void expect_same_month(const struct fake_host *a,
+                              const struct fake_host *b, const char *id,
+                              int year, int m)
+{
+	double n1, d1, n2, d2;
+	int c1 = fake_host_sum(a, id, NULL, year, m, m, &n1, &d1);
+	int c2 = fake_host_sum(b, id, NULL, year, m, m, &n2, &d2);
+
+	cr_expect_eq(c1, c2, "%s %d-%02d", id, year, m);
+	cr_expect_eq(n1, n2, "%s %d-%02d", id, year, m);
+	cr_expect_eq(d1, d2, "%s %d-%02d", id, year, m);
+}
+
+/* Run over `file` and expect a data error printed as exactly
+ * "invoicing: DATA/file:<where_what>", with nothing emitted. */
+static void expect_error(const char *file, const char *where_what)
+{
+	char want[1024];
+	int rc;
+	struct fake_host *fh = run(DATA, file, &rc);
+
+	snprintf(want, sizeof want, "invoicing: %s/%s:%s\n", DATA, file,
+	         where_what);
+	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
+	cr_expect_str_eq(fake_host_diag(fh), want);
+	cr_expect_eq(n_emitted(fh), 0, "%s: measurements emitted", file);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(invoicing, descriptor)
+{
+	struct fake_host *fh = fake_host_new("invoicing", 2011, 8, DATA);
+	const struct kpi_plugin *p = fake_host_load(fh, "invoicing");
+	static const double scale[] = { 1, 1, 100 };
+
+	cr_assert_not_null(p);
+	cr_expect_eq(p->size, sizeof(struct kpi_plugin));
+	cr_expect_eq(p->abi_major, KPI_ABI_MAJOR);
+	cr_expect_leq(p->abi_minor, KPI_ABI_MINOR);
+	cr_expect_str_eq(p->name, "invoicing");
+	cr_expect_str_eq(p->version, "1.0.0");
+	cr_expect_str_eq(p->license, "MIT");
+	cr_expect_not_null(p->description);
+	cr_assert_eq(p->n_indicators, 3);
+	for (size_t i = 0; i < p->n_indicators; i++) {
+		const struct kpi_indicator_def *d = &p->indicators[i];
+
+		cr_expect_eq(d->size, sizeof(struct kpi_indicator_def));
+		cr_expect_str_eq(d->id, ids[i]);
+		cr_expect_eq(d->aggregation, KPI_AGG_RATIO, "%s", d->id);
+		cr_expect_eq(d->scale, scale[i], "%s", d->id);
+		cr_expect_eq(d->direction, KPI_DIR_HIGHER, "%s", d->id);
+		cr_expect_eq(d->decimals, 0, "%s", d->id);
+		cr_expect(d->name_sv && d->name_en && d->unit);
+	}
+	cr_expect_str_eq(p->indicators[0].name_sv,
+	                 "Antal kundfakturor per månad och "
+	                 "administratör/heltid, genomsnitt");
+	cr_expect_str_eq(p->indicators[1].name_sv,
+	                 "Antal leverantörsfakturor per månad och "
+	                 "administratör/heltid, genomsnitt");
+	cr_expect_str_eq(p->indicators[2].unit, "%");
+	cr_expect_str_eq(p->config_keys[0], "file");
+	cr_expect_null(p->config_keys[1]);
+	fake_host_free(fh);
+}
+
+/*
+ * small.csv by hand, January-August 2011 (rows 2011-01..03):
+ *   customer_invoices_per_admin = (8000 + 6000 + 10000) / (2 + 1.5 + 2.5)
+ *                               = 24000 / 6 = 4000
+ *   supplier_invoices_per_admin = (12000 + 9000 + 15000) / (4 + 3.5 + 4.5)
+ *                               = 36000 / 12 = 3000
+ *   supplier_e_invoice_share    = (3000 + 6000) / (12000 + 15000) x 100
+ *                               = 33.33 %  (February's e-invoices are
+ *                                 empty: left out of both sums)
+ * and 2010 (row 2010-06): 3000 / 1, 5000 / 2 = 2500, 1000 / 5000 = 20 %.
+ */
+Test(invoicing, formulas_small)
+{
+	double num, den;
+	int rc;
+	struct fake_host *fh = run(DATA, "small.csv", &rc);
+
+	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+
+	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	                           2011, 1, 8, &num, &den), 3);
+	cr_expect_eq(num, 24000);
+	cr_expect_eq(den, 6);
+	cr_expect_eq(num / den, 4000);
+
+	cr_expect_eq(fake_host_sum(fh, "supplier_invoices_per_admin", NULL,
+	                           2011, 1, 8, &num, &den), 3);
+	cr_expect_eq(num, 36000);
+	cr_expect_eq(den, 12);
+	cr_expect_eq(num / den, 3000);
+
+	cr_expect_eq(fake_host_sum(fh, "supplier_e_invoice_share", NULL, 2011,
+	                           1, 8, &num, &den), 2);
+	cr_expect_eq(num, 9000);
+	cr_expect_eq(den, 27000);
+	cr_expect_float_eq(100 * num / den, 33.333333, 1e-5);
+
+	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	                           2010, 1, 12, &num, &den), 1);
+	cr_expect_eq(num / den, 3000);
+	cr_expect_eq(fake_host_sum(fh, "supplier_invoices_per_admin", NULL,
+	                           2010, 1, 12, &num, &den), 1);
+	cr_expect_eq(num / den, 2500);
+	cr_expect_eq(fake_host_sum(fh, "supplier_e_invoice_share", NULL, 2010,
+	                           1, 12, &num, &den), 1);
+	cr_expect_eq(100 * num / den, 20);
+	cr_expect_eq(fake_host_last_month(fh, "customer_invoices_per_admin",
+	                                  2011), 3);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* excel.csv holds small.csv's rows as Swedish Excel saves them: BOM,
+ * Excel's "sep=;" line, ';', CRLF, decimal comma, U+00A0 grouping,
+ * headers in another case, an extra column with a quoted ';', a blank
+ * line. */
+Test(invoicing, swedish_excel_same_as_plain)
+{
+	int rc1, rc2;
+	struct fake_host *plain = run(DATA, "small.csv", &rc1);
+	struct fake_host *excel = run(DATA, "excel.csv", &rc2);
+
+	cr_assert_eq(rc1, 0);
+	cr_assert_eq(rc2, 0, "%s", fake_host_diag(excel));
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		for (int year = 2010; year <= 2011; year++)
+			for (int m = 1; m <= 12; m++)
+				expect_same_month(plain, excel, ids[i], year,
+				                  m);
+	fake_host_free(plain);
+	fake_host_free(excel);
+	LEAK_CHECK();
+}
+
+/* A header without rows is no data: nothing emitted, so the report shows
+ * "no data" rather than 0. */
+Test(invoicing, empty_export_emits_nothing)
+{
+	int rc;
+	struct fake_host *fh = run(DATA, "empty.csv", &rc);
+
+	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_expect_eq(n_emitted(fh), 0);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(invoicing, missing_columns)
+{
+	static const char *const cols[] = {
+		"month", "customer_invoices", "customer_fte",
+		"supplier_invoices", "supplier_fte", "supplier_e_invoices",
+	};
+
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		char file[64], what[128];
+
+		snprintf(file, sizeof file, "missing_%s.csv", cols[i]);
+		snprintf(what, sizeof what, "1: missing required column '%s'",
+		         cols[i]);
+		expect_error(file, what);
+	}
+}
+
+Test(invoicing, non_numeric)
+{
+	expect_error("bad_number.csv",
+	             "3:14: expected a number, found 'two'");
+}
+
+Test(invoicing, excel_error_value)
+{
+	expect_error("excel_error.csv",
+	             "3:9: cell contains Excel error #SAKNAS!");
+}
+
+Test(invoicing, negative_count)
+{
+	expect_error("negative_count.csv",
+	             "2:16: expected a number that is not negative, "
+	             "found '-12000'");
+}
+
+Test(invoicing, fractional_count)
+{
+	expect_error("fractional_count.csv",
+	             "3:27: expected a whole number, found '2000.5'");
+}
+
+Test(invoicing, month_before_previous_year)
+{
+	expect_error("month_before.csv",
+	             "2:1: expected a month in 2010..2011, found '2009-12'");
+}
+
+Test(invoicing, month_after_run_year)
+{
+	expect_error("month_after.csv",
+	             "3:1: expected a month in 2010..2011, found '2012-01'");
+}
+
+Test(invoicing, duplicate_month)
+{
+	expect_error("duplicate_month.csv",
+	             "4:1: duplicate month '2011-02' (first at line 3)");
+}
+
+Test(invoicing, e_invoices_exceed_supplier_invoices)
+{
+	expect_error("e_invoices_exceed.csv",
+	             "2:24: expected at most the month's supplier invoices "
+	             "(12000), found '12001'");
+}
+
+Test(invoicing, empty_file_key)
+{
+	int rc;
+	struct fake_host *fh = run(DATA, "", &rc);
+
+	cr_expect_eq(rc, KPI_ECONFIG);
+	cr_expect_str_eq(fake_host_diag(fh), "invoicing: fake.ini:1: file: "
+	                 "expected a file name, found ''\n");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/*
+ * The shipped export, with the default file name, at the seed's
+ * precision (the report rounds half away from zero, as round() does):
+ * Jan-Aug 2011 245 283 customer invoices / 58.9 FTE = 4164.40 -> 4164;
+ * 791 743 supplier invoices / 293.0 FTE = 2702.19 -> 2702.
+ */
+Test(invoicing, shipped_2011)
+{
+	double num, den;
+	int rc;
+	struct fake_host *fh = run(SHIPPED, NULL, &rc);
+
+	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	                           2011, 1, 8, &num, &den), 8);
+	cr_expect_eq(round(num / den), 4164, "%f", num / den);
+	cr_expect_eq(fake_host_sum(fh, "supplier_invoices_per_admin", NULL,
+	                           2011, 1, 8, &num, &den), 8);
+	cr_expect_eq(round(num / den), 2702, "%f", num / den);
+	cr_expect_eq(fake_host_sum(fh, "supplier_e_invoice_share", NULL, 2011,
+	                           1, 8, &num, &den), 8);
+	cr_expect_eq(round(100 * num / den), 37, "%f", 100 * num / den);
+	cr_expect_eq(fake_host_last_month(fh, "customer_invoices_per_admin",
+	                                  2011), 8);
+	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	                           2010, 1, 12, &num, &den), 12);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}

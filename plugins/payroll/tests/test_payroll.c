@@ -1,0 +1,367 @@
+/*
+ * test_payroll.c - the payroll plugin through the fake host: each formula
+ * against fixtures worked out by hand, every bad input with its exact
+ * message, the Swedish Excel form of an export, and data/2011/payroll.csv.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fakehost.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* Under AddressSanitizer a leak only prints: make it fail the test. */
+#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
+                                  "memory leaked")
+#else
+#define LEAK_CHECK() ((void)0)
+#endif
+
+#define DATA KPI_SOURCE_DIR "/plugins/payroll/tests/data"
+#define SHIPPED KPI_SOURCE_DIR "/data/2011"
+
+static const char *const ids[] = {
+	"payslips_per_admin", "self_service_share", "payslips_per_month",
+};
+
+/* Run the payroll plugin as area "payroll" of a T2 2011 run over `file`
+ * in `dir` (NULL file: the plugin's default).  Stores the run's code in
+ * *rc; the caller frees the returned host. */
+static struct fake_host *run(const char *dir, const char *file, int *rc)
+{
+	struct fake_host *fh = fake_host_new("payroll", 2011, 8, dir);
+	const struct kpi_plugin *p;
+
+	if (file)
+		fake_host_set(fh, "file", file);
+	p = fake_host_load(fh, "payroll");
+	cr_assert_not_null(p, "payroll.so did not load");
+	*rc = fake_host_run(fh, p);
+	return fh;
+}
+
+/* Number of measurements emitted for any indicator in 2010 or 2011. */
+static int n_emitted(const struct fake_host *fh)
+{
+	double num, den;
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		for (int year = 2010; year <= 2011; year++)
+			n += fake_host_sum(fh, ids[i], NULL, year, 1, 12, &num,
+			                   &den);
+	return n;
+}
+
+/* Expect a and b to have emitted the same measurements for id in month m
+ * of year. */
+static void expect_same_month(const struct fake_host *a,
+                              const struct fake_host *b, const char *id,
+                              int year, int m)
+{
+	double n1, d1, n2, d2;
+	int c1 = fake_host_sum(a, id, NULL, year, m, m, &n1, &d1);
+	int c2 = fake_host_sum(b, id, NULL, year, m, m, &n2, &d2);
+
+	cr_expect_eq(c1, c2, "%s %d-%02d", id, year, m);
+	cr_expect_eq(n1, n2, "%s %d-%02d", id, year, m);
+	cr_expect_eq(d1, d2, "%s %d-%02d", id, year, m);
+}
+
+/* Run over `file` and expect a data error printed as exactly
+ * "payroll: DATA/file:<where_what>", with nothing emitted. */
+static void expect_error(const char *file, const char *where_what)
+{
+	char want[1024];
+	int rc;
+	struct fake_host *fh = run(DATA, file, &rc);
+
+	snprintf(want, sizeof want, "payroll: %s/%s:%s\n", DATA, file,
+	         where_what);
+	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
+	cr_expect_str_eq(fake_host_diag(fh), want);
+	cr_expect_eq(n_emitted(fh), 0, "%s: measurements emitted", file);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(payroll, descriptor)
+{
+	struct fake_host *fh = fake_host_new("payroll", 2011, 8, DATA);
+	const struct kpi_plugin *p = fake_host_load(fh, "payroll");
+	static const int agg[] = { KPI_AGG_RATIO, KPI_AGG_RATIO,
+	                           KPI_AGG_RATIO };
+	static const double scale[] = { 1, 100, 1 };
+
+	cr_assert_not_null(p);
+	cr_expect_eq(p->size, sizeof(struct kpi_plugin));
+	cr_expect_eq(p->abi_major, KPI_ABI_MAJOR);
+	cr_expect_leq(p->abi_minor, KPI_ABI_MINOR);
+	cr_expect_str_eq(p->name, "payroll");
+	cr_expect_str_eq(p->version, "1.0.0");
+	cr_expect_str_eq(p->license, "MIT");
+	cr_expect_not_null(p->description);
+	cr_assert_eq(p->n_indicators, 3);
+	for (size_t i = 0; i < p->n_indicators; i++) {
+		const struct kpi_indicator_def *d = &p->indicators[i];
+
+		cr_expect_eq(d->size, sizeof(struct kpi_indicator_def));
+		cr_expect_str_eq(d->id, ids[i]);
+		cr_expect_eq(d->aggregation, agg[i], "%s", d->id);
+		cr_expect_eq(d->scale, scale[i], "%s", d->id);
+		cr_expect_eq(d->decimals, 0, "%s", d->id);
+		cr_expect(d->name_sv && d->name_en && d->unit);
+	}
+	cr_expect_str_eq(p->indicators[0].name_sv,
+	                 "Antal löner per månad och administratör/heltid, "
+	                 "genomsnitt");
+	cr_expect_eq(p->indicators[0].direction, KPI_DIR_HIGHER);
+	cr_expect_eq(p->indicators[1].direction, KPI_DIR_HIGHER);
+	cr_expect_str_eq(p->indicators[1].unit, "%");
+	cr_expect_str_eq(p->config_keys[0], "file");
+	cr_expect_null(p->config_keys[1]);
+	fake_host_free(fh);
+}
+
+/*
+ * small.csv by hand, January-August 2011 (rows 2011-01..03):
+ *   payslips_per_admin = (1200 + 900 + 1500) / (2.5 + 1.5 + 2) = 3600 / 6
+ *                      = 600
+ *   self_service_share = (900 + 1000) / (1200 + 1500) x 100 = 1900 / 2700
+ *                      = 70.37 %   (February's share is empty: left out of
+ *                                   numerator and denominator)
+ *   payslips_per_month = 3600 / 3 months = 1200
+ * and 2010 (row 2010-12): 1000 / 2 = 500 per admin, 600 / 1000 = 60 %.
+ */
+Test(payroll, formulas_small)
+{
+	double num, den;
+	int rc;
+	struct fake_host *fh = run(DATA, "small.csv", &rc);
+
+	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+
+	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2011, 1, 8,
+	                           &num, &den), 3);
+	cr_expect_eq(num, 3600);
+	cr_expect_eq(den, 6);
+	cr_expect_eq(num / den, 600);
+
+	cr_expect_eq(fake_host_sum(fh, "self_service_share", NULL, 2011, 1, 8,
+	                           &num, &den), 2);
+	cr_expect_eq(num, 1900);
+	cr_expect_eq(den, 2700);
+	cr_expect_float_eq(100 * num / den, 70.370370, 1e-5);
+
+	cr_expect_eq(fake_host_sum(fh, "payslips_per_month", NULL, 2011, 1, 8,
+	                           &num, &den), 3);
+	cr_expect_eq(num, 3600);
+	cr_expect_eq(den, 3);
+
+	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2010, 1,
+	                           12, &num, &den), 1);
+	cr_expect_eq(num / den, 500);
+	cr_expect_eq(fake_host_sum(fh, "self_service_share", NULL, 2010, 1,
+	                           12, &num, &den), 1);
+	cr_expect_eq(100 * num / den, 60);
+
+	cr_expect_eq(fake_host_last_month(fh, "payslips_per_admin", 2011), 3);
+	cr_expect_eq(fake_host_last_month(fh, "self_service_share", 2011), 3);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* excel.csv holds small.csv's rows as Swedish Excel saves them: BOM, ';',
+ * CRLF, decimal comma, U+00A0 grouping, columns reordered and renamed in
+ * another case, an extra column with a quoted ';', a blank line. */
+Test(payroll, swedish_excel_same_as_plain)
+{
+	int rc1, rc2;
+	struct fake_host *plain = run(DATA, "small.csv", &rc1);
+	struct fake_host *excel = run(DATA, "excel.csv", &rc2);
+
+	cr_assert_eq(rc1, 0);
+	cr_assert_eq(rc2, 0, "%s", fake_host_diag(excel));
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		for (int year = 2010; year <= 2011; year++)
+			for (int m = 1; m <= 12; m++)
+				expect_same_month(plain, excel, ids[i], year,
+				                  m);
+	fake_host_free(plain);
+	fake_host_free(excel);
+	LEAK_CHECK();
+}
+
+/* A header without rows is no data: nothing emitted, so the report shows
+ * "no data" rather than 0. */
+Test(payroll, empty_export_emits_nothing)
+{
+	int rc;
+	struct fake_host *fh = run(DATA, "empty.csv", &rc);
+
+	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_expect_eq(n_emitted(fh), 0);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(payroll, missing_columns)
+{
+	static const char *const cols[] = {
+		"month", "payslips", "self_service_payslips",
+		"administrator_fte",
+	};
+
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		char file[64], what[128];
+
+		snprintf(file, sizeof file, "missing_%s.csv", cols[i]);
+		snprintf(what, sizeof what, "1: missing required column '%s'",
+		         cols[i]);
+		expect_error(file, what);
+	}
+}
+
+/* Every missing column is reported, not only the first. */
+Test(payroll, missing_two_columns)
+{
+	char want[1024];
+	int rc;
+	struct fake_host *fh = run(DATA, "missing_two.csv", &rc);
+
+	snprintf(want, sizeof want,
+	         "payroll: %s/missing_two.csv:1: missing required column "
+	         "'self_service_payslips'\n"
+	         "payroll: %s/missing_two.csv:1: missing required column "
+	         "'administrator_fte'\n", DATA, DATA);
+	cr_expect_eq(rc, KPI_EDATA);
+	cr_expect_str_eq(fake_host_diag(fh), want);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(payroll, non_numeric)
+{
+	expect_error("bad_number.csv",
+	             "3:9: expected a number, with nothing after it, "
+	             "found '12x0'");
+}
+
+Test(payroll, empty_required_number)
+{
+	expect_error("empty_payslips.csv",
+	             "3:9: expected a number, found an empty field");
+}
+
+Test(payroll, negative_count)
+{
+	expect_error("negative_count.csv",
+	             "3:9: expected a number that is not negative, "
+	             "found '-5'");
+}
+
+Test(payroll, negative_fte)
+{
+	expect_error("negative_fte.csv",
+	             "3:18: expected a number that is not negative, "
+	             "found '-0.5'");
+}
+
+Test(payroll, fractional_count)
+{
+	expect_error("fractional_count.csv",
+	             "2:9: expected a whole number, found '1200.5'");
+}
+
+Test(payroll, month_before_previous_year)
+{
+	expect_error("month_before.csv",
+	             "3:1: expected a month in 2010..2011, found '2009-12'");
+}
+
+Test(payroll, month_after_run_year)
+{
+	expect_error("month_after.csv",
+	             "3:1: expected a month in 2010..2011, found '2012-01'");
+}
+
+Test(payroll, invalid_month)
+{
+	expect_error("bad_month.csv",
+	             "3:1: expected a month between 01 and 12, "
+	             "found '2011-13'");
+}
+
+/* The third row's 2011-01-31 is January again. */
+Test(payroll, duplicate_month)
+{
+	expect_error("duplicate_month.csv",
+	             "4:1: duplicate month '2011-01' (first at line 2)");
+}
+
+Test(payroll, self_service_exceeds_payslips)
+{
+	expect_error("self_service_exceeds.csv",
+	             "2:14: expected at most the month's payslips (1200), "
+	             "found '1300'");
+}
+
+Test(payroll, missing_file)
+{
+	char want[512];
+	int rc;
+	struct fake_host *fh = run(DATA, "no_such_file.csv", &rc);
+
+	snprintf(want, sizeof want, "payroll: %s/no_such_file.csv: cannot "
+	         "open: No such file or directory\n", DATA);
+	cr_expect_eq(rc, KPI_EIO);
+	cr_expect_str_eq(fake_host_diag(fh), want);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+Test(payroll, empty_file_key)
+{
+	int rc;
+	struct fake_host *fh = run(DATA, "", &rc);
+
+	cr_expect_eq(rc, KPI_ECONFIG);
+	cr_expect_str_eq(fake_host_diag(fh), "payroll: fake.ini:1: file: "
+	                 "expected a file name, found ''\n");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/*
+ * The shipped export, with the default file name, at the seed's
+ * precision (the report rounds half away from zero, as round() does):
+ * Jan-Apr 2011 204 000 payslips / 240.8 FTE = 847.18 -> 847;
+ * 140 966 / 204 000 = 69.10 % -> 69 %; 204 000 / 4 = 51 000 a month.
+ */
+Test(payroll, shipped_2011)
+{
+	double num, den;
+	int rc;
+	struct fake_host *fh = run(SHIPPED, NULL, &rc);
+
+	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2011, 1, 8,
+	                           &num, &den), 4);
+	cr_expect_eq(round(num / den), 847, "%f", num / den);
+	cr_expect_eq(fake_host_sum(fh, "self_service_share", NULL, 2011, 1, 8,
+	                           &num, &den), 4);
+	cr_expect_eq(round(100 * num / den), 69, "%f", 100 * num / den);
+	cr_expect_eq(fake_host_sum(fh, "payslips_per_month", NULL, 2011, 1, 8,
+	                           &num, &den), 4);
+	cr_expect_eq(round(num / den), 51000, "%f", num / den);
+	cr_expect_eq(fake_host_last_month(fh, "payslips_per_admin", 2011), 4);
+	/* All of 2010, for a seasonal forecast. */
+	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2010, 1,
+	                           12, &num, &den), 12);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}

@@ -1,0 +1,545 @@
+/*
+ * procurement.c - the procurement area: completed central and agency
+ * procurements, ongoing procurements and the share taken to court, from
+ * the register of procurement assignments (one row each; README.md).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpi/plugin.h"
+
+/* Local indicator ids, in descriptor order. */
+#define ID_COMPLETED_CENTRAL "completed_central"
+#define ID_COMPLETED_AGENCY  "completed_agency"
+#define ID_ONGOING           "ongoing"
+#define ID_REVIEW_SHARE      "review_share"
+
+/* Characters of a field quoted in a message (as the CSV reader quotes
+ * them), and the buffer that holds one. */
+#define SHOWN_CHARS 40
+#define SHOWN_SIZE (4 * SHOWN_CHARS + 8)
+
+/* How many years before the run year an assignment may have been opened;
+ * an older `opened` is taken for a typing error. */
+#define OPENED_YEARS 10
+
+/* Slots of the table of ids seen (a power of two).  Duplicate ids are
+ * checked for the first three quarters of it, 12 288 assignments. */
+#define ID_SLOTS 16384u
+#define ID_CHECKED (ID_SLOTS / 4 * 3)
+
+static const struct kpi_indicator_def procurement_indicators[] = {
+	{
+		.size = sizeof(struct kpi_indicator_def),
+		.id = ID_COMPLETED_CENTRAL,
+		.name_sv = "Antal avslutade centrala och gemensamma "
+		           "upphandlingar",
+		.name_en = "Completed central and joint procurements",
+		.unit = "st",
+		.aggregation = KPI_AGG_SUM,
+		.scale = 1,
+		.direction = KPI_DIR_HIGHER,
+		.decimals = 0,
+	},
+	{
+		.size = sizeof(struct kpi_indicator_def),
+		.id = ID_COMPLETED_AGENCY,
+		.name_sv = "Antal avslutade upphandlingsuppdrag åt enskilda "
+		           "förvaltningar och bolag",
+		.name_en = "Completed procurement assignments for individual "
+		           "administrations and companies",
+		.unit = "st",
+		.aggregation = KPI_AGG_SUM,
+		.scale = 1,
+		.direction = KPI_DIR_HIGHER,
+		.decimals = 0,
+	},
+	{
+		.size = sizeof(struct kpi_indicator_def),
+		.id = ID_ONGOING,
+		.name_sv = "Antal pågående upphandlingar vid periodens slut",
+		.name_en = "Ongoing procurements at the end of the period",
+		.unit = "st",
+		.aggregation = KPI_AGG_LAST,
+		.scale = 1,
+		.direction = KPI_DIR_NONE,
+		.decimals = 0,
+	},
+	{
+		.size = sizeof(struct kpi_indicator_def),
+		.id = ID_REVIEW_SHARE,
+		.name_sv = "Andel avslutade upphandlingar som överprövats",
+		.name_en = "Share of completed procurements taken to court "
+		           "for review",
+		.unit = "%",
+		.aggregation = KPI_AGG_RATIO,
+		.scale = 100,
+		.direction = KPI_DIR_LOWER,
+		.decimals = 0,
+	},
+};
+
+static const char *const procurement_config_keys[] = { "file", NULL };
+
+/* Required columns of procurement.csv; `title` is informational and not
+ * read. */
+enum { COL_ID, COL_TYPE, COL_OPENED, COL_CLOSED, COL_REVIEWED, N_COLS };
+
+static const char *const procurement_columns[N_COLS] = {
+	"id", "type", "opened", "closed", "reviewed",
+};
+
+/* A slot of the id table: FNV-1a hash of the id and the line it was on;
+ * line 0 = free. */
+struct id_slot {
+	uint64_t hash;
+	long line;
+};
+
+/* Counts per month of the run year. */
+struct procurement_counts {
+	long rows;                  /* data rows read */
+	double completed_central[12];
+	double completed_agency[12];
+	double reviewed[12];        /* completed and taken to court */
+	double ongoing[12];         /* 1..run_month only */
+};
+
+/* Per-area state: the export's name (owned by the host until shutdown),
+ * the counts, and the ids seen. */
+struct procurement_state {
+	const char *file;
+	struct procurement_counts c;
+	unsigned n_ids;
+	int ids_warned;
+	struct id_slot ids[ID_SLOTS];
+};
+
+/* One row of the register, parsed. */
+struct assignment {
+	int agency;                 /* type agency (else central or joint) */
+	long opened;                /* YYYYMMDD */
+	long closed;                /* YYYYMMDD, 0 while ongoing */
+	int closed_year, closed_month;
+	int reviewed;
+};
+
+/*
+ * Copy field `col` of the current row into buf (SHOWN_SIZE bytes) for
+ * quoting in a message, the way the CSV reader quotes fields: at most
+ * SHOWN_CHARS characters (a longer field is cut to SHOWN_CHARS - 3 and
+ * ends in "..."), LF, CR and TAB written as \n, \r and \t, other control
+ * characters as '?'.  Returns buf.
+ */
+static const char *shown(const struct kpi_host *host, struct kpi_csv *csv,
+                         int col, char *buf)
+{
+	size_t len = 0, i, k = 0, chars = 0, total = 0;
+	const char *s = host->csv_field(csv, col, &len);
+
+	if (!s)
+		len = 0;
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			total++;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch & 0xC0) != 0x80) {
+			if (total > SHOWN_CHARS && chars == SHOWN_CHARS - 3)
+				break;
+			chars++;
+		}
+		if (ch == '\n' || ch == '\r' || ch == '\t') {
+			buf[k++] = '\\';
+			buf[k++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+		} else if (ch < 0x20 || ch == 0x7F) {
+			buf[k++] = '?';
+		} else {
+			buf[k++] = (char)ch;
+		}
+	}
+	if (i < len) {
+		memcpy(buf + k, "...", 3);
+		k += 3;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* Field `col` of the current row without leading and trailing ASCII
+ * spaces; its length in *len.  The pointer is the reader's. */
+static const char *trimmed(const struct kpi_host *host, struct kpi_csv *csv,
+                           int col, size_t *len)
+{
+	size_t n = 0;
+	const char *s = host->csv_field(csv, col, &n);
+
+	if (!s) {
+		*len = 0;
+		return "";
+	}
+	while (n > 0 && *s == ' ') {
+		s++;
+		n--;
+	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	*len = n;
+	return s;
+}
+
+/* True if s[0..len) equals the lowercase ASCII word w, ignoring case. */
+static int word_is(const char *s, size_t len, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < len && w[i]; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != w[i])
+			return 0;
+	}
+	return i == len && w[i] == '\0';
+}
+
+/*
+ * Map every column of procurement_columns into cols.  Each missing column
+ * is reported by the reader ("missing required column"), so the user sees
+ * all of them at once.  Returns 0 or the first error code.
+ */
+static int map_columns(const struct kpi_host *host, struct kpi_csv *csv,
+                       int cols[N_COLS])
+{
+	int rc = KPI_OK;
+
+	for (int i = 0; i < N_COLS; i++) {
+		cols[i] = host->csv_column(csv, procurement_columns[i], 1);
+		if (cols[i] < 0 && rc == KPI_OK)
+			rc = cols[i];
+	}
+	return rc;
+}
+
+/*
+ * Check the current row's id: not empty, and not on an earlier line.  The
+ * first ID_CHECKED ids are remembered by a 64-bit hash (a false duplicate
+ * needs two different ids with the same hash); past that a warning says
+ * the check stopped.  Returns 0 or KPI_EDATA (reported).
+ */
+static int check_id(const struct kpi_host *host, struct kpi_ctx *ctx,
+                    struct kpi_csv *csv, int col,
+                    struct procurement_state *st)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	size_t len, i;
+	const char *s = trimmed(host, csv, col, &len);
+	char buf[SHOWN_SIZE];
+	unsigned slot;
+
+	if (len == 0)
+		return host->csv_error(csv, col,
+		                       "expected an assignment id, found '%s'",
+		                       shown(host, csv, col, buf));
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= UINT64_C(1099511628211);
+	}
+	if (st->n_ids >= ID_CHECKED) {
+		if (!st->ids_warned)
+			host->log(ctx, KPI_LOG_WARN,
+			          "%s: more than %u assignments, ids from line "
+			          "%ld on are not checked for duplicates",
+			          st->file, ID_CHECKED, host->csv_line(csv));
+		st->ids_warned = 1;
+		return KPI_OK;
+	}
+	for (slot = (unsigned)h & (ID_SLOTS - 1); st->ids[slot].line;
+	     slot = (slot + 1) & (ID_SLOTS - 1))
+		if (st->ids[slot].hash == h)
+			return host->csv_error(csv, col,
+			                       "duplicate id '%s' (first at "
+			                       "line %ld)",
+			                       shown(host, csv, col, buf),
+			                       st->ids[slot].line);
+	st->ids[slot].hash = h;
+	st->ids[slot].line = host->csv_line(csv);
+	st->n_ids++;
+	return KPI_OK;
+}
+
+/* Parse `type`: central or joint (a->agency = 0) or agency (1), in any
+ * case.  Returns 0 or KPI_EDATA (reported). */
+static int read_type(const struct kpi_host *host, struct kpi_csv *csv,
+                     int col, struct assignment *a)
+{
+	size_t len;
+	const char *s = trimmed(host, csv, col, &len);
+	char buf[SHOWN_SIZE];
+
+	if (word_is(s, len, "central") || word_is(s, len, "joint"))
+		a->agency = 0;
+	else if (word_is(s, len, "agency"))
+		a->agency = 1;
+	else
+		return host->csv_error(csv, col,
+		                       "expected central, joint or agency, "
+		                       "found '%s'",
+		                       shown(host, csv, col, buf));
+	return KPI_OK;
+}
+
+/*
+ * Parse the date of column `col` (flags as csv_date) and check that its
+ * year lies in from..to.  Stores YYYYMMDD in *ymd, or 0 for an empty
+ * optional field.  Returns 0 or a negative code (reported).
+ */
+static int read_date(const struct kpi_host *host, struct kpi_csv *csv,
+                     int col, int flags, int from, int to, long *ymd,
+                     struct kpi_date *d)
+{
+	char buf[SHOWN_SIZE];
+	int rc = host->csv_date(csv, col, flags, d);
+
+	*ymd = 0;
+	if (rc == KPI_MISSING && (flags & KPI_DATE_OPTIONAL))
+		return KPI_OK;
+	if (rc != KPI_OK)
+		return rc < 0 ? rc : KPI_EDATA;
+	if (d->year < from || d->year > to)
+		return host->csv_error(csv, col,
+		                       "expected a date in %d..%d, found '%s'",
+		                       from, to,
+		                       shown(host, csv, col, buf));
+	*ymd = d->year * 10000L + d->month * 100L + d->day;
+	return KPI_OK;
+}
+
+/* Parse `reviewed`: exactly 0 or 1.  Returns 0 or KPI_EDATA (reported). */
+static int read_reviewed(const struct kpi_host *host, struct kpi_csv *csv,
+                         int col, struct assignment *a)
+{
+	size_t len;
+	const char *s = trimmed(host, csv, col, &len);
+	char buf[SHOWN_SIZE];
+
+	if (len == 1 && (s[0] == '0' || s[0] == '1')) {
+		a->reviewed = s[0] == '1';
+		return KPI_OK;
+	}
+	return host->csv_error(csv, col, "expected 0 or 1, found '%s'",
+	                       shown(host, csv, col, buf));
+}
+
+/*
+ * Parse the current row into *a: id (checked for duplicates), type,
+ * opened (a date in the run year or the OPENED_YEARS before it), closed
+ * (empty, or a date in the run year or the year before, not before
+ * opened) and reviewed.  Returns 0 or a negative code (reported).
+ */
+static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
+                    struct kpi_csv *csv, const int cols[N_COLS],
+                    int run_year, struct procurement_state *st,
+                    struct assignment *a)
+{
+	struct kpi_date opened, closed;
+	char buf[SHOWN_SIZE];
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	rc = check_id(host, ctx, csv, cols[COL_ID], st);
+	if (!rc)
+		rc = read_type(host, csv, cols[COL_TYPE], a);
+	if (!rc)
+		rc = read_date(host, csv, cols[COL_OPENED], 0,
+		               run_year - OPENED_YEARS, run_year, &a->opened,
+		               &opened);
+	if (!rc)
+		rc = read_date(host, csv, cols[COL_CLOSED], KPI_DATE_OPTIONAL,
+		               run_year - 1, run_year, &a->closed, &closed);
+	if (rc)
+		return rc;
+	if (a->closed && a->closed < a->opened)
+		return host->csv_error(csv, cols[COL_CLOSED],
+		                       "expected a date on or after opened "
+		                       "(%04d-%02d-%02d), found '%s'",
+		                       opened.year, opened.month, opened.day,
+		                       shown(host, csv, cols[COL_CLOSED],
+		                             buf));
+	if (a->closed) {
+		a->closed_year = closed.year;
+		a->closed_month = closed.month;
+	}
+	return read_reviewed(host, csv, cols[COL_REVIEWED], a);
+}
+
+/*
+ * Count assignment a: completed (and reviewed) in the month it closed if
+ * that is in the run year; ongoing at the end of each month 1..run_month
+ * it was open by then and not yet closed.
+ */
+static void count(struct procurement_counts *c, const struct assignment *a,
+                  int run_year, int run_month)
+{
+	c->rows++;
+	if (a->closed && a->closed_year == run_year) {
+		int i = a->closed_month - 1;
+
+		if (a->agency)
+			c->completed_agency[i] += 1;
+		else
+			c->completed_central[i] += 1;
+		c->reviewed[i] += a->reviewed;
+	}
+	for (int m = 1; m <= run_month; m++) {
+		/* Any date in month m is at most YYYYMM31. */
+		long end = run_year * 10000L + m * 100L + 31;
+
+		if (a->opened <= end && (!a->closed || a->closed > end))
+			c->ongoing[m - 1] += 1;
+	}
+}
+
+/* Emit one measurement of indicator id for year/month.  Returns the host's
+ * code. */
+static int emit(const struct kpi_host *host, struct kpi_ctx *ctx,
+                const char *id, int year, int month, double num, double den)
+{
+	struct kpi_measurement m = {
+		.size = sizeof m,
+		.indicator = id,
+		.year = year,
+		.month = month,
+		.num = num,
+		.den = den,
+		.group = NULL,
+	};
+
+	return host->emit(ctx, &m);
+}
+
+/*
+ * Emit the run year's counts: every month 1..run_month (zeros included,
+ * since a register with rows that closed nothing in a month is a count of
+ * 0, not missing data), and later months only where something closed.
+ * An empty register emits nothing.  Returns 0 or the host's first error.
+ */
+static int emit_counts(const struct kpi_host *host, struct kpi_ctx *ctx,
+                       int run_year, int run_month,
+                       const struct procurement_counts *c)
+{
+	int rc = KPI_OK;
+
+	if (c->rows == 0)
+		return KPI_OK;
+	for (int m = 1; m <= 12 && !rc; m++) {
+		double done = c->completed_central[m - 1] +
+		              c->completed_agency[m - 1];
+
+		if (m > run_month && done == 0)
+			continue;
+		rc = emit(host, ctx, ID_COMPLETED_CENTRAL, run_year, m,
+		          c->completed_central[m - 1], 0);
+		if (!rc)
+			rc = emit(host, ctx, ID_COMPLETED_AGENCY, run_year, m,
+			          c->completed_agency[m - 1], 0);
+		if (!rc)
+			rc = emit(host, ctx, ID_REVIEW_SHARE, run_year, m,
+			          c->reviewed[m - 1], done);
+		if (!rc && m <= run_month)
+			rc = emit(host, ctx, ID_ONGOING, run_year, m,
+			          c->ongoing[m - 1], 1);
+	}
+	return rc;
+}
+
+/* init: read the `file` key (default "procurement.csv").  On success
+ * *state owns a struct procurement_state freed by procurement_shutdown. */
+static int procurement_init(const struct kpi_host *host,
+                            struct kpi_ctx *ctx, void **state)
+{
+	const char *file = host->config_get(ctx, "file");
+	struct procurement_state *st;
+
+	if (!file)
+		file = "procurement.csv";
+	else if (!*file)
+		return host->config_error(ctx, "file",
+		                          "expected a file name, found ''");
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return KPI_ENOMEM;
+	st->file = file;
+	*state = st;
+	return KPI_OK;
+}
+
+/* compute: read the whole register, then emit the run year's counts; a
+ * data error emits nothing.  The reader is closed on every path. */
+static int procurement_compute(const struct kpi_host *host,
+                               struct kpi_ctx *ctx, void *state)
+{
+	struct procurement_state *st = state;
+	struct kpi_csv *csv = NULL;
+	struct assignment a;
+	int cols[N_COLS];
+	int run_year = host->run_year(ctx);
+	int run_month = host->run_month(ctx);
+	int rc;
+
+	memset(&st->c, 0, sizeof st->c);
+	memset(st->ids, 0, sizeof st->ids);
+	st->n_ids = 0;
+	st->ids_warned = 0;
+	if (run_month < 1 || run_month > 12)
+		run_month = 12;
+	rc = host->csv_open(ctx, st->file, &csv);
+	if (rc)
+		return rc;
+	rc = map_columns(host, csv, cols);
+	if (rc)
+		goto out_close;
+	while ((rc = host->csv_next(csv)) == 1) {
+		rc = read_row(host, ctx, csv, cols, run_year, st, &a);
+		if (rc)
+			goto out_close;
+		count(&st->c, &a, run_year, run_month);
+	}
+	if (rc == 0)
+		rc = emit_counts(host, ctx, run_year, run_month, &st->c);
+out_close:
+	host->csv_close(csv);
+	return rc;
+}
+
+/* shutdown: free what procurement_init allocated. */
+static void procurement_shutdown(void *state)
+{
+	free(state);
+}
+
+static const struct kpi_plugin procurement_plugin = {
+	KPI_PLUGIN_HEADER,
+	.name = "procurement",
+	.version = "1.0.0",
+	.license = "MIT",
+	.description = "Procurement: completed central and agency "
+	               "procurements, ongoing procurements and the review "
+	               "share from the register procurement.csv",
+	.indicators = procurement_indicators,
+	.n_indicators = sizeof procurement_indicators /
+	                sizeof procurement_indicators[0],
+	.config_keys = procurement_config_keys,
+	.init = procurement_init,
+	.compute = procurement_compute,
+	.shutdown = procurement_shutdown,
+};
+
+/* The plugin's one exported symbol: its descriptor, valid while loaded. */
+KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void)
+{
+	return &procurement_plugin;
+}
