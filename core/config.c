@@ -744,8 +744,10 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 			ind->forecast_kind = KPI_FORECAST_LINEAR;
 		else if (strcmp(v, "seasonal") == 0)
 			ind->forecast_kind = KPI_FORECAST_SEASONAL;
-		else if (parse_number(v, &ind->forecast_value, &why) == 0)
+		else if (parse_number(v, &ind->forecast_value, &why) == 0) {
 			ind->forecast_kind = KPI_FORECAST_MANUAL;
+			ind->forecast_decimals = written_decimals(v);
+		}
 		else
 			rc = kpi_ini_error(ini, sec, "forecast",
 			                   "'%s' is not a forecast (expected none, "

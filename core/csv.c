@@ -9,8 +9,9 @@
  * A record is parsed in place: fields are unquoted inside the buffer and
  * NUL-terminated over their delimiter, so no row or field allocates.  The
  * scan stops only at bytes that matter (a 256-entry class table: the
- * delimiter, LF, CR, '"', NUL and non-ASCII bytes); a zero byte after the
- * data is the sentinel that ends every scan.  When a record runs past the
+ * delimiter, LF, CR, '"', NUL and non-ASCII bytes), skipping the others
+ * eight at a time; a zero byte after the data is the sentinel that ends
+ * every scan.  Every non-ASCII sequence is validated as UTF-8 on the way.  When a record runs past the
  * data read so far, the partial record is moved to the front of the
  * buffer, more is read and the current field is scanned again (fields are
  * only modified once complete, so a rescan sees the bytes of the file).
@@ -35,7 +36,9 @@
  *    case-insensitively (non-ASCII letters must match exactly).  Empty
  *    names are allowed (unnamed columns, never matched, never duplicates).
  *  - Limits: a field's length is its bytes between the delimiters, without
- *    the enclosing quotes; a record's is its bytes without the line end.
+ *    the enclosing quotes (counted before "" is unescaped); a record's is
+ *    its bytes without the line end.  0 in kpi_csv_limits = the default.
+ *    Reads are min(max_record, 1 MiB) bytes (at least 64).
  *  - After any error (reader, number, date, or kpi_csv_error) kpi_csv_next
  *    returns that error again; the current row stays readable after a
  *    number/date/kpi_csv_error error, not after a reader error.
@@ -96,7 +99,7 @@ struct kpi_csv {
 	size_t max_record;
 	size_t block;           /* largest read */
 
-	char *buf;              /* cap + 1 bytes; buf[end] is a 0 sentinel */
+	char *buf;              /* cap + 9 bytes; buf[end] is a 0 sentinel */
 	size_t cap;
 	size_t pos;             /* first byte not yet consumed */
 	size_t end;             /* end of the data read */
@@ -122,6 +125,48 @@ struct kpi_csv {
 	int done;               /* end of file reached */
 	int err;                /* sticky error code, 0 if none */
 };
+
+/* Skipping plain bytes eight at a time (SWAR): a word is loaded and the
+ * first byte that MAY stop the scan is flagged with bit tricks (borrows
+ * can flag bytes after the first match, never before it): a byte below
+ * 0x0E (NUL, TAB, LF, CR), '"', the delimiter, or a byte with the high
+ * bit set.  The class table then decides about that byte.
+ * The buffer has 8 zeroed bytes of slack after the sentinel so the load
+ * never leaves it.  Lowest set bit = first byte, so little-endian only;
+ * other targets use the byte loop. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define CSV_SWAR 1
+#define SWAR_ONES  UINT64_C(0x0101010101010101)
+#define SWAR_HIGHS UINT64_C(0x8080808080808080)
+
+/* High bit of the first byte of w equal to the byte repeated in pat (the
+ * bits above it may be wrong, the lowest one is right). */
+static inline uint64_t swar_eq(uint64_t w, uint64_t pat)
+{
+	uint64_t x = w ^ pat;
+
+	return (x - SWAR_ONES) & ~x & SWAR_HIGHS;
+}
+
+/* Distance from p to the first byte that may stop a scan for '"' and,
+ * outside quotes, the delimiter (pd; pass '"' repeated inside quotes). */
+static inline size_t swar_skip(const char *p, uint64_t pd)
+{
+	static const uint64_t pq = SWAR_ONES * '"';
+	const char *s = p;
+	uint64_t w, m;
+
+	for (;;) {
+		memcpy(&w, s, 8);
+		m = ((w - SWAR_ONES * 0x0E) & ~w & SWAR_HIGHS) |
+		    (w & SWAR_HIGHS) | swar_eq(w, pq) | swar_eq(w, pd);
+		if (m)
+			return (size_t)(s - p) + ((unsigned)__builtin_ctzll(m) >> 3);
+		s += 8;
+	}
+}
+#endif
 
 /* Character column of position p, given the start of its physical line
  * and the UTF-8 continuation bytes between the two. */
@@ -157,11 +202,15 @@ static int refill(struct kpi_csv *c)
 		c->pos = 0;
 		c->end = keep;
 	}
+	if (c->eof)
+		return 0;
 	room = c->cap - c->end;
 	if (room > c->block)
 		room = c->block;
-	if (room == 0 || c->eof)
-		return 0;
+	if (room == 0)          /* callers check the record cap first */
+		return csv_fail(c, KPI_EDATA, c->next_line, 0,
+		                "record exceeds limit of %zu bytes",
+		                c->max_record);
 	do
 		n = read(c->fd, c->buf + c->end, room);
 	while (n < 0 && errno == EINTR);
@@ -295,6 +344,9 @@ static int read_record(struct kpi_csv *c)
 {
 	const unsigned char *cls = c->cls, *qcls = c->qcls;
 	const char delim = c->delim;
+#ifdef CSV_SWAR
+	const uint64_t pd = SWAR_ONES * (unsigned char)delim;
+#endif
 	char *rec, *end, *p, *fs, *lstart, *f_lstart, *cstart, *cend;
 	long line, f_line, rec_line, cont, f_cont;
 	int nf = 0, term, dq, rc, n, fault;
@@ -321,8 +373,16 @@ again:          /* rescan the field after more data was read */
 		if (*p == '"') {
 			p++;
 			for (;;) {
+#ifdef CSV_SWAR
+				p += swar_skip(p, SWAR_ONES * '"');
+				if (!qcls[(unsigned char)*p]) {
+					p++;
+					continue;
+				}
+#else
 				while (!qcls[(unsigned char)*p])
 					p++;
+#endif
 				ch = (unsigned char)*p;
 				if (ch == '"') {
 					if (p + 1 == end && !c->eof)
@@ -391,8 +451,16 @@ again:          /* rescan the field after more data was read */
 			}
 		} else {
 			for (;;) {
+#ifdef CSV_SWAR
+				p += swar_skip(p, pd);
+				if (!cls[(unsigned char)*p]) {
+					p++;
+					continue;
+				}
+#else
 				while (!cls[(unsigned char)*p])
 					p++;
+#endif
 				ch = (unsigned char)*p;
 				if (ch == (unsigned char)delim) {
 					term = TERM_DELIM;
@@ -857,10 +925,9 @@ int kpi_csv_open(const char *path, const char *display, const char *who,
 	c->mtime = st.st_mtim;
 
 	c->cap = c->max_record + 2 + c->block;
-	c->buf = malloc(c->cap + 1);
+	c->buf = calloc(c->cap + 1 + 8, 1);    /* sentinel, SWAR slack */
 	if (!c->buf)
 		goto out_nomem;
-	c->buf[0] = '\0';
 	rc = read_header(c);
 	if (rc < 0)
 		goto out_free;
@@ -979,6 +1046,8 @@ static int excel_error(const char *s, size_t len)
 {
 	size_t i;
 
+	if (len == 0 || (*s != '#' && *s != ' '))
+		return 0;
 	while (len > 0 && *s == ' ') {
 		s++;
 		len--;

@@ -101,6 +101,7 @@ struct kpi_indicator {
 	                            ("alla nämnder"): not compared by --check */
 	int forecast_kind;       /* enum kpi_forecast_kind */
 	double forecast_value;   /* MANUAL */
+	int forecast_decimals;   /* MANUAL: decimals as written */
 	double tolerance;        /* for "partially met"; <0 = run default */
 	int tolerance_relative;  /* tolerance is a fraction of the target */
 	int stated;              /* assessment the report stated, -1 = none */

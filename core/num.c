@@ -271,8 +271,25 @@ int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
                   const char **why)
 {
 	struct num_form f;
-	int rc = num_scan(s, len, decimal_comma, 1, &f, why);
+	uint64_t m = 0;
+	size_t i;
+	int rc;
 
+	/* Fast path: up to 15 plain digits, the common case, exact. */
+	if (len > 0 && len <= 15) {
+		for (i = 0; i < len; i++) {
+			unsigned d = (unsigned)((unsigned char)s[i] - '0');
+
+			if (d > 9)
+				break;
+			m = m * 10 + d;
+		}
+		if (i == len) {
+			*out = (double)m;
+			return 0;
+		}
+	}
+	rc = num_scan(s, len, decimal_comma, 1, &f, why);
 	if (rc == 0)
 		*out = num_value(&f);
 	return rc;

@@ -173,11 +173,28 @@ static char *xstrdup(const char *s)
 	return c;
 }
 
+/* A unit as the report writes it in `lang`: Swedish units in the config
+ * get their English form ("st" is dropped). */
+static const char *unit_in(const char *unit, int lang)
+{
+	static const char *const en[][2] = {
+		{ "st", "" }, { "kWh/kvm", "kWh/m²" }, { "kr", "SEK" },
+		{ "mnkr", "SEK m" }, { "kvm", "m²" },
+	};
+
+	if (!unit || lang != KPI_LANG_EN)
+		return unit;
+	for (size_t i = 0; i < sizeof en / sizeof en[0]; i++)
+		if (strcmp(unit, en[i][0]) == 0)
+			return en[i][1];
+	return unit;
+}
+
 static void fmt_target(char *buf, size_t n, const struct kpi_target *t,
                        const struct kpi_indicator *ind, int lang)
 {
 	char num[64], w[64];
-	const char *unit = t->unit ? t->unit : ind->unit;
+	const char *unit = unit_in(t->unit ? t->unit : ind->unit, lang);
 
 	switch (t->kind) {
 	case KPI_TARGET_NUMBER:
@@ -241,13 +258,16 @@ static void indicator_cells(char **row, const struct kpi_indicator *ind,
 	row[0] = xstrdup(ind_name(ind, lang));
 	if (r->has_outcome)
 		kpi_fmt_value(buf, sizeof buf, r->outcome, ind->decimals,
-		              ind->unit, lang);
+		              unit_in(ind->unit, lang), lang);
 	else
 		snprintf(buf, sizeof buf, DASH);
 	row[1] = xstrdup(buf);
 	if (r->has_forecast)
-		kpi_fmt_value(buf, sizeof buf, r->forecast, ind->decimals,
-		              ind->unit, lang);
+		kpi_fmt_value(buf, sizeof buf, r->forecast,
+		              ind->forecast_kind == KPI_FORECAST_MANUAL &&
+		              ind->forecast_decimals > ind->decimals ?
+		              ind->forecast_decimals : ind->decimals,
+		              unit_in(ind->unit, lang), lang);
 	else
 		snprintf(buf, sizeof buf, DASH);
 	row[2] = xstrdup(buf);
@@ -325,7 +345,7 @@ static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
 			                       ind->subperiods[k][1], &v, &fy, &fm,
 			                       &ty, &tm, &why) == 0) {
 				kpi_fmt_value(val, sizeof val, v, ind->decimals,
-				              ind->unit, lang);
+				              unit_in(ind->unit, lang), lang);
 				kpi_period_label(per, sizeof per, lang, fy, fm, ty, tm);
 			} else {
 				kpi_period_label(per, sizeof per, lang, rc->cfg->year,

@@ -497,6 +497,8 @@ static struct kpi_cell *tbl_row(struct tbl *t)
 	return c;
 }
 
+/* Make c a text cell showing s (not copied: s must live until the table
+ * is emitted). */
 static void cell_text(struct kpi_cell *c, const char *s)
 {
 	c->kind = KPI_CELL_TEXT;
@@ -518,7 +520,8 @@ static void cell_fig(struct kpi_cell *c, const struct fig *f)
 		cell_amount(c, f->v, TENTHS, 1);
 }
 
-/* Set the state's column headers from two arrays of n strings. */
+/* Point the column-header arrays at the first n header buffers (filled
+ * by the caller). */
 static void set_columns(struct budget_state *st, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -917,6 +920,7 @@ static int is_capital(const struct budget_state *st, const char *area)
 	return 0;
 }
 
+/* Store v (tenths) as an existing figure. */
 static void set_fig(struct fig *f, int64_t v)
 {
 	f->v = v;
@@ -1120,7 +1124,8 @@ static void budget_columns_text(struct budget_state *st, const char *first_sv,
 	set_columns(st, n);
 }
 
-/* Append the fund rows and the net result after disposition. */
+/* Append the incoming and outgoing result fund rows, when a fund is
+ * configured. */
 static void fund_rows(struct tbl *t, const struct budget_state *st,
                       int n_fig_cols)
 {

@@ -49,7 +49,8 @@ struct cc_category {
 /* One month of one district. */
 struct cc_acc {
 	double phone, email, visit;  /* cases per channel */
-	double resolved;             /* resolved at first contact, all channels */
+	double resolved;             /* resolved at first contact (all
+	                                channels) */
 	double within;               /* phone cases answered within threshold */
 	double revenue;              /* kr */
 };
@@ -63,7 +64,7 @@ struct cc_district {
 
 /* Per-area state, owned by the plugin (init allocates, shutdown frees). */
 struct cc_state {
-	const char *file;            /* owned by the host, valid until shutdown */
+	const char *file;            /* owned by the host, until shutdown */
 	long threshold;              /* seconds; the case log only */
 	int fixed_categories;        /* `categories` given: no others allowed */
 	int run_year, run_month;
@@ -358,9 +359,42 @@ static int parse_amount(const char *s, size_t len, double *out)
 	return 0;
 }
 
+/* Parse one price-list entry e[0..len) ("2011-09-01:98", trimmed) into
+ * *day (YYYYMMDD) and *amount.  Returns 0, or -1 with a message in msg. */
+static int parse_entry(const char *e, size_t len, long *day, double *amount,
+                       char *msg, size_t msgsz)
+{
+	const char *colon = memchr(e, ':', len), *a;
+	size_t dlen, alen;
+	char shown[SHOW_BUF];
+
+	if (!colon) {
+		snprintf(msg, msgsz, "expected 'YYYY-MM-DD:amount' entries "
+		         "separated by ',', found '%s'", show(e, len, shown));
+		return -1;
+	}
+	a = colon + 1;
+	alen = (size_t)((e + len) - a);
+	a = trim(a, &alen);
+	dlen = (size_t)(colon - e);
+	e = trim(e, &dlen);
+	if (parse_day(e, dlen, day) != 0) {
+		snprintf(msg, msgsz, "expected an effective date YYYY-MM-DD, "
+		         "found '%s'", show(e, dlen, shown));
+		return -1;
+	}
+	if (parse_amount(a, alen, amount) != 0) {
+		snprintf(msg, msgsz, "expected a price in kr such as 108 or "
+		         "97.50, found '%s'", show(a, alen, shown));
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse the price list `v` ("2011-01-01:108, 2011-09-01:98") into cat.
  * Entries are "YYYY-MM-DD:amount", comma-separated, effective dates
- * strictly increasing.  Returns 0, or -1 with a message in msg. */
+ * strictly increasing, at most CC_MAX_PRICES.  Returns 0, or -1 with a
+ * message in msg. */
 static int parse_prices(const char *v, struct cc_category *cat, char *msg,
                         size_t msgsz)
 {
@@ -371,42 +405,18 @@ static int parse_prices(const char *v, struct cc_category *cat, char *msg,
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		const char *e = trim(p, &len);
-		const char *colon = memchr(e, ':', len);
-		const char *a;
-		size_t dlen, alen;
 		long day, prev;
 		double amount;
-		char shown[SHOW_BUF];
 
-		if (!colon) {
-			snprintf(msg, msgsz, "expected 'YYYY-MM-DD:amount' "
-			         "entries separated by ',', found '%s'", show(e, len, shown));
+		if (parse_entry(e, len, &day, &amount, msg, msgsz) != 0)
 			return -1;
-		}
-		a = colon + 1;
-		alen = (size_t)((e + len) - a);
-		a = trim(a, &alen);
-		dlen = (size_t)(colon - e);
-		e = trim(e, &dlen);
-		if (parse_day(e, dlen, &day) != 0) {
-			snprintf(msg, msgsz, "expected an effective date "
-			         "YYYY-MM-DD, found '%s'", show(e, dlen, shown));
+		prev = cat->n_prices ? cat->price[cat->n_prices - 1].day : 0;
+		if (day <= prev) {
+			snprintf(msg, msgsz, "expected effective dates in "
+			         "increasing order, found %.10s after "
+			         "%04ld-%02ld-%02ld", e, prev / 10000,
+			         prev / 100 % 100, prev % 100);
 			return -1;
-		}
-		if (parse_amount(a, alen, &amount) != 0) {
-			snprintf(msg, msgsz, "expected a price in kr such as 108 "
-			         "or 97.50, found '%s'", show(a, alen, shown));
-			return -1;
-		}
-		if (cat->n_prices > 0) {
-			prev = cat->price[cat->n_prices - 1].day;
-			if (day <= prev) {
-				snprintf(msg, msgsz, "expected effective dates in "
-				         "increasing order, found %.10s after "
-				         "%04ld-%02ld-%02ld", e, prev / 10000,
-				         prev / 100 % 100, prev % 100);
-				return -1;
-			}
 		}
 		if (cat->n_prices == CC_MAX_PRICES) {
 			snprintf(msg, msgsz, "expected at most %d prices, found "
@@ -432,7 +442,7 @@ static int category_add(const struct kpi_host *host, struct kpi_ctx *ctx,
                         struct cc_category **out)
 {
 	struct cc_category *c;
-	char key[CC_NAME_MAX + 8], msg[200];
+	char key[CC_NAME_MAX + 8], msg[400];
 	const char *v;
 	size_t i;
 
@@ -474,7 +484,8 @@ static int read_categories(const struct kpi_host *host, struct kpi_ctx *ctx,
 				"found '%s'", CC_NAME_MAX - 1,
 				show(v, strlen(v), shown));
 		for (i = 0; i < st->n_cat; i++)
-			if (same_name(name, len, st->cat[i].name, st->cat[i].len))
+			if (same_name(name, len, st->cat[i].name,
+			              st->cat[i].len))
 				return host->config_error(ctx, "categories",
 					"expected each category once, found "
 					"'%s' twice", show(name, len, shown));
@@ -644,11 +655,14 @@ static int row_channel(const struct kpi_host *host, struct kpi_csv *csv,
 	const char *f = host->csv_field(csv, col, &len);
 	int i;
 
-	for (i = 0; i < 3; i++)
-		if (same_name(f, len, channel_names[i], strlen(channel_names[i]))) {
+	for (i = 0; i < 3; i++) {
+		const char *name = channel_names[i];
+
+		if (same_name(f, len, name, strlen(name))) {
 			*channel = i;
 			return 0;
 		}
+	}
 	return field_error(host, csv, col, "'phone', 'email' or 'visit'");
 }
 
@@ -702,7 +716,8 @@ static int log_fields(const struct kpi_host *host, struct kpi_csv *csv,
 		return not_for_channel(host, csv, c->extra, r->channel);
 	rc = host->csv_number(csv, c->extra, KPI_NUM_NONNEG, &wait);
 	if (rc != 0)
-		return rc < 0 ? rc : field_error(host, csv, c->extra, "a number");
+		return rc < 0 ? rc
+		              : field_error(host, csv, c->extra, "a number");
 	r->within = wait <= (double)st->threshold ? 1 : 0;
 	return 0;
 }
@@ -965,8 +980,9 @@ static int emit_measurements(const struct kpi_host *host, struct kpi_ctx *ctx,
 				continue;
 			rc = put_month(host, ctx, year, m + 1, &t, NULL);
 			for (i = 0; rc == 0 && i < st->n_dist; i++) {
-				const struct cc_district *d = &st->dist[order[i]];
+				const struct cc_district *d;
 
+				d = &st->dist[order[i]];
 				if (d->has[y][m])
 					rc = put_month(host, ctx, year, m + 1,
 					               &d->m[y][m], d->name);
@@ -977,9 +993,47 @@ static int emit_measurements(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return 0;
 }
 
+/* Add district d's row for January..run_month to cells[4 * row ..], if
+ * it has data then; widen *last to its latest month with data.  Returns 1
+ * if a row was added, else 0. */
+static int table_row(const struct cc_state *st, const struct cc_district *d,
+                     struct kpi_cell *c, int *last)
+{
+	struct cc_acc t = { 0, 0, 0, 0, 0, 0 };
+	double cases;
+	int m, has = 0;
+
+	for (m = 0; m < st->run_month; m++) {
+		const struct cc_acc *a = &d->m[1][m];
+
+		if (!d->has[1][m])
+			continue;
+		has = 1;
+		*last = m + 1 > *last ? m + 1 : *last;
+		t.phone += a->phone;
+		t.email += a->email;
+		t.visit += a->visit;
+		t.resolved += a->resolved;
+		t.revenue += a->revenue;
+	}
+	if (!has)
+		return 0;
+	cases = t.phone + t.email + t.visit;
+	c[0] = (struct kpi_cell){ .kind = KPI_CELL_TEXT, .text = d->name };
+	c[1] = (struct kpi_cell){ .kind = KPI_CELL_NUMBER, .number = cases };
+	c[2] = (struct kpi_cell){ .kind = KPI_CELL_NUMBER,
+	                          .number = t.revenue };
+	c[3] = (struct kpi_cell){ .kind = KPI_CELL_EMPTY };
+	if (cases > 0)
+		c[3] = (struct kpi_cell){ .kind = KPI_CELL_NUMBER,
+		                          .number = 100 * t.resolved / cases };
+	return 1;
+}
+
 /* Emit table "districts": per district with cases in January..run_month
  * of the run year, its cases, variable revenue and first-contact
- * resolution.  No table when no district has data in the period. */
+ * resolution (0 decimals).  No table when no district has data in the
+ * period. */
 static int emit_table(const struct kpi_host *host, struct kpi_ctx *ctx,
                       const struct cc_state *st, const size_t *order)
 {
@@ -1001,44 +1055,27 @@ static int emit_table(const struct kpi_host *host, struct kpi_ctx *ctx,
 	};
 	struct kpi_cell cells[CC_MAX_DISTRICTS * 4];
 	char note_sv[200], note_en[200];
-	size_t rows = 0, i;
-	int m, last = 0;
+	struct kpi_table t = {
+		.size = sizeof t,
+		.id = "districts",
+		.title_sv = "Kontaktcenter: ärenden och rörliga intäkter per "
+		            "stadsdelsförvaltning",
+		.title_en = "Contact centre: cases and variable revenue per "
+		            "district administration",
+		.n_columns = 4,
+		.columns_sv = cols_sv,
+		.columns_en = cols_en,
+		.cells = cells,
+		.note_sv = note_sv,
+		.note_en = note_en,
+	};
+	size_t i;
+	int last = 0;
 
-	for (i = 0; i < st->n_dist; i++) {
-		const struct cc_district *d = &st->dist[order[i]];
-		struct cc_acc t = { 0, 0, 0, 0, 0, 0 };
-		struct kpi_cell *c = &cells[rows * 4];
-		double cases;
-		int has = 0;
-
-		for (m = 0; m < st->run_month; m++) {
-			if (!d->has[1][m])
-				continue;
-			has = 1;
-			last = m + 1 > last ? m + 1 : last;
-			t.phone += d->m[1][m].phone;
-			t.email += d->m[1][m].email;
-			t.visit += d->m[1][m].visit;
-			t.resolved += d->m[1][m].resolved;
-			t.revenue += d->m[1][m].revenue;
-		}
-		if (!has)
-			continue;
-		cases = t.phone + t.email + t.visit;
-		c[0] = (struct kpi_cell){ .kind = KPI_CELL_TEXT, .text = d->name };
-		c[1] = (struct kpi_cell){ .kind = KPI_CELL_NUMBER,
-		                          .number = cases, .decimals = 0 };
-		c[2] = (struct kpi_cell){ .kind = KPI_CELL_NUMBER,
-		                          .number = t.revenue, .decimals = 0 };
-		if (cases > 0)
-			c[3] = (struct kpi_cell){ .kind = KPI_CELL_NUMBER,
-			                          .number = 100 * t.resolved / cases,
-			                          .decimals = 0 };
-		else
-			c[3] = (struct kpi_cell){ .kind = KPI_CELL_EMPTY };
-		rows++;
-	}
-	if (rows == 0)
+	for (i = 0; i < st->n_dist; i++)
+		t.n_rows += (size_t)table_row(st, &st->dist[order[i]],
+		                              &cells[t.n_rows * 4], &last);
+	if (t.n_rows == 0)
 		return 0;
 	snprintf(note_sv, sizeof note_sv, "Ärenden januari–%s %d. Rörlig "
 	         "intäkt: varje ärende till kategorins pris den dag ärendet "
@@ -1046,25 +1083,7 @@ static int emit_table(const struct kpi_host *host, struct kpi_ctx *ctx,
 	snprintf(note_en, sizeof note_en, "Cases January–%s %d. Variable "
 	         "revenue: each case at its category's price on the day it "
 	         "was opened.", months_en[last - 1], st->run_year);
-	{
-		struct kpi_table t = {
-			.size = sizeof t,
-			.id = "districts",
-			.title_sv = "Kontaktcenter: ärenden och rörliga intäkter "
-			            "per stadsdelsförvaltning",
-			.title_en = "Contact centre: cases and variable revenue "
-			            "per district administration",
-			.n_columns = 4,
-			.columns_sv = cols_sv,
-			.columns_en = cols_en,
-			.n_rows = rows,
-			.cells = cells,
-			.note_sv = note_sv,
-			.note_en = note_en,
-		};
-
-		return host->emit_table(ctx, &t);
-	}
+	return host->emit_table(ctx, &t);
 }
 
 /* compute: read the configured export and emit measurements (totals and

@@ -15,6 +15,7 @@
 #define SV_ID_MAX        32    /* bytes of a question id, NUL included */
 #define SV_MIN_YEAR      1900
 #define SV_MAX_YEAR      2100
+#define SV_MAX_COUNT     1e12  /* respondents per row, so sums stay exact */
 #define SHOWN_MAX        40    /* bytes of a field quoted in a message */
 
 enum sv_kind { KIND_SHARE, KIND_INDEX };
@@ -324,6 +325,11 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 		              &r->has_index);
 	if (rc)
 		return rc;
+	if (r->has_respondents && r->respondents > SV_MAX_COUNT)
+		return host->csv_error(csv, cols[COL_RESPONDENTS], "expected "
+		                       "at most %.0f respondents, found '%s'",
+		                       SV_MAX_COUNT, shown(host, csv,
+		                       cols[COL_RESPONDENTS], buf, sizeof buf));
 	if (r->has_satisfied && !r->has_respondents)
 		return host->csv_error(csv, cols[COL_RESPONDENTS], "expected "
 		                       "the number of respondents with "
@@ -392,6 +398,12 @@ static int add_row(const struct kpi_host *host, struct kpi_csv *csv,
 			                       r->year, y->line);
 		y->index = r->index;
 	} else {
+		if (y->respondents > INT64_MAX - (int64_t)r->respondents)
+			return host->csv_error(csv, cols[COL_RESPONDENTS],
+			                       "the respondents of question "
+			                       "'%s' in %d add up to more than "
+			                       "%lld", q->id, r->year,
+			                       (long long)INT64_MAX);
 		y->respondents += (int64_t)r->respondents;
 		y->satisfied += (int64_t)r->satisfied;
 	}

@@ -245,7 +245,7 @@ static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
 	const char *f;
 	size_t len;
 	double wait = 0, talk = 0;
-	int answered, rc;
+	int answered, flags, rc;
 
 	rc = host->csv_date(csv, c->start, KPI_DATE_TIME, &d);
 	if (rc != 0)
@@ -264,14 +264,11 @@ static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
 	}
 	/* wait_s: required for an answered call (it decides the service
 	 * level), may be empty for an abandoned one. */
-	rc = host->csv_number(csv, c->wait,
-	                      KPI_NUM_NONNEG | (answered ? 0 : KPI_NUM_OPTIONAL),
-	                      &wait);
+	flags = KPI_NUM_NONNEG | (answered ? 0 : KPI_NUM_OPTIONAL);
+	rc = host->csv_number(csv, c->wait, flags, &wait);
 	if (rc < 0)
 		return rc;
-	rc = host->csv_number(csv, c->talk,
-	                      KPI_NUM_NONNEG | (answered ? 0 : KPI_NUM_OPTIONAL),
-	                      &talk);
+	rc = host->csv_number(csv, c->talk, flags, &talk);
 	if (rc < 0)
 		return rc;
 	if (!answered && rc == 0 && talk != 0)

@@ -719,8 +719,9 @@ Test(budget, part_without_whole)
 	LEAK_CHECK();
 }
 
-/* Write `text` as `name` in a fresh directory; returns the directory
- * (caller removes both with cleanup()). */
+/* Write `text` as `name` in a fresh directory, its path in path; returns
+ * the directory (a static buffer: one at a time; caller removes both with
+ * cleanup()). */
 static char *write_temp(const char *name, const char *text, char *path,
                         size_t size)
 {
@@ -737,6 +738,7 @@ static char *write_temp(const char *name, const char *text, char *path,
 	return dir;
 }
 
+/* Remove the file and the directory write_temp() made. */
 static void cleanup(const char *dir, const char *path)
 {
 	unlink(path);

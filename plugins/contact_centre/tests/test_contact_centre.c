@@ -522,31 +522,39 @@ static size_t aggregate_log(const char *path, double threshold,
 	return n;
 }
 
+/* Assert hosts a and b emitted the same measurements of id for group grp
+ * (NULL = the total) in every month of 2010 and 2011. */
+static void assert_same_series(const struct fake_host *a,
+                               const struct fake_host *b, const char *id,
+                               const char *grp)
+{
+	int y, m;
+
+	for (y = 2010; y <= 2011; y++)
+		for (m = 1; m <= 12; m++) {
+			double na, da, nb, db;
+			int ca = fake_host_sum(a, id, grp, y, m, m, &na, &da);
+			int cb = fake_host_sum(b, id, grp, y, m, m, &nb, &db);
+
+			cr_assert(ca == cb && na == nb && da == db,
+			          "%s [%s] %d-%02d: %d x %g/%g vs %d x %g/%g",
+			          id, grp ? grp : "total", y, m, ca, na, da, cb,
+			          nb, db);
+		}
+}
+
 /* Assert hosts a and b emitted the same measurements for every
- * indicator, year and month, in total and for each group given. */
+ * indicator, in total and for each group given. */
 static void assert_same(const struct fake_host *a, const struct fake_host *b,
                         const char *const *groups, size_t n_groups)
 {
 	size_t i, g;
-	int y, m;
 
-	for (i = 0; i < N_IDS; i++)
-		for (g = 0; g <= n_groups; g++)
-			for (y = 2010; y <= 2011; y++)
-				for (m = 1; m <= 12; m++) {
-					const char *grp = g ? groups[g - 1] : NULL;
-					double na, da, nb, db;
-					int ca = fake_host_sum(a, ids[i], grp, y, m,
-					                       m, &na, &da);
-					int cb = fake_host_sum(b, ids[i], grp, y, m,
-					                       m, &nb, &db);
-
-					cr_assert(ca == cb && na == nb && da == db,
-					          "%s [%s] %d-%02d: %d x %g/%g vs "
-					          "%d x %g/%g", ids[i],
-					          grp ? grp : "total", y, m, ca, na,
-					          da, cb, nb, db);
-				}
+	for (i = 0; i < N_IDS; i++) {
+		assert_same_series(a, b, ids[i], NULL);
+		for (g = 0; g < n_groups; g++)
+			assert_same_series(a, b, ids[i], groups[g]);
+	}
 }
 
 /* Assert the two hosts' district tables are equal. */

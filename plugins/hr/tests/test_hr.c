@@ -48,6 +48,7 @@ static struct fake_host *run_month(const char *dir, const char *file,
 	return fh;
 }
 
+/* run_month() for T2: the run ends in August 2011. */
 static struct fake_host *run(const char *dir, const char *file, int *rc)
 {
 	return run_month(dir, file, 8, rc);

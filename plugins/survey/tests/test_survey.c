@@ -73,6 +73,7 @@ static struct fake_host *host(const char *dir, const char *file, int year)
 	return fh;
 }
 
+/* Load the plugin and run it on fh; returns the run's code. */
 static int run(struct fake_host *fh)
 {
 	const struct kpi_plugin *p = fake_host_load(fh, "survey");
