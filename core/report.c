@@ -800,8 +800,8 @@ static void junit_report(FILE *out, const struct kpi_report_ctx *rc)
 			double v = ind->res.has_forecast ? ind->res.forecast :
 			           ind->res.outcome;
 
-			kpi_fmt_value(val, sizeof val, v, ind->decimals, ind->unit,
-			              KPI_LANG_EN);
+			kpi_fmt_value(val, sizeof val, v, ind->decimals,
+			              unit_in(ind->unit, KPI_LANG_EN), KPI_LANG_EN);
 			fmt_target(tgt, sizeof tgt, &ind->target, ind, KPI_LANG_EN);
 			fprintf(out, "<failure message=\"%s: ", assess_key(a));
 			xml_str(out, val);
