@@ -53,6 +53,19 @@ struct fake_host {
 	size_t diag_len;
 };
 
+/* Keep p (heap memory) until fake_host_free. */
+static void fh_keep(struct fake_host *fh, void *p)
+{
+	if (fh->n_strings == fh->cap_strings) {
+		fh->cap_strings = fh->cap_strings ? 2 * fh->cap_strings : 64;
+		fh->strings = realloc(fh->strings,
+		                      fh->cap_strings * sizeof *fh->strings);
+		if (!fh->strings)
+			abort();
+	}
+	fh->strings[fh->n_strings++] = p;
+}
+
 static char *fh_strdup(struct fake_host *fh, const char *s)
 {
 	char *c;
@@ -62,16 +75,10 @@ static char *fh_strdup(struct fake_host *fh, const char *s)
 	c = strdup(s);
 	if (!c)
 		abort();
-	if (fh->n_strings == fh->cap_strings) {
-		fh->cap_strings = fh->cap_strings ? 2 * fh->cap_strings : 64;
-		fh->strings = realloc(fh->strings,
-		                      fh->cap_strings * sizeof *fh->strings);
-		if (!fh->strings)
-			abort();
-	}
-	fh->strings[fh->n_strings++] = c;
+	fh_keep(fh, c);
 	return c;
 }
+
 
 static int fh_run_year(struct kpi_ctx *ctx) { return ctx->fh->year; }
 static int fh_run_month(struct kpi_ctx *ctx) { return ctx->fh->month; }
@@ -192,13 +199,9 @@ static int fh_emit_table(struct kpi_ctx *ctx, const struct kpi_table *t)
 		cells[i] = t->cells[i];
 		cells[i].text = fh_strdup(fh, t->cells[i].text);
 	}
-	/* keep the arrays alive through the string list */
-	fh_strdup(fh, "");
-	fh->strings[fh->n_strings - 1] = (char *)csv_sv;
-	fh_strdup(fh, "");
-	fh->strings[fh->n_strings - 1] = (char *)csv_en;
-	fh_strdup(fh, "");
-	fh->strings[fh->n_strings - 1] = (char *)cells;
+	fh_keep(fh, csv_sv);
+	fh_keep(fh, csv_en);
+	fh_keep(fh, cells);
 	c->columns_sv = csv_sv;
 	c->columns_en = csv_en;
 	c->cells = cells;
