@@ -76,7 +76,8 @@ static struct result run_to(const char *stdout_path, const char *const *args)
 
 		dup2(o, 1);
 		dup2(e, 2);
-		setenv("KPI_PLUGIN_PATH", KPI_PLUGIN_BUILD_DIR, 1);
+		setenv("KPI_PLUGIN_PATH",
+		       KPI_PLUGIN_BUILD_DIR ":" KPI_FIXTURE_DIR, 1);
 		execv(KPIRUN_BIN, (char *const *)argv);
 		_exit(127);
 	}
@@ -351,5 +352,58 @@ Test(e2e, version_and_help)
 	cr_assert_eq(r.status, 0);
 	cr_assert(strstr(r.out, "exit status: 0 success, 1 targets missed") !=
 	          NULL);
+	result_free(&r);
+}
+
+/* A plugin that fails at compute: reported by name, the other area is
+ * still computed and reported, exit status 4. */
+static void expect_plugin_failure(const char *mode, const char *message)
+{
+	char cfg[256];
+	struct result r;
+
+	snprintf(cfg, sizeof cfg, E2E "/rude/%s.ini", mode);
+	r = run((const char *const[]){ cfg, NULL });
+	cr_assert_eq(r.status, 4, "%s: status %d, %s", mode, r.status, r.err);
+	cr_assert(strstr(r.err, message) != NULL, "expected \"%s\" in \"%s\"",
+	          message, r.err);
+	cr_assert(strstr(r.out, "FEL: området rude kunde inte beräknas") != NULL,
+	          "%s", r.out);
+	/* site.visitors: 300 + 200 + 250 + 250 */
+	{
+		const char *row = strstr(r.out, "Antal besökare ");
+		const char *eol = row ? strchr(row, '\n') : NULL;
+		const char *val = row ? strstr(row, " 1 000 ") : NULL;
+
+		cr_assert(row && eol && val && val < eol, "%s", r.out);
+	}
+	result_free(&r);
+}
+
+Test(e2e, plugin_emitting_nan_fails_alone)
+{
+	expect_plugin_failure("nan", "rude: emit() with a value that is not a "
+	                      "finite number");
+}
+
+Test(e2e, plugin_emitting_an_undeclared_indicator_fails_alone)
+{
+	expect_plugin_failure("undeclared", "rude: emitted a result for "
+	                      "undeclared indicator 'other'");
+}
+
+Test(e2e, plugin_returning_an_error_fails_alone)
+{
+	expect_plugin_failure("fail", "rude: compute failed: plugin error");
+}
+
+Test(e2e, plugin_output_cannot_corrupt_the_report)
+{
+	struct result r = RUN(E2E "/rude/stdout.ini");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strncmp(r.out, "Uppföljning\n", 12) == 0, "%s", r.out);
+	cr_assert(strstr(r.out, "noise") == NULL, "%s", r.out);
+	cr_assert(strstr(r.err, "noise from the plugin") != NULL, "%s", r.err);
 	result_free(&r);
 }
