@@ -1086,6 +1086,18 @@ int kpi_config_add_table(struct kpi_config *cfg, const char *area,
 	rt->t.columns_sv = csv;
 	rt->t.columns_en = cen;
 	rt->t.cells = cells;
+	if (t->size >= offsetof(struct kpi_table, cells_en) + sizeof t->cells_en &&
+	    t->cells_en) {
+		struct kpi_cell *en = xcalloc(ncells + 1, sizeof *en);
+
+		for (size_t i = 0; i < ncells; i++) {
+			en[i] = t->cells_en[i];
+			en[i].text = xstrdup(t->cells_en[i].text);
+			if (en[i].kind == KPI_CELL_NUMBER && !isfinite(en[i].number))
+				en[i].kind = KPI_CELL_EMPTY;
+		}
+		rt->t.cells_en = en;
+	}
 	return 0;
 }
 
@@ -1163,8 +1175,12 @@ void kpi_config_free(struct kpi_config *cfg)
 			free((char *)rt->t.columns_sv[k]);
 			free((char *)rt->t.columns_en[k]);
 		}
-		for (size_t k = 0; k < ncells; k++)
+		for (size_t k = 0; k < ncells; k++) {
 			free((char *)rt->t.cells[k].text);
+			if (rt->t.cells_en)
+				free((char *)rt->t.cells_en[k].text);
+		}
+		free((void *)rt->t.cells_en);
 		free((void *)rt->t.columns_sv);
 		free((void *)rt->t.columns_en);
 		free((void *)rt->t.cells);

@@ -474,9 +474,12 @@ static void text_plugin_table(FILE *out, const struct kpi_report_ctx *rc,
 		cells[c] = xstrdup(pick(lang,
 		                        t->columns_sv ? t->columns_sv[c] : NULL,
 		                        t->columns_en ? t->columns_en[c] : NULL));
+	const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
+	                             t->cells_en : t->cells;
+
 	for (size_t r = 0; r < t->n_rows; r++)
 		for (size_t c = 0; c < nc; c++) {
-			fmt_cell(buf, sizeof buf, &t->cells[r * nc + c], lang);
+			fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
 			cells[(r + 1) * nc + c] = xstrdup(buf);
 		}
 	text_table(out, 0, nc, nr, cells);
@@ -717,10 +720,12 @@ static void json_report(FILE *out, const struct kpi_report_ctx *rc)
 			                   t->columns_en ? t->columns_en[c] : NULL));
 		}
 		fputs("], \"rows\": [", out);
+		const struct kpi_cell *src = rc->lang == KPI_LANG_EN &&
+		                             t->cells_en ? t->cells_en : t->cells;
 		for (size_t r = 0; r < t->n_rows; r++) {
 			fputs(r ? ", [" : "[", out);
 			for (size_t c = 0; c < t->n_columns; c++) {
-				const struct kpi_cell *cell = &t->cells[r * t->n_columns + c];
+				const struct kpi_cell *cell = &src[r * t->n_columns + c];
 
 				fputs(c ? ", " : "", out);
 				if (cell->kind == KPI_CELL_NUMBER)

@@ -9,6 +9,8 @@
  *
  * CONTRACT
  *
+ * History.  1.0: the first ABI.  1.1: struct kpi_table.cells_en appended.
+ *
  * Compatibility.  KPI_ABI_MAJOR changes only when an existing field or
  * function changes meaning or position; then every plugin must be rebuilt.
  * KPI_ABI_MINOR grows when fields are appended to a struct (descriptor, host
@@ -69,7 +71,7 @@ extern "C" {
 #endif
 
 #define KPI_ABI_MAJOR 1
-#define KPI_ABI_MINOR 0
+#define KPI_ABI_MINOR 1
 
 /* Result codes.  Never renumbered; new ones are appended. */
 #define KPI_OK          0
@@ -175,6 +177,9 @@ struct kpi_table {
 	const struct kpi_cell *cells;
 	const char *note_sv;    /* optional text under the table, or NULL */
 	const char *note_en;
+	/* Since ABI 1.1: the cells of the English report, same shape as
+	 * `cells` (row labels in English), or NULL to use `cells`. */
+	const struct kpi_cell *cells_en;
 };
 
 /* Calendar date (and time) as the CSV reader parses it.  day is 0 for a

@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,20 @@ static int fh_emit_table(struct kpi_ctx *ctx, const struct kpi_table *t)
 	c->columns_sv = csv_sv;
 	c->columns_en = csv_en;
 	c->cells = cells;
+	c->cells_en = NULL;
+	if (t->size >= offsetof(struct kpi_table, cells_en) +
+	               sizeof t->cells_en && t->cells_en) {
+		struct kpi_cell *en = calloc(n + 1, sizeof *en);
+
+		if (!en)
+			abort();
+		for (size_t i = 0; i < n; i++) {
+			en[i] = t->cells_en[i];
+			en[i].text = fh_strdup(fh, t->cells_en[i].text);
+		}
+		fh_keep(fh, en);
+		c->cells_en = en;
+	}
 	return KPI_OK;
 }
 
