@@ -18,7 +18,9 @@ csv=$dir/switchboard_calls.csv
 # seconds (wait with a decimal part now and then, talk empty when
 # abandoned).  Deterministic: same seed, same file.
 echo "generating ${size_mb} MB in $csv" >&2
-awk -v target=$((size_mb * 1000000)) 'BEGIN {
+awk -v target=$((size_mb * 1000000)) '
+function z(n) { return n < 10 ? "0" n : n }
+BEGIN {
 	srand(2011);
 	q[0] = "vaxel"; q[1] = "\"ekonomi, lon\""; q[2] = "hr"; q[3] = "it-support";
 	q[4] = "\303\244ldre direkt";
@@ -32,9 +34,9 @@ awk -v target=$((size_mb * 1000000)) 'BEGIN {
 		if (rand() < 0.9) { res = "answered"; talk = int(rand() * 600) }
 		else { res = "abandoned"; talk = "" }
 		if (rand() < 0.1) wait = wait ".5";
-		line = sprintf("2011-%02d-%02d %02d:%02d:%02d,%s,%s,%s,%s", m, d,
-		    int(sec / 3600), int(sec / 60) % 60, sec % 60,
-		    q[int(rand() * 5)], res, wait, talk);
+		line = "2011-" z(m) "-" z(d) " " z(int(sec / 3600)) ":" \
+		    z(int(sec / 60) % 60) ":" z(sec % 60) "," q[int(rand() * 5)] \
+		    "," res "," wait "," talk;
 		print line;
 		bytes += length(line) + 1;
 	}

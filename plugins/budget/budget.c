@@ -155,8 +155,8 @@ static const char *const fig_row_sv[N_FR] = {
 };
 static const char *const fig_row_en[N_FR] = {
 	"total costs", "total revenues",
-	"net result before disposition", "incoming result fund",
-	"outgoing result fund", "net result after disposition",
+	"net result before disposition", "result fund brought forward",
+	"result fund carried forward", "net result after disposition",
 	"depreciation and internal interest", "total investments",
 };
 static const char *const fig_col_sv[N_FC] = {
@@ -185,6 +185,8 @@ enum { LC_ITEM, LC_PARENT, LC_AMOUNT, N_LC };
 static const char *const balance_columns[N_LC] = {
 	"item", "parent", "amount",
 };
+/* The optional column of balance.csv: the item's English name. */
+#define BALANCE_NAME_EN "name_en"
 
 enum bud_type { T_COST, T_REVENUE, T_INVEST, N_TYPES };
 static const char *const type_names[N_TYPES] = {
@@ -201,6 +203,7 @@ struct amounts {
 struct bud_row {
 	char area[BUD_AREA_MAX];
 	char label[BUD_LABEL_MAX];   /* display text, "Varav ..." for a part */
+	char label_en[BUD_LABEL_MAX]; /* English, "Of which ..." for a part */
 	int type;                    /* enum bud_type */
 	int parent;                  /* row index of the whole, -1 = none */
 	int is_part;                 /* area written parent/child */
@@ -211,6 +214,7 @@ struct bud_row {
 /* One row of balance.csv. */
 struct bal_item {
 	char name[BAL_ITEM_MAX];
+	char name_en[BAL_ITEM_MAX];  /* the name_en column, else name */
 	char parent_name[BAL_ITEM_MAX];
 	int parent;                  /* item index, -1 for a top-level item */
 	long line;
@@ -231,9 +235,11 @@ struct stated {
 	int64_t v;                   /* tenths */
 };
 
-/* A table being filled: row-major cells of n_cols columns. */
+/* A table being filled: row-major cells of n_cols columns, and the
+ * cells of the English report (same shape: only their text cells are
+ * set while filling; emit_tbl copies every other cell from `cells`). */
 struct tbl {
-	struct kpi_cell *cells;
+	struct kpi_cell *cells, *cells_en;
 	size_t cap_rows, n_cols, n_rows;
 };
 
@@ -262,11 +268,11 @@ struct budget_state {
 	size_t n_order;
 
 	struct kpi_cell cells[BAL_MAX_ITEMS + BUD_TABLE_ROWS][BUD_COLS];
+	struct kpi_cell cells_en[BAL_MAX_ITEMS + BUD_TABLE_ROWS][BUD_COLS];
 	char col_sv[BUD_COLS][64], col_en[BUD_COLS][64];
 	const char *colp_sv[BUD_COLS], *colp_en[BUD_COLS];
 	char title_sv[128], title_en[128];
 	char note_sv[NOTE_MAX], note_en[NOTE_MAX];
-	char capital_label[BUD_LABEL_MAX];
 };
 
 /* ------------------------------------------------------------------ */
@@ -477,6 +483,7 @@ static int map_columns(const struct kpi_host *host, struct kpi_csv *csv,
 static void tbl_init(struct tbl *t, struct budget_state *st, size_t n_cols)
 {
 	t->cells = &st->cells[0][0];
+	t->cells_en = &st->cells_en[0][0];
 	t->cap_rows = sizeof st->cells / sizeof st->cells[0] * BUD_COLS /
 	              n_cols;
 	t->n_cols = n_cols;
@@ -493,6 +500,7 @@ static struct kpi_cell *tbl_row(struct tbl *t)
 		abort();
 	c = &t->cells[t->n_rows * t->n_cols];
 	memset(c, 0, t->n_cols * sizeof *c);
+	memset(&t->cells_en[t->n_rows * t->n_cols], 0, t->n_cols * sizeof *c);
 	t->n_rows++;
 	return c;
 }
@@ -503,6 +511,15 @@ static void cell_text(struct kpi_cell *c, const char *s)
 {
 	c->kind = KPI_CELL_TEXT;
 	c->text = s;
+}
+
+/* Make c, a cell of t's Swedish cells, the text sv and its English
+ * counterpart the text en (sv when en is NULL).  Neither is copied. */
+static void cell_label(const struct tbl *t, struct kpi_cell *c,
+                       const char *sv, const char *en)
+{
+	cell_text(c, sv);
+	cell_text(&t->cells_en[c - t->cells], en ? en : sv);
 }
 
 /* A number cell of v in 1/den units shown with `dec` decimals. */
@@ -531,7 +548,9 @@ static void set_columns(struct budget_state *st, size_t n)
 }
 
 /* Emit table `id` from t with the state's titles, columns and notes (an
- * empty note is passed as NULL).  Returns the host's code. */
+ * empty note is passed as NULL).  The English cells are the Swedish ones
+ * with their own text where cell_label set one, so every number is the
+ * same in both.  Returns the host's code. */
 static int emit_tbl(const struct kpi_host *host, struct kpi_ctx *ctx,
                     struct budget_state *st, const char *id,
                     const struct tbl *t)
@@ -548,8 +567,12 @@ static int emit_tbl(const struct kpi_host *host, struct kpi_ctx *ctx,
 		.cells = t->cells,
 		.note_sv = st->note_sv[0] ? st->note_sv : NULL,
 		.note_en = st->note_en[0] ? st->note_en : NULL,
+		.cells_en = t->cells_en,
 	};
 
+	for (size_t i = 0; i < t->n_rows * t->n_cols; i++)
+		if (t->cells_en[i].kind != KPI_CELL_TEXT)
+			t->cells_en[i] = t->cells[i];
 	return host->emit_table(ctx, &kt);
 }
 
@@ -842,19 +865,32 @@ static int link_parts(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return KPI_OK;
 }
 
+/* The text s[0..len) without leading and trailing spaces: its start,
+ * length in *len. */
+static const char *trim(const char *s, size_t *len)
+{
+	while (*len > 0 && *s == ' ') {
+		s++;
+		(*len)--;
+	}
+	while (*len > 0 && s[*len - 1] == ' ')
+		(*len)--;
+	return s;
+}
+
 /*
- * Look up the display name of `area` (key name.<area> with '/' written
- * as '.'; value "Svenskt namn | English name") and store the Swedish text
- * in out, or the area id when the key is absent.  Table cells carry one
- * text for both languages in ABI 1.0, so the English name is validated
- * but not shown.  Returns 0 or KPI_ECONFIG (reported).
+ * Look up the display names of `area` (key name.<area> with '/' written
+ * as '.'; value "Svenskt namn | English name", the English part optional)
+ * and store the Swedish text in sv and the English in en (the Swedish
+ * when there is no English part), both `size` bytes; the area id in both
+ * when the key is absent.  Returns 0 or KPI_ECONFIG (reported).
  */
 static int display_name(const struct kpi_host *host, struct kpi_ctx *ctx,
-                        const char *area, char *out, size_t size)
+                        const char *area, char *sv, char *en, size_t size)
 {
 	char key[BUD_AREA_MAX + 8];
-	const char *v, *bar, *p;
-	size_t len;
+	const char *v, *bar, *p, *q = NULL;
+	size_t len, qlen = 0;
 
 	snprintf(key, sizeof key, "name.%s", area);
 	for (char *k = key; *k; k++)
@@ -862,43 +898,50 @@ static int display_name(const struct kpi_host *host, struct kpi_ctx *ctx,
 			*k = '.';
 	v = host->config_get(ctx, key);
 	if (!v) {
-		snprintf(out, size, "%s", area);
+		snprintf(sv, size, "%s", area);
+		snprintf(en, size, "%s", area);
 		return KPI_OK;
 	}
 	bar = strchr(v, '|');
 	len = bar ? (size_t)(bar - v) : strlen(v);
-	p = v;
-	while (len > 0 && *p == ' ') {
-		p++;
-		len--;
+	p = trim(v, &len);
+	if (bar) {
+		qlen = strlen(bar + 1);
+		q = trim(bar + 1, &qlen);
 	}
-	while (len > 0 && p[len - 1] == ' ')
-		len--;
-	if (len == 0 || len >= size ||
-	    (bar && strspn(bar + 1, " ") == strlen(bar + 1)) ||
+	if (len == 0 || len >= size || (bar && (qlen == 0 || qlen >= size)) ||
 	    (bar && strchr(bar + 1, '|')))
 		return host->config_error(ctx, key, "expected 'Svenskt namn "
 		                          "| English name', found '%s'", v);
-	memcpy(out, p, len);
-	out[len] = '\0';
+	memcpy(sv, p, len);
+	sv[len] = '\0';
+	if (bar) {
+		memcpy(en, q, qlen);
+		en[qlen] = '\0';
+	} else {
+		memcpy(en, p, len);
+		en[len] = '\0';
+	}
 	return KPI_OK;
 }
 
-/* Give every row its label: the area's display name, "Varav <name>" for
- * a part.  Returns 0 or KPI_ECONFIG (reported). */
+/* Give every row its labels: the area's display names, "Varav <name>" /
+ * "Of which <name>" for a part.  Returns 0 or KPI_ECONFIG (reported). */
 static int label_rows(const struct kpi_host *host, struct kpi_ctx *ctx,
                       struct budget_state *st)
 {
-	char name[BUD_LABEL_MAX - 8];
+	char sv[BUD_LABEL_MAX - 10], en[BUD_LABEL_MAX - 10];
 
 	for (size_t i = 0; i < st->n_rows; i++) {
 		struct bud_row *r = &st->rows[i];
-		int rc = display_name(host, ctx, r->area, name, sizeof name);
+		int rc = display_name(host, ctx, r->area, sv, en, sizeof sv);
 
 		if (rc)
 			return rc;
 		snprintf(r->label, sizeof r->label, "%s%s",
-		         r->is_part ? "Varav " : "", name);
+		         r->is_part ? "Varav " : "", sv);
+		snprintf(r->label_en, sizeof r->label_en, "%s%s",
+		         r->is_part ? "Of which " : "", en);
 	}
 	return KPI_OK;
 }
@@ -1060,12 +1103,13 @@ static void check_stated(const struct kpi_host *host, struct kpi_ctx *ctx,
 	}
 }
 
-/* Fill a cells row for budget row r: label, budget, booked, forecast,
+/* Append a row to t for budget row r: label, budget, booked, forecast,
  * deviation and, when with_prev, the previous year's outcome. */
-static void row_cells(struct kpi_cell *c, const struct bud_row *r,
-                      int with_prev)
+static void row_cells(struct tbl *t, const struct bud_row *r, int with_prev)
 {
-	cell_text(&c[0], r->label);
+	struct kpi_cell *c = tbl_row(t);
+
+	cell_label(t, &c[0], r->label, r->label_en);
 	cell_amount(&c[1], r->a.budget, TENTHS, 1);
 	cell_amount(&c[2], r->a.booked, TENTHS, 1);
 	cell_amount(&c[3], r->a.forecast, TENTHS, 1);
@@ -1075,11 +1119,14 @@ static void row_cells(struct kpi_cell *c, const struct bud_row *r,
 		cell_amount(&c[5], r->a.prev, TENTHS, 1);
 }
 
-/* Fill a cells row from figure row fr of st->fig under label. */
-static void fig_cells(struct kpi_cell *c, const struct budget_state *st,
-                      int fr, const char *label, int n_fig_cols)
+/* Append a row to t from figure row fr of st->fig under the labels sv
+ * and en. */
+static void fig_cells(struct tbl *t, const struct budget_state *st, int fr,
+                      const char *sv, const char *en, int n_fig_cols)
 {
-	cell_text(&c[0], label);
+	struct kpi_cell *c = tbl_row(t);
+
+	cell_label(t, &c[0], sv, en);
 	for (int k = 0; k < n_fig_cols; k++)
 		cell_fig(&c[1 + k], &st->fig[fr][k]);
 }
@@ -1094,10 +1141,10 @@ static void type_rows(struct tbl *t, const struct budget_state *st,
 
 		if (r->type != type || r->is_part)
 			continue;
-		row_cells(tbl_row(t), r, with_prev);
+		row_cells(t, r, with_prev);
 		for (size_t j = 0; j < st->n_rows; j++)
 			if (st->rows[j].parent == (int)i)
-				row_cells(tbl_row(t), &st->rows[j], with_prev);
+				row_cells(t, &st->rows[j], with_prev);
 	}
 }
 
@@ -1124,16 +1171,20 @@ static void budget_columns_text(struct budget_state *st, const char *first_sv,
 	set_columns(st, n);
 }
 
+/* The label of the net result before disposition in both tables. */
+#define LABEL_NET_SV "Nettoresultat före resultatdisposition"
+#define LABEL_NET_EN "Net result before disposition of the result fund"
+
 /* Append the incoming and outgoing result fund rows, when a fund is
  * configured. */
 static void fund_rows(struct tbl *t, const struct budget_state *st,
                       int n_fig_cols)
 {
 	if (st->has_fund) {
-		fig_cells(tbl_row(t), st, FR_FUND_IN, "Ingående resultatfond",
-		          n_fig_cols);
-		fig_cells(tbl_row(t), st, FR_FUND_OUT,
-		          "Utgående resultatfond", n_fig_cols);
+		fig_cells(t, st, FR_FUND_IN, "Ingående resultatfond",
+		          "Result fund brought forward", n_fig_cols);
+		fig_cells(t, st, FR_FUND_OUT, "Utgående resultatfond",
+		          "Result fund carried forward", n_fig_cols);
 	}
 }
 
@@ -1153,16 +1204,18 @@ static int emit_summary(const struct kpi_host *host, struct kpi_ctx *ctx,
 	         "avvikelse");
 	snprintf(st->title_en, sizeof st->title_en, "Operating budget: "
 	         "the period and the full-year forecast with deviation");
-	fig_cells(tbl_row(&t), st, FR_COSTS, "Kostnader", 4);
+	fig_cells(&t, st, FR_COSTS, "Kostnader", "Costs", 4);
 	if (st->fig[FR_CAPITAL][FC_BUDGET].has)
-		fig_cells(tbl_row(&t), st, FR_CAPITAL,
-		          "Varav avskrivningar och internränta", 4);
-	fig_cells(tbl_row(&t), st, FR_REVENUES, "Intäkter", 4);
-	fig_cells(tbl_row(&t), st, FR_NET,
-	          "Nettoresultat före resultatdisposition", 4);
+		fig_cells(&t, st, FR_CAPITAL,
+		          "Varav avskrivningar och internränta",
+		          "Of which depreciation and internal interest", 4);
+	fig_cells(&t, st, FR_REVENUES, "Intäkter", "Revenues", 4);
+	fig_cells(&t, st, FR_NET, LABEL_NET_SV, LABEL_NET_EN, 4);
 	fund_rows(&t, st, 4);
-	fig_cells(tbl_row(&t), st, FR_NET_AFTER,
-	          "Budget och resultat efter resultatdisposition", 4);
+	fig_cells(&t, st, FR_NET_AFTER,
+	          "Budget och resultat efter resultatdisposition",
+	          "Budget and result after disposition of the result fund",
+	          4);
 	check_stated(host, ctx, st, 0);
 	return emit_tbl(host, ctx, st, "budget_summary", &t);
 }
@@ -1180,14 +1233,15 @@ static int emit_by_area(const struct kpi_host *host, struct kpi_ctx *ctx,
 	         "Uppföljning per verksamhet");
 	snprintf(st->title_en, sizeof st->title_en, "Follow-up per area");
 	type_rows(&t, st, T_COST, 1);
-	fig_cells(tbl_row(&t), st, FR_COSTS, "Summa kostnader", 5);
+	fig_cells(&t, st, FR_COSTS, "Summa kostnader", "Total costs", 5);
 	type_rows(&t, st, T_REVENUE, 1);
-	fig_cells(tbl_row(&t), st, FR_REVENUES, "Summa intäkter", 5);
-	fig_cells(tbl_row(&t), st, FR_NET,
-	          "Nettoresultat före resultatdisposition", 5);
+	fig_cells(&t, st, FR_REVENUES, "Summa intäkter", "Total revenues",
+	          5);
+	fig_cells(&t, st, FR_NET, LABEL_NET_SV, LABEL_NET_EN, 5);
 	fund_rows(&t, st, 5);
-	fig_cells(tbl_row(&t), st, FR_NET_AFTER,
-	          "Nettoresultat efter resultatdisposition", 5);
+	fig_cells(&t, st, FR_NET_AFTER,
+	          "Nettoresultat efter resultatdisposition",
+	          "Net result after disposition of the result fund", 5);
 	check_stated(host, ctx, st, 1);
 	return emit_tbl(host, ctx, st, "budget_by_area", &t);
 }
@@ -1212,7 +1266,7 @@ static void net_row(struct tbl *t, const struct budget_state *st,
 	struct kpi_cell *cell = tbl_row(t);
 	int64_t net = 0;
 
-	cell_text(&cell[0], r->label);
+	cell_label(t, &cell[0], r->label, r->label_en);
 	if (c) {
 		net += deviation(T_COST, &c->a);
 		cell_amount(&cell[1], deviation(T_COST, &c->a), TENTHS, 1);
@@ -1275,7 +1329,7 @@ static int emit_net_deviation(const struct kpi_host *host,
 		}
 	}
 	c = tbl_row(&t);
-	cell_text(&c[0], "Summa");
+	cell_label(&t, &c[0], "Summa", "Total");
 	cell_fig(&c[1], &st->fig[FR_COSTS][FC_DEVIATION]);
 	cell_fig(&c[2], &st->fig[FR_REVENUES][FC_DEVIATION]);
 	cell_fig(&c[3], &st->fig[FR_NET][FC_DEVIATION]);
@@ -1309,7 +1363,8 @@ static int emit_investments(const struct kpi_host *host, struct kpi_ctx *ctx,
 	for (size_t i = 0; i < st->n_rows; i++)
 		top += st->rows[i].type == T_INVEST && !st->rows[i].is_part;
 	if (top > 1)
-		fig_cells(tbl_row(&t), st, FR_INVEST, "Summa investeringar", 3);
+		fig_cells(&t, st, FR_INVEST, "Summa investeringar",
+		          "Total investments", 3);
 	check_stated(host, ctx, st, 2);
 	return emit_tbl(host, ctx, st, "investments", &t);
 }
@@ -1478,10 +1533,12 @@ static int read_name(const struct kpi_host *host, struct kpi_csv *csv,
 	return KPI_OK;
 }
 
-/* Read the current row of balance.csv into st->items.  Returns 0 or a
- * negative code (reported). */
+/* Read the current row of balance.csv into st->items; col_en is the
+ * name_en column or < 0 when the file has none.  Returns 0 or a negative
+ * code (reported). */
 static int read_balance_row(const struct kpi_host *host, struct kpi_csv *csv,
-                            const int *cols, struct budget_state *st)
+                            const int *cols, int col_en,
+                            struct budget_state *st)
 {
 	struct bal_item *it;
 	int rc;
@@ -1495,8 +1552,13 @@ static int read_balance_row(const struct kpi_host *host, struct kpi_csv *csv,
 	if (!rc)
 		rc = read_name(host, csv, cols[LC_PARENT], 1, it->parent_name,
 		               BAL_ITEM_MAX);
+	if (!rc && col_en >= 0)
+		rc = read_name(host, csv, col_en, 1, it->name_en,
+		               BAL_ITEM_MAX);
 	if (rc)
 		return rc;
+	if (!it->name_en[0])
+		memcpy(it->name_en, it->name, sizeof it->name_en);
 	for (size_t i = 0; i < st->n_items; i++)
 		if (strcmp(st->items[i].name, it->name) == 0)
 			return host->csv_error(csv, cols[LC_ITEM], "duplicate "
@@ -1516,7 +1578,7 @@ static int read_balance(const struct kpi_host *host, struct kpi_ctx *ctx,
                         struct budget_state *st)
 {
 	struct kpi_csv *csv = NULL;
-	int cols[N_LC];
+	int cols[N_LC], col_en;
 	int rc;
 
 	rc = host->csv_open(ctx, st->balance_file, &csv);
@@ -1525,8 +1587,13 @@ static int read_balance(const struct kpi_host *host, struct kpi_ctx *ctx,
 	rc = map_columns(host, csv, balance_columns, N_LC, cols);
 	if (rc)
 		goto out_close;
+	col_en = host->csv_column(csv, BALANCE_NAME_EN, 0);
+	if (col_en < 0 && col_en != KPI_ENOTFOUND) {
+		rc = col_en;
+		goto out_close;
+	}
 	while ((rc = host->csv_next(csv)) == 1) {
-		rc = read_balance_row(host, csv, cols, st);
+		rc = read_balance_row(host, csv, cols, col_en, st);
 		if (rc)
 			goto out_close;
 	}
@@ -1601,7 +1668,7 @@ static int64_t check_sums(const struct kpi_host *host, struct kpi_ctx *ctx,
                           struct budget_state *st)
 {
 	char a[AMOUNT_BUF], b[AMOUNT_BUF], d[AMOUNT_BUF], msg[512];
-	char roots[256] = "";
+	char roots[256] = "", roots_en[256] = "";
 	int64_t sum = 0;
 	int bad = 0;
 
@@ -1611,11 +1678,13 @@ static int64_t check_sums(const struct kpi_host *host, struct kpi_ctx *ctx,
 		int64_t diff = it->amount - it->children;
 
 		if (it->parent < 0) {
-			size_t n = strlen(roots);
+			size_t n = strlen(roots), m = strlen(roots_en);
 
 			sum += it->amount;
 			snprintf(roots + n, sizeof roots - n, "%s'%s'",
 			         n ? ", " : "", it->name);
+			snprintf(roots_en + m, sizeof roots_en - m, "%s'%s'",
+			         m ? ", " : "", it->name_en);
 		}
 		if (it->n_children == 0 || diff == 0)
 			continue;
@@ -1631,7 +1700,7 @@ static int64_t check_sums(const struct kpi_host *host, struct kpi_ctx *ctx,
 		         fmt_amount(d, sizeof d, diff, ORE, 2, 0));
 		note_add(st->note_sv, msg);
 		snprintf(msg, sizeof msg, "'%s' differs from the sum of its "
-		         "sub-items by %s kr.", it->name,
+		         "sub-items by %s kr.", it->name_en,
 		         fmt_amount(d, sizeof d, diff, ORE, 2, 1));
 		note_add(st->note_en, msg);
 	}
@@ -1647,7 +1716,8 @@ static int64_t check_sums(const struct kpi_host *host, struct kpi_ctx *ctx,
 		         fmt_amount(d, sizeof d, sum, ORE, 2, 0));
 		note_add(st->note_sv, msg);
 		snprintf(msg, sizeof msg, "Assets do not equal liabilities plus "
-		         "equity: the top-level items (%s) sum to %s kr.", roots,
+		         "equity: the top-level items (%s) sum to %s kr.",
+		         roots_en,
 		         fmt_amount(d, sizeof d, sum, ORE, 2, 1));
 		note_add(st->note_en, msg);
 	}
@@ -1688,9 +1758,10 @@ static int emit_balance(const struct kpi_host *host, struct kpi_ctx *ctx,
 		const struct bal_item *it = &st->items[st->order[k]];
 
 		c = tbl_row(&t);
-		cell_text(&c[0], it->name);
+		cell_label(&t, &c[0], it->name, it->name_en);
 		if (it->parent >= 0)
-			cell_text(&c[1], it->parent_name);
+			cell_label(&t, &c[1], it->parent_name,
+			           st->items[it->parent].name_en);
 		cell_amount(&c[2], it->amount, ORE, 2);
 		if (it->n_children) {
 			cell_amount(&c[3], it->children, ORE, 2);
@@ -1698,7 +1769,8 @@ static int emit_balance(const struct kpi_host *host, struct kpi_ctx *ctx,
 		}
 	}
 	c = tbl_row(&t);
-	cell_text(&c[0], "Tillgångar + skulder och eget kapital");
+	cell_label(&t, &c[0], "Tillgångar + skulder och eget kapital",
+	           "Assets + liabilities and equity");
 	cell_amount(&c[2], sum, ORE, 2);
 	cell_amount(&c[4], sum, ORE, 2);
 	return emit_tbl(host, ctx, st, "balance", &t);

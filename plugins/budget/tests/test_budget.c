@@ -2,7 +2,8 @@
  * test_budget.c - the budget plugin through the fake host: every figure of
  * the seed's budget tables (seed-2011.md), the flagged stated figure, the
  * balance sheet to the öre and broken ones, bad exports with their exact
- * file:line:column, and the Swedish Excel form of both exports.
+ * file:line:column, the Swedish Excel form of both exports, and the
+ * English cells (cells_en) of every table.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -145,7 +146,22 @@ static void expect_row(const struct kpi_table *t, size_t r,
 	}
 }
 
-/* Expect the number cells of two tables to be identical. */
+/* Expect n cells x[] and y[] of table `id` to be identical. */
+static void expect_same_cells(const char *id, const struct kpi_cell *x,
+                              const struct kpi_cell *y, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cr_expect_eq(x[i].kind, y[i].kind, "%s cell %zu", id, i);
+		if (x[i].kind == KPI_CELL_NUMBER)
+			cr_expect_float_eq(x[i].number, y[i].number, EPS,
+			                   "%s cell %zu", id, i);
+		if (x[i].kind == KPI_CELL_TEXT)
+			cr_expect_str_eq(x[i].text, y[i].text, "%s cell %zu",
+			                 id, i);
+	}
+}
+
+/* Expect the cells of two tables, Swedish and English, to be identical. */
 static void expect_same_table(const struct kpi_table *a,
                               const struct kpi_table *b)
 {
@@ -153,16 +169,60 @@ static void expect_same_table(const struct kpi_table *a,
 	cr_assert_not_null(b);
 	cr_assert_eq(a->n_rows, b->n_rows, "%s", a->id);
 	cr_assert_eq(a->n_columns, b->n_columns, "%s", a->id);
-	for (size_t i = 0; i < a->n_rows * a->n_columns; i++) {
-		const struct kpi_cell *x = &a->cells[i], *y = &b->cells[i];
+	expect_same_cells(a->id, a->cells, b->cells, a->n_rows * a->n_columns);
+	cr_assert_not_null(a->cells_en, "%s", a->id);
+	cr_assert_not_null(b->cells_en, "%s", b->id);
+	expect_same_cells(a->id, a->cells_en, b->cells_en,
+	                  a->n_rows * a->n_columns);
+}
 
-		cr_expect_eq(x->kind, y->kind, "%s cell %zu", a->id, i);
-		if (x->kind == KPI_CELL_NUMBER)
-			cr_expect_float_eq(x->number, y->number, EPS,
-			                   "%s cell %zu", a->id, i);
-		if (x->kind == KPI_CELL_TEXT)
-			cr_expect_str_eq(x->text, y->text, "%s cell %zu",
-			                 a->id, i);
+/* Expect t to have English cells of the same shape as its cells: every
+ * number cell the same number with the same decimals, every empty cell
+ * empty, every text cell text. */
+static void expect_en_shape(const struct kpi_table *t)
+{
+	cr_assert_not_null(t);
+	cr_assert_not_null(t->cells_en, "%s: no cells_en", t->id);
+	for (size_t i = 0; i < t->n_rows * t->n_columns; i++) {
+		const struct kpi_cell *x = &t->cells[i], *y = &t->cells_en[i];
+
+		cr_expect_eq(y->kind, x->kind, "%s cell %zu", t->id, i);
+		if (x->kind == KPI_CELL_NUMBER && y->kind == KPI_CELL_NUMBER) {
+			cr_expect_eq(y->number, x->number, "%s cell %zu: %f "
+			             "vs %f", t->id, i, y->number, x->number);
+			cr_expect_eq(y->decimals, x->decimals, "%s cell %zu",
+			             t->id, i);
+		}
+		if (y->kind == KPI_CELL_TEXT)
+			cr_expect_not_null(y->text, "%s cell %zu", t->id, i);
+	}
+}
+
+/* The English text of row r, column c (a text cell). */
+static const char *en_text(const struct kpi_table *t, size_t r, size_t c)
+{
+	const struct kpi_cell *k;
+
+	cr_assert_lt(c, t->n_columns);
+	cr_assert_lt(r, t->n_rows);
+	k = &t->cells_en[r * t->n_columns + c];
+	cr_assert_eq(k->kind, KPI_CELL_TEXT, "%s row %zu col %zu", t->id, r,
+	             c);
+	return k->text;
+}
+
+/* Expect t's English cells to be shaped as its cells, with the first
+ * column labels sv[i] in cells and en[i] in cells_en, row by row. */
+static void expect_labels(const struct kpi_table *t, const char *const *sv,
+                          const char *const *en, size_t n)
+{
+	expect_en_shape(t);
+	cr_assert_eq(t->n_rows, n, "%s: %zu rows", t->id, t->n_rows);
+	for (size_t i = 0; i < n; i++) {
+		cr_expect_str_eq(cell(t, i, 0)->text, sv[i], "%s row %zu",
+		                 t->id, i);
+		cr_expect_str_eq(en_text(t, i, 0), en[i], "%s row %zu", t->id,
+		                 i);
 	}
 }
 
@@ -932,5 +992,258 @@ Test(budget, shipped_data)
 	cr_assert_not_null(t);
 	cr_expect_float_eq(cell(t, 0, 2)->number, 44076696.94, 1e-6);
 	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* The seed's areas in table order, Swedish and English (name.<area>). */
+#define AREAS_SV \
+	"Nämnd och administration", "Löneadministration", "Upphandling", \
+	"Kontaktcenter", "Varav Äldre Direkt", "Ekonomiadministration", \
+	"IT och telefoni"
+#define AREAS_EN \
+	"Committee and administration", "Payroll administration", \
+	"Procurement", "Contact centre", "Of which Äldre Direkt", \
+	"Financial administration", "IT and telephony"
+
+/* Every budget table has English cells: the English half of each
+ * name.<area>, "Of which ..." for a part, the fixed labels translated,
+ * and the very same numbers as the Swedish cells. */
+Test(budget, english_cells)
+{
+	static const char *const by_area_sv[] = {
+		AREAS_SV, "Avskrivningar", "Internränta", "Summa kostnader",
+		AREAS_SV, "Summa intäkter",
+		"Nettoresultat före resultatdisposition",
+		"Ingående resultatfond", "Utgående resultatfond",
+		"Nettoresultat efter resultatdisposition",
+	};
+	static const char *const by_area_en[] = {
+		AREAS_EN, "Depreciation", "Internal interest", "Total costs",
+		AREAS_EN, "Total revenues",
+		"Net result before disposition of the result fund",
+		"Result fund brought forward", "Result fund carried forward",
+		"Net result after disposition of the result fund",
+	};
+	static const char *const summary_sv[] = {
+		"Kostnader", "Varav avskrivningar och internränta", "Intäkter",
+		"Nettoresultat före resultatdisposition",
+		"Ingående resultatfond", "Utgående resultatfond",
+		"Budget och resultat efter resultatdisposition",
+	};
+	static const char *const summary_en[] = {
+		"Costs", "Of which depreciation and internal interest",
+		"Revenues", "Net result before disposition of the result fund",
+		"Result fund brought forward", "Result fund carried forward",
+		"Budget and result after disposition of the result fund",
+	};
+	static const char *const net_sv[] = {
+		AREAS_SV, "Avskrivningar", "Internränta", "Summa",
+	};
+	static const char *const net_en[] = {
+		AREAS_EN, "Depreciation", "Internal interest", "Total",
+	};
+	static const char *const inv_sv[] = { "Inventarier och maskiner" };
+	static const char *const inv_en[] = { "Equipment and machinery" };
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_by_area");
+	expect_labels(t, by_area_sv, by_area_en,
+	              sizeof by_area_en / sizeof by_area_en[0]);
+	/* spot checks of the numbers beside English labels */
+	cr_expect_float_eq(t->cells_en[9 * 6 + 1].number, 160.0, EPS);
+	cr_expect_float_eq(t->cells_en[18 * 6 + 5].number, -13.3, EPS);
+	cr_expect_eq(t->cells_en[19 * 6 + 1].kind, KPI_CELL_EMPTY);
+	t = fake_host_table(fh, "budget_summary");
+	expect_labels(t, summary_sv, summary_en,
+	              sizeof summary_en / sizeof summary_en[0]);
+	t = fake_host_table(fh, "budget_net_deviation");
+	expect_labels(t, net_sv, net_en, sizeof net_en / sizeof net_en[0]);
+	cr_expect_eq(t->cells_en[7 * 4 + 2].kind, KPI_CELL_EMPTY);
+	cr_expect_float_eq(t->cells_en[9 * 4 + 3].number, -2.0, EPS);
+	t = fake_host_table(fh, "investments");
+	expect_labels(t, inv_sv, inv_en, 1);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* A name without an English half is shown as is in English; an area
+ * without a name key is its id in both; more than one investment gives
+ * an English total. */
+Test(budget, english_names_fallback)
+{
+	struct fake_host *fh = host(DATA, NULL, NULL, 1);
+	const struct kpi_table *t;
+
+	fake_host_set(fh, "name.payroll", " Löneadministration ");
+	fake_host_set(fh, "name.contact_centre.aldre_direkt",
+	              "Äldre Direkt | Senior Direct");
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_by_area");
+	expect_en_shape(t);
+	cr_expect_str_eq(cell(t, 0, 0)->text, "committee");
+	cr_expect_str_eq(en_text(t, 0, 0), "committee");
+	cr_expect_str_eq(cell(t, 1, 0)->text, "Löneadministration");
+	cr_expect_str_eq(en_text(t, 1, 0), "Löneadministration");
+	cr_expect_str_eq(cell(t, 4, 0)->text, "Varav Äldre Direkt");
+	cr_expect_str_eq(en_text(t, 4, 0), "Of which Senior Direct");
+	fake_host_free(fh);
+
+	fh = host(DATA, "budget_deficit.csv", NULL, 1);
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_by_area");
+	expect_en_shape(t);
+	cr_expect_str_eq(en_text(t, 0, 0), "office");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* Two investments: the total row has its English label. */
+Test(budget, english_investment_total)
+{
+	static const char *const sv[] = {
+		"Inventarier och maskiner", "Lokaler", "Summa investeringar",
+	};
+	static const char *const en[] = {
+		"Equipment and machinery", "Premises", "Total investments",
+	};
+	char path[256];
+	char *dir = write_temp("budget.csv", "area,type,budget,booked,"
+	                       "forecast,previous_outcome\n"
+	                       "payroll,cost,10.0,6.0,10.0,\n"
+	                       "payroll,revenue,10.0,6.0,10.0,\n"
+	                       "equipment,investment,1.0,0.2,0.5,\n"
+	                       "premises,investment,2.5,1.0,2.0,\n",
+	                       path, sizeof path);
+	struct fake_host *fh = host(DATA, path, NULL, 0);
+	const struct kpi_table *t;
+
+	fake_host_set(fh, "name.premises", "Lokaler | Premises");
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "investments");
+	expect_labels(t, sv, en, 3);
+	cr_expect_float_eq(t->cells_en[2 * 4 + 1].number, 3.5, EPS);
+	fake_host_free(fh);
+	cleanup(dir, path);
+	LEAK_CHECK();
+}
+
+/* The shipped balance sheet names every item in English (name_en): the
+ * item and "part of" columns are English, the numbers the same. */
+Test(budget, english_balance)
+{
+	static const char *const sv[] = {
+		"Tillgångar", "Omsättningstillgångar", "Kundfordringar",
+		"Kundfordringar inom staden", "Kundfordringar utom staden",
+		"Förutbetalda kostnader", "Upplupna intäkter",
+		"Kortfristiga fordringar", "Bokförd moms",
+		"Fordringar på anställda", "Övriga kortfristiga fordringar",
+		"Anläggningstillgångar", "Eget kapital och skulder",
+		"Eget kapital", "Kortfristiga skulder", "Leverantörsskulder",
+		"Övriga kortfristiga skulder", "Moms och punktskatter",
+		"Upplupna kostnader",
+		"Tillgångar + skulder och eget kapital",
+	};
+	static const char *const en[] = {
+		"Assets", "Current assets", "Accounts receivable",
+		"Accounts receivable within the city",
+		"Accounts receivable outside the city", "Prepaid expenses",
+		"Accrued income", "Current receivables", "Recorded VAT",
+		"Receivables from employees", "Other current receivables",
+		"Fixed assets", "Equity and liabilities", "Equity",
+		"Current liabilities", "Accounts payable",
+		"Other current liabilities", "VAT and excise duties",
+		"Accrued expenses", "Assets + liabilities and equity",
+	};
+	struct fake_host *fh = host(SHIPPED, "budget.csv", "balance.csv", 0);
+	const struct kpi_table *t;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	t = fake_host_table(fh, "balance");
+	expect_labels(t, sv, en, sizeof en / sizeof en[0]);
+	cr_expect_str_eq(cell(t, 1, 1)->text, "Tillgångar");
+	cr_expect_str_eq(en_text(t, 1, 1), "Assets");
+	cr_expect_str_eq(cell(t, 8, 1)->text, "Kortfristiga fordringar");
+	cr_expect_str_eq(en_text(t, 8, 1), "Current receivables");
+	cr_expect_str_eq(en_text(t, 18, 1), "Current liabilities");
+	cr_expect_eq(t->cells_en[0 * 5 + 1].kind, KPI_CELL_EMPTY);
+	cr_expect_float_eq(t->cells_en[0 * 5 + 2].number, 44076696.94, 1e-6);
+	cr_expect_str_eq(t->note_en, "Every sum is right to the öre and "
+	                 "assets equal liabilities plus equity.");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* A balance sheet without the name_en column: the English cells show the
+ * items as the file names them; only the fixed label is translated. */
+Test(budget, english_balance_without_name_en)
+{
+	struct fake_host *fh = host(DATA, NULL, "balance.csv", 0);
+	const struct kpi_table *t;
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	t = fake_host_table(fh, "balance");
+	expect_en_shape(t);
+	cr_assert_eq(t->n_rows, 20);
+	for (size_t r = 0; r + 1 < t->n_rows; r++) {
+		cr_expect_str_eq(en_text(t, r, 0), cell(t, r, 0)->text);
+		if (cell(t, r, 1)->kind == KPI_CELL_TEXT)
+			cr_expect_str_eq(en_text(t, r, 1), cell(t, r, 1)->text);
+	}
+	cr_expect_str_eq(en_text(t, 3, 0), "Kundfordringar inom staden");
+	cr_expect_str_eq(en_text(t, 3, 1), "Kundfordringar");
+	cr_expect_str_eq(en_text(t, 19, 0), "Assets + liabilities and equity");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* name_en in any column position, empty for some items (they fall back
+ * to the item); the English note names the items in English, the
+ * warnings name them as the file's item column does. */
+Test(budget, english_balance_partial_names)
+{
+	char path[256];
+	char *dir = write_temp("balance.csv", "name_en,item,parent,amount\n"
+	                       "Assets,Tillgångar,,100.00\n"
+	                       ",Kassa,Tillgångar,60.00\n"
+	                       "Bank account,Bankkonto,Tillgångar,40.01\n"
+	                       "Liabilities,Skulder,,-99.90\n",
+	                       path, sizeof path);
+	struct fake_host *fh = host(DATA, "budget_empty.csv", path, 0);
+	const struct kpi_table *t;
+	char want[1024];
+
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	snprintf(want, sizeof want, "budget: warning: %s:2: 'Tillgångar' is "
+	         "100.00 kr but its sub-items sum to 100.01 kr (difference "
+	         "-0.01 kr)\nbudget: warning: %s: assets do not equal "
+	         "liabilities plus equity: the top-level items ('Tillgångar', "
+	         "'Skulder') sum to 0.10 kr, expected 0\n", path, path);
+	cr_expect_str_eq(fake_host_diag(fh), want);
+	t = fake_host_table(fh, "balance");
+	expect_en_shape(t);
+	cr_assert_eq(t->n_rows, 5);
+	cr_expect_str_eq(en_text(t, 0, 0), "Assets");
+	cr_expect_str_eq(en_text(t, 1, 0), "Kassa");
+	cr_expect_str_eq(en_text(t, 1, 1), "Assets");
+	cr_expect_str_eq(cell(t, 1, 1)->text, "Tillgångar");
+	cr_expect_str_eq(en_text(t, 2, 0), "Bank account");
+	cr_expect_str_eq(cell(t, 2, 0)->text, "Bankkonto");
+	cr_expect_str_eq(en_text(t, 3, 0), "Liabilities");
+	cr_expect_float_eq(t->cells_en[0 * 5 + 4].number, -0.01, 1e-9);
+	cr_expect_str_eq(t->note_en, "'Assets' differs from the sum of its "
+	                 "sub-items by -0.01 kr. Assets do not equal "
+	                 "liabilities plus equity: the top-level items "
+	                 "('Assets', 'Liabilities') sum to 0.10 kr.");
+	cr_expect_str_eq(t->note_sv, "'Tillgångar' skiljer sig från summan "
+	                 "av underposterna med -0,01 kr. Tillgångar är inte "
+	                 "lika med skulder och eget kapital: posterna på "
+	                 "översta nivån ('Tillgångar', 'Skulder') summerar "
+	                 "till 0,10 kr.");
+	fake_host_free(fh);
+	cleanup(dir, path);
 	LEAK_CHECK();
 }
