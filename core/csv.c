@@ -1179,6 +1179,24 @@ int kpi_csv_error(struct kpi_csv *c, int col, const char *fmt, ...)
 	return KPI_EDATA;
 }
 
+/* See plugin.h (csv_expected): "what, found '<field>'" at the field, the
+ * field quoted as every reader message quotes it. */
+int kpi_csv_expected(struct kpi_csv *c, int col, const char *fmt, ...)
+{
+	const struct csv_field *f = field_at(c, col);
+	char what[512];
+	va_list ap;
+
+	if (!c || !fmt)
+		return KPI_EINVAL;
+	if (!f)
+		return bad_column(c, col);
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return field_fail(c, f, what);
+}
+
 /* See plugin.h (csv_line): the first physical line of the current row
  * (the header line before the first row). */
 long kpi_csv_line(struct kpi_csv *c)

@@ -39,6 +39,8 @@ int kpi_csv_date(struct kpi_csv *csv, int col, int flags,
                  struct kpi_date *out);
 int kpi_csv_error(struct kpi_csv *csv, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int kpi_csv_expected(struct kpi_csv *csv, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 long kpi_csv_line(struct kpi_csv *csv);
 void kpi_csv_close(struct kpi_csv *csv);
 

@@ -243,6 +243,7 @@ static const struct kpi_host host_table = {
 	.csv_error = kpi_csv_error,
 	.csv_line = kpi_csv_line,
 	.csv_close = kpi_csv_close,
+	.csv_expected = kpi_csv_expected,
 };
 
 const struct kpi_host *kpi_host_table(void)

@@ -9,7 +9,8 @@
  *
  * CONTRACT
  *
- * History.  1.0: the first ABI.  1.1: struct kpi_table.cells_en appended.
+ * History.  1.0: the first ABI.  1.1: struct kpi_table.cells_en and
+ * kpi_host.csv_expected appended.
  *
  * Compatibility.  KPI_ABI_MAJOR changes only when an existing field or
  * function changes meaning or position; then every plugin must be rebuilt.
@@ -260,6 +261,14 @@ struct kpi_host {
 	long (*csv_line)(struct kpi_csv *csv);
 	/* Close the reader and free it. */
 	void (*csv_close)(struct kpi_csv *csv);
+
+	/* Since ABI 1.1.  Report "<message>, found '<field>'" at the current
+	 * row's column col, the field quoted (shortened, control characters
+	 * escaped) as the reader's own messages quote it; e.g.
+	 * csv_expected(csv, col, "expected a month in %d..%d", y - 1, y).
+	 * Returns KPI_EDATA. */
+	int (*csv_expected)(struct kpi_csv *csv, int col, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
 };
 
 /* True if the host table `h` has member `m` (appended in some minor). */

@@ -195,15 +195,14 @@ static int meas_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 	ind = find(st, id);
 	if (!ind)
-		return host->csv_error(csv, col[0], "expected an indicator "
-		                       "listed in the config, found '%s'", id);
+		return host->csv_expected(csv, col[0], "expected an indicator "
+		                          "listed in the config");
 	rc = host->csv_date(csv, col[1], KPI_DATE_MONTH, &d);
 	if (rc != KPI_OK)
 		return rc;
 	if (d.year < year - 1 || d.year > year)
-		return host->csv_error(csv, col[1], "expected a month in "
-		                       "%d..%d, found '%s'", year - 1, year,
-		                       host->csv_field(csv, col[1], NULL));
+		return host->csv_expected(csv, col[1], "expected a month in "
+		                          "%d..%d", year - 1, year);
 	seen = &ind->line[d.year - (year - 1)][d.month - 1];
 	if (*seen)
 		return host->csv_error(csv, -1, "second row for '%s' in "

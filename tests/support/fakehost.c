@@ -271,6 +271,7 @@ struct fake_host *fake_host_new(const char *area, int year, int month,
 		.csv_error = kpi_csv_error,
 		.csv_line = kpi_csv_line,
 		.csv_close = kpi_csv_close,
+		.csv_expected = kpi_csv_expected,
 	};
 	return fh;
 }
