@@ -17,7 +17,7 @@
 
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
-	"title_en", "tolerance", NULL
+	"title_en", "tolerance", "plugin_timeout", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -462,6 +462,16 @@ static int load_run(struct kpi_config *cfg)
 	cfg->title_en = xstrdup(kpi_ini_get(ini, sec, "title_en"));
 	cfg->tolerance = 0.10;
 	cfg->tolerance_rel = 1;
+	cfg->plugin_timeout = 300;
+	v = kpi_ini_get(ini, sec, "plugin_timeout");
+	if (v) {
+		long t;
+
+		if (parse_int_value(ini, sec, "plugin_timeout", v, 1, 86400, &t))
+			rc = KPI_ECONFIG;
+		else
+			cfg->plugin_timeout = (int)t;
+	}
 	v = kpi_ini_get(ini, sec, "tolerance");
 	if (v && parse_tolerance(ini, sec, v, &cfg->tolerance,
 	                         &cfg->tolerance_rel) != 0)

@@ -35,6 +35,7 @@ struct kpi_config {
 	char *title_en;
 	double tolerance;
 	int tolerance_rel;
+	int plugin_timeout;      /* seconds a plugin may run */
 
 	struct kpi_area *areas;
 	size_t n_areas;

@@ -97,8 +97,8 @@ static struct kpi_indicator *target_indicator(struct kpi_ctx *ctx,
 	return ind;
 }
 
-static struct kpi_series *series_for(struct kpi_indicator *ind,
-                                     const char *group)
+struct kpi_series *kpi_host_series(struct kpi_indicator *ind,
+                                   const char *group)
 {
 	struct kpi_series *s;
 
@@ -144,7 +144,7 @@ static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *m)
 	y = m->year - (ctx->cfg->year - 1);
 	if (y < 0 || y > 1)
 		return KPI_OK;      /* outside the two years the report uses */
-	s = series_for(ind, group);
+	s = kpi_host_series(ind, group);
 	if (!s)
 		return KPI_ENOMEM;
 	mon = &s->m[y][m->month - 1];

@@ -21,6 +21,11 @@ struct kpi_ctx {
 /* The host table (static, lives for the process). */
 const struct kpi_host *kpi_host_table(void);
 
+/* The series of `ind` for `group` (NULL: the indicator's own), created
+ * empty if new.  Owned by ind; NULL if out of memory. */
+struct kpi_series *kpi_host_series(struct kpi_indicator *ind,
+                                   const char *group);
+
 /* Make a context for `area` of cfg (no allocation). */
 void kpi_host_ctx_init(struct kpi_ctx *ctx, struct kpi_config *cfg,
                        const struct kpi_area *area);

@@ -20,14 +20,12 @@
 #include "ini.h"
 #include "loader.h"
 #include "report.h"
+#include "sandbox.h"
 
 struct area_rt {
 	struct kpi_area *area;
 	struct kpi_lib *lib;       /* shared between areas of one plugin */
 	int owns_lib;
-	struct kpi_ctx ctx;
-	void *state;
-	int inited;
 	int failed;                /* enum kpi_exit of the failure, or 0 */
 	char reason[256];
 };
@@ -42,42 +40,6 @@ static void on_signal(int sig)
 		unlink(tmp_path);
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-/* While plugin code runs, its writes to standard output go to standard
- * error, so they can never mix with a report printed on stdout. */
-static int stdout_saved = -1;
-
-static void guard_stdout(void)
-{
-	fflush(stdout);
-	stdout_saved = dup(STDOUT_FILENO);
-	if (stdout_saved >= 0)
-		dup2(STDERR_FILENO, STDOUT_FILENO);
-}
-
-static void unguard_stdout(void)
-{
-	fflush(stdout);
-	if (stdout_saved >= 0) {
-		dup2(stdout_saved, STDOUT_FILENO);
-		close(stdout_saved);
-		stdout_saved = -1;
-	}
-}
-
-static const char *code_name(int rc)
-{
-	switch (rc) {
-	case KPI_ENOMEM: return "out of memory";
-	case KPI_ECONFIG: return "configuration error";
-	case KPI_EDATA: return "data error";
-	case KPI_EIO: return "cannot read its input";
-	case KPI_EPLUGIN: return "plugin error";
-	case KPI_EINVAL: return "invalid call to a host service";
-	case KPI_ENOTFOUND: return "not found";
-	default: return "unknown error code";
-	}
 }
 
 /* Load the plugins of every area; one .so is opened once. */
@@ -134,47 +96,6 @@ static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 	return rc;
 }
 
-static void fail_area(struct area_rt *r, int status, const char *fmt,
-                      const char *arg)
-{
-	r->failed = status;
-	snprintf(r->reason, sizeof r->reason, fmt, arg);
-}
-
-static void init_areas(struct kpi_config *cfg, struct area_rt *rt)
-{
-	const struct kpi_host *host = kpi_host_table();
-
-	for (size_t i = 0; i < cfg->n_areas; i++) {
-		struct area_rt *r = &rt[i];
-		const struct kpi_plugin *p;
-		int rc = 0;
-
-		if (r->failed)
-			continue;
-		p = r->lib->desc;
-		kpi_host_ctx_init(&r->ctx, cfg, r->area);
-		for (size_t k = 0; k < p->n_indicators && rc == 0; k++) {
-			/* stride by the plugin's own struct size (plugin.h) */
-			const struct kpi_indicator_def *d = (const void *)
-				((const char *)p->indicators + k * p->indicators[0].size);
-
-			rc = kpi_config_declare(cfg, r->area->name, d);
-		}
-		if (rc == 0)
-			rc = p->init(host, &r->ctx, &r->state);
-		if (rc != 0) {
-			kpi_diag(KPI_LOG_ERROR, r->area->name, NULL, 0, 0,
-			         "init failed: %s", code_name(rc));
-			fail_area(r, rc == KPI_ECONFIG ? KPI_EXIT_USAGE :
-			             KPI_EXIT_PLUGIN, "init failed: %s",
-			          code_name(rc));
-			continue;
-		}
-		r->inited = 1;
-	}
-}
-
 /* Forget whatever a failed area emitted: its indicators show no data. */
 static void clear_area(struct kpi_config *cfg, const char *area)
 {
@@ -191,45 +112,44 @@ static void clear_area(struct kpi_config *cfg, const char *area)
 	}
 }
 
+/* Declare each area's static indicators, then run its plugin in a child
+ * process (sandbox.c); a failed area keeps no results. */
 static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 {
-	const struct kpi_host *host = kpi_host_table();
-
 	for (size_t i = 0; i < cfg->n_areas; i++) {
 		struct area_rt *r = &rt[i];
-		int rc;
+		const struct kpi_plugin *p;
+		struct kpi_area_result res;
+		int rc = 0;
 
-		if (!r->inited)
-			continue;
-		r->ctx.phase = KPI_PHASE_COMPUTE;
-		rc = r->lib->desc->compute(host, &r->ctx, r->state);
-		r->ctx.phase = KPI_PHASE_DONE;
-		if (rc == KPI_EDATA || rc == KPI_EIO) {
-			fail_area(r, KPI_EXIT_DATA, "%s", code_name(rc));
-		} else if (rc == KPI_ECONFIG) {
-			fail_area(r, KPI_EXIT_USAGE, "%s", code_name(rc));
-		} else if (rc != 0) {
-			kpi_diag(KPI_LOG_ERROR, r->area->name, NULL, 0, 0,
-			         "compute failed: %s", code_name(rc));
-			fail_area(r, KPI_EXIT_PLUGIN, "compute failed: %s",
-			          code_name(rc));
-		} else if (r->ctx.bad_calls) {
-			fail_area(r, KPI_EXIT_PLUGIN, "%s",
-			          "made invalid calls to the host");
-		}
 		if (r->failed)
+			continue;
+		p = r->lib->desc;
+		for (size_t k = 0; k < p->n_indicators && rc == 0; k++) {
+			/* stride by the plugin's own struct size (plugin.h) */
+			const struct kpi_indicator_def *d = (const void *)
+				((const char *)p->indicators + k * p->indicators[0].size);
+
+			rc = kpi_config_declare(cfg, r->area->name, d);
+		}
+		if (rc != 0) {
+			r->failed = KPI_EXIT_PLUGIN;
+			snprintf(r->reason, sizeof r->reason, "%s",
+			         "declares an invalid indicator");
+			continue;
+		}
+		kpi_sandbox_run(cfg, r->area, p, cfg->plugin_timeout, &res);
+		if (res.failed) {
+			r->failed = res.failed;
+			memcpy(r->reason, res.reason, sizeof r->reason);
 			clear_area(cfg, r->area->name);
+		}
 	}
 }
 
-static void shutdown_areas(struct kpi_config *cfg, struct area_rt *rt)
+static void close_plugins(struct kpi_config *cfg, struct area_rt *rt)
 {
-	for (size_t i = 0; i < cfg->n_areas; i++) {
-		if (rt[i].inited && rt[i].lib->desc->shutdown)
-			rt[i].lib->desc->shutdown(rt[i].state);
-		rt[i].inited = 0;
-	}
-	for (size_t i = 0; i < cfg->n_areas; i++)
+	for (size_t i = 0; rt && i < cfg->n_areas; i++)
 		if (rt[i].owns_lib)
 			kpi_loader_close(rt[i].lib);
 }
@@ -397,11 +317,9 @@ int kpi_run(const struct kpi_options *o)
 	}
 	if (load_plugins(cfg, rt) != 0) {
 		status = KPI_EXIT_USAGE;
-		goto out_shutdown;
+		goto out_close;
 	}
-	guard_stdout();
-	init_areas(cfg, rt);
-	unguard_stdout();
+	compute_areas(cfg, rt);
 	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed)
 			skip[n_skip++] = rt[i].area->name;
@@ -409,19 +327,11 @@ int kpi_run(const struct kpi_options *o)
 		status = KPI_EXIT_USAGE;
 	if (o->check && kpi_config_check_targets(cfg) != 0)
 		status = KPI_EXIT_USAGE;
-	if (area_status(cfg, rt) == KPI_EXIT_USAGE)
-		status = KPI_EXIT_USAGE;
-	if (status != KPI_EXIT_OK)
-		goto out_shutdown;
-	guard_stdout();
-	compute_areas(cfg, rt);
-	shutdown_areas(cfg, rt);
-	unguard_stdout();
 	st = area_status(cfg, rt);
-	if (st == KPI_EXIT_USAGE || (st == KPI_EXIT_DATA && !o->keep_going)) {
+	if (st == KPI_EXIT_USAGE || (st == KPI_EXIT_DATA && !o->keep_going))
 		status = st;
-		goto out_free_config;
-	}
+	if (status != KPI_EXIT_OK)
+		goto out_close;
 	evaluate(cfg);
 	if (o->check) {
 		status = st;
@@ -429,19 +339,16 @@ int kpi_run(const struct kpi_options *o)
 			kpi_diag(KPI_LOG_INFO, NULL, NULL, 0, 0,
 			         "%s: config, plugins and data are valid",
 			         cfg->path);
-		goto out_free_config;
+		goto out_close;
 	}
 	status = emit_report(o, cfg, rt);
 	if (status == KPI_EXIT_OK)
 		status = st;
 	if (status == KPI_EXIT_OK && missed_targets(cfg, o->fail_on))
 		status = KPI_EXIT_MISSED;
-	goto out_free_config;
 
-out_shutdown:
-	guard_stdout();
-	shutdown_areas(cfg, rt);
-	unguard_stdout();
+out_close:
+	close_plugins(cfg, rt);
 out_free_config:
 	free(rt);
 	free(skip);

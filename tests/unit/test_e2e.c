@@ -407,3 +407,33 @@ Test(e2e, plugin_output_cannot_corrupt_the_report)
 	cr_assert(strstr(r.err, "noise from the plugin") != NULL, "%s", r.err);
 	result_free(&r);
 }
+
+Test(e2e, plugin_that_aborts_is_reported_as_crashed)
+{
+	expect_plugin_failure("abort", "rude: crashed (Aborted)");
+}
+
+Test(e2e, plugin_that_segfaults_fails_alone)
+{
+	/* under AddressSanitizer the child reports the fault and exits 1
+	 * instead of dying of the signal; both fail only the area */
+	struct result r = RUN(E2E "/rude/segv.ini");
+
+	cr_assert_eq(r.status, 4, "%s", r.err);
+	cr_assert(strstr(r.err, "rude: crashed (Segmentation fault)") != NULL ||
+	          strstr(r.err, "rude: exited before finishing") != NULL, "%s",
+	          r.err);
+	cr_assert(strstr(r.out, "FEL: området rude kunde inte beräknas") != NULL);
+	result_free(&r);
+}
+
+Test(e2e, plugin_that_exits_is_reported)
+{
+	expect_plugin_failure("exit", "rude: exited before finishing (exit "
+	                      "status 0)");
+}
+
+Test(e2e, plugin_that_hangs_is_killed_at_the_deadline)
+{
+	expect_plugin_failure("hang", "rude: timed out after 1 s (killed)");
+}
