@@ -437,3 +437,157 @@ Test(e2e, plugin_that_hangs_is_killed_at_the_deadline)
 {
 	expect_plugin_failure("hang", "rude: timed out after 1 s (killed)");
 }
+
+/* ---- the shipped default: conf/2011.ini against the seed's figures ---- */
+
+#define CONF2011 KPI_SOURCE_DIR "/conf/2011.ini"
+
+/* True if some line of text contains all of the given pieces, in order. */
+static int line_has(const char *text, const char *const *pieces)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n'), *p = line;
+		size_t i = 0;
+
+		if (!eol)
+			eol = line + strlen(line);
+		for (; pieces[i]; i++) {
+			const char *hit = strstr(p, pieces[i]);
+
+			if (!hit || hit + strlen(pieces[i]) > eol)
+				break;
+			p = hit + strlen(pieces[i]);
+		}
+		if (!pieces[i])
+			return 1;
+		line = *eol ? eol + 1 : NULL;
+	}
+	return 0;
+}
+
+#define ROW(text, ...) \
+	cr_assert(line_has(text, (const char *const[]){ __VA_ARGS__, NULL }), \
+	          "no line with: %s", #__VA_ARGS__)
+
+/* The figures of seed-2011.md, each on the row of its indicator, at the
+ * seed's precision: outcome, forecast, target, council target, period. */
+Test(seed2011, indicator_rows_show_the_seed_figures)
+{
+	struct result r = RUN(CONF2011);
+	const char *o = r.out;
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	ROW(o, "Andel upphandlad verksamhet", "35 %", "2011");
+	ROW(o, "Andel praktikplatser", "0,0 %", "0,8 %", "2 %", "öka");
+	ROW(o, "Antal ungdomar som fått sommarjobb", "8 st", "8 st", "3 500 st");
+	ROW(o, "Elförbrukning (alla", "300 000 kWh", "680 GWh", "2011");
+	ROW(o, "Elförbrukning per kvadratmeter", "52 kWh/kvm", "80 kWh");
+	ROW(o, "Antal inträffade incidenter", "10 st", "minska");
+	ROW(o, "Nöjd medarbetarindex (NMI)", "69", "63", "2011");
+	ROW(o, "Sjukfrånvaro (alla", "5,5 %", "4 %", "4,8 %",
+	    "aug 2010–jul 2011");
+	ROW(o, "Långtidssjukfrånvaro", "3,3 %");
+	ROW(o, "Korttidssjukfrånvaro", "2,2 %");
+	ROW(o, "efter", "100 %", "100 %", "100 %", "100 %", "Tertial 2 2011");
+	ROW(o, "prognossäkerhet", "100 +/- 1 %");
+	ROW(o, "Administrationens andel", "5,1 %", "minska");
+	ROW(o, "Andel inkommande frågor till", "88 %", "70 %", "jan–jul 2011");
+	ROW(o, "Andel inkommande samtal som besvaras inom en", "69 %", "85 %",
+	    "uppfylls ej !");
+	ROW(o, "Telefonärenden", "174 200 st");
+	ROW(o, "E-postärenden", "13 500 st");
+	ROW(o, "Besök i kundmottagningen", "1 834 st");
+	ROW(o, "Antal kundfakturor", "4 164", "4 300", "4 300",
+	    "Tertial 2 2011", "uppfylls helt");
+	ROW(o, "Antal leverantörsfakturor", "2 702", "3 000", "3 000");
+	ROW(o, "Antal löner per månad", "847", "870", "900", "Tertial 1 2011",
+	    "uppfylls delvis !");
+	ROW(o, "Andel löner som registreras via LISA", "69 %");
+	ROW(o, "Antal administrerade löner per månad", "51 000");
+	ROW(o, "Besvarade samtal", "1 290 191");
+	ROW(o, "Andel besvarade av inkommande samtal", "92,8 %");
+	ROW(o, "inom 25 sekunder", "78,5 %", "80 %", "uppfylls delvis");
+	ROW(o, "inom 25 sekunder, Tertial 1 2011: 76,8 %");
+	ROW(o, "inom 25 sekunder, maj–aug 2011: 80,3 %");
+	result_free(&r);
+}
+
+Test(seed2011, budget_tables_show_the_seed_figures)
+{
+	struct result r = RUN(CONF2011);
+	const char *o = r.out;
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	ROW(o, "Nämnd och administration", "25,5", "18,4", "28,1", "-2,6",
+	    "23,9");
+	ROW(o, "Löneadministration", "45,0", "29,5", "43,4", "-1,6", "47,1");
+	ROW(o, "Varav Äldre Direkt", "14,2", "7,1", "13,5", "0,7", "15,4");
+	ROW(o, "Summa kostnader", "160,0", "102,2", "158,8", "1,2", "147,3");
+	ROW(o, "Summa intäkter", "160,0", "104,8", "156,8", "-3,2", "134,0");
+	ROW(o, "Nettoresultat före resultatdisposition", "0,0", "2,6", "-2,0",
+	    "-2,0", "-13,3");
+	ROW(o, "Ingående resultatfond", "7,6", "7,6");
+	ROW(o, "Utgående resultatfond", "-5,6", "-5,6");
+	ROW(o, "Nettoresultat efter resultatdisposition", "0,0", "0,0", "0,0");
+	ROW(o, "Kontaktcenter", "0,7", "0,3", "1,0");
+	ROW(o, "Löneadministration", "1,1", "-1,6", "-0,5");
+	ROW(o, "Inventarier och maskiner", "1,0", "0,2", "0,5");
+	/* the stated 13,3 is flagged */
+	cr_assert(strstr(o, "13,3") != NULL && strstr(o, "-13,3") != NULL);
+	ROW(o, "Omsättningstillgångar", "38 549 828,67", "38 549 828,67", "0,00");
+	ROW(o, "Eget kapital", "-41 018 403,52");
+	ROW(o, "Kortfristiga skulder", "-3 058 293,42", "-3 058 293,42", "0,00");
+	result_free(&r);
+}
+
+Test(seed2011, check_passes)
+{
+	struct result r = RUN("--check", CONF2011);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	result_free(&r);
+}
+
+/* conf/2011.ini with the committee's sick-leave target weakened to 5 %
+ * (the council asks for 4,8 %, lower is better): --check names the line. */
+Test(seed2011, check_fails_on_a_target_weaker_than_the_council)
+{
+	char path[256], want[512], *text, *at;
+	long line = 1;
+	FILE *f;
+
+	text = slurp(CONF2011);
+	at = strstr(text, "[indicator hr.sick_leave]\n");
+	cr_assert_not_null(at);
+	at = strstr(at, "target = 4 %\n");
+	cr_assert_not_null(at);
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	snprintf(path, sizeof path, "/tmp/kpi_e2e_weak_%d.ini", getpid());
+	f = fopen(path, "w");
+	fwrite(text, 1, (size_t)(at - text), f);
+	fputs("target = 5 %\n", f);
+	fputs(at + strlen("target = 4 %\n"), f);
+	fclose(f);
+	/* the copy lives in /tmp: point data_dir back at the shipped data */
+	{
+		char *copy = slurp(path), *dd = strstr(copy, "data_dir = ../data/2011");
+
+		cr_assert_not_null(dd);
+		f = fopen(path, "w");
+		fwrite(copy, 1, (size_t)(dd - copy), f);
+		fputs("data_dir = " KPI_SOURCE_DIR "/data/2011", f);
+		fputs(dd + strlen("data_dir = ../data/2011"), f);
+		fclose(f);
+		free(copy);
+	}
+	snprintf(want, sizeof want, "%s:%ld: [indicator hr.sick_leave] target: "
+	         "committee target 5 is less ambitious than the council's "
+	         "target 4.8 (lower is better)", path, line);
+	EXPECT(2, want, "--check", path);
+	free(text);
+	unlink(path);
+}
