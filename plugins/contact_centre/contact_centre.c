@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
+#include "../common/export.h"
+#include "../common/text.h"
 
 #define CC_DEFAULT_THRESHOLD 60  /* seconds: "besvaras inom en minut" */
 #define CC_MAX_THRESHOLD 3600
@@ -18,8 +20,6 @@
 #define CC_MAX_PRICES 16         /* dated prices per category */
 #define CC_NAME_MAX 96           /* bytes of a district or category name,
                                     terminating NUL included */
-#define SHOW_CHARS 40            /* characters of a field quoted in errors */
-#define SHOW_BUF (4 * SHOW_CHARS + 8)
 #define CC_MAX_AMOUNT 1000000.0  /* kr per case */
 
 /* Local indicator ids, in descriptor order. */
@@ -204,79 +204,7 @@ static const char *trim(const char *s, size_t *len)
 	return s;
 }
 
-/* Write field s[0..len) for a diagnostic into out (SHOW_BUF bytes), quoted
- * the way the core's CSV reader quotes fields: control characters
- * escaped, at most SHOW_CHARS characters, a longer field cut to
- * SHOW_CHARS - 3 characters followed by "...".  Returns out. */
-static const char *show(const char *s, size_t len, char *out)
-{
-	size_t i, chars = 0, k = 0, total = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			total++;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if ((ch & 0xC0) != 0x80) {
-			if (total > SHOW_CHARS && chars == SHOW_CHARS - 3)
-				break;
-			chars++;
-		}
-		if (ch == '\n' || ch == '\r' || ch == '\t') {
-			out[k++] = '\\';
-			out[k++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
-		} else if (ch < 0x20 || ch == 0x7F) {
-			out[k++] = '?';
-		} else {
-			out[k++] = (char)ch;
-		}
-	}
-	if (i < len) {
-		memcpy(out + k, "...", 3);
-		k += 3;
-	}
-	out[k] = '\0';
-	return out;
-}
-
-/* Report a data error at column col of the current row: "expected
- * <what>, found '<field>'".  Returns KPI_EDATA. */
-static int field_error(const struct kpi_host *host, struct kpi_csv *csv,
-                       int col, const char *what)
-{
-	char shown[SHOW_BUF];
-	size_t len;
-	const char *f = host->csv_field(csv, col, &len);
-
-	return host->csv_error(csv, col, "expected %s, found '%s'", what,
-	                       show(f ? f : "", len, shown));
-}
-
 /* ---- config ------------------------------------------------------------ */
-
-/* Parse a whole number of seconds 0..max: digits only, surrounding spaces
- * allowed.  Returns 0, or -1 if the text is anything else or too big. */
-static int parse_seconds(const char *s, long max, long *out)
-{
-	char *end;
-	long v;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || v < 0 || v > max)
-		return -1;
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* True if c is an ASCII digit. */
 static int is_digit(char c)
@@ -366,11 +294,12 @@ static int parse_entry(const char *e, size_t len, long *day, double *amount,
 {
 	const char *colon = memchr(e, ':', len), *a;
 	size_t dlen, alen;
-	char shown[SHOW_BUF];
+	char shown[KPI_PC_QUOTE_SIZE];
 
 	if (!colon) {
 		snprintf(msg, msgsz, "expected 'YYYY-MM-DD:amount' entries "
-		         "separated by ',', found '%s'", show(e, len, shown));
+		         "separated by ',', found '%s'",
+		         kpi_pc_quote(e, len, shown));
 		return -1;
 	}
 	a = colon + 1;
@@ -380,12 +309,12 @@ static int parse_entry(const char *e, size_t len, long *day, double *amount,
 	e = trim(e, &dlen);
 	if (parse_day(e, dlen, day) != 0) {
 		snprintf(msg, msgsz, "expected an effective date YYYY-MM-DD, "
-		         "found '%s'", show(e, dlen, shown));
+		         "found '%s'", kpi_pc_quote(e, dlen, shown));
 		return -1;
 	}
 	if (parse_amount(a, alen, amount) != 0) {
 		snprintf(msg, msgsz, "expected a price in kr such as 108 or "
-		         "97.50, found '%s'", show(a, alen, shown));
+		         "97.50, found '%s'", kpi_pc_quote(a, alen, shown));
 		return -1;
 	}
 	return 0;
@@ -470,7 +399,7 @@ static int read_categories(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	const char *p = v;
 	struct cc_category *c;
-	char shown[SHOW_BUF];
+	char shown[KPI_PC_QUOTE_SIZE];
 	int rc;
 
 	for (;;) {
@@ -482,13 +411,14 @@ static int read_categories(const struct kpi_host *host, struct kpi_ctx *ctx,
 			return host->config_error(ctx, "categories", "expected "
 				"category names of 1..%d bytes separated by ',', "
 				"found '%s'", CC_NAME_MAX - 1,
-				show(v, strlen(v), shown));
+				kpi_pc_quote(v, strlen(v), shown));
 		for (i = 0; i < st->n_cat; i++)
 			if (same_name(name, len, st->cat[i].name,
 			              st->cat[i].len))
 				return host->config_error(ctx, "categories",
 					"expected each category once, found "
-					"'%s' twice", show(name, len, shown));
+					"'%s' twice",
+					kpi_pc_quote(name, len, shown));
 		rc = category_add(host, ctx, st, name, len, &c);
 		if (rc == KPI_EDATA)
 			return host->config_error(ctx, "categories", "expected "
@@ -509,7 +439,7 @@ static int cc_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                    void **state)
 {
 	struct cc_state *st;
-	char shown[SHOW_BUF];
+	char shown[KPI_PC_QUOTE_SIZE];
 	const char *v;
 	int rc;
 
@@ -525,11 +455,12 @@ static int cc_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 		goto out_free;
 	}
 	v = host->config_get(ctx, "answered_s");
-	if (v && parse_seconds(v, CC_MAX_THRESHOLD, &st->threshold) != 0) {
+	if (v && kpi_pc_parse_seconds(v, CC_MAX_THRESHOLD,
+	                              &st->threshold) != 0) {
 		rc = host->config_error(ctx, "answered_s", "expected a whole "
 		                        "number of seconds 0..%d, found '%s'",
 		                        CC_MAX_THRESHOLD,
-		                        show(v, strlen(v), shown));
+		                        kpi_pc_quote(v, strlen(v), shown));
 		goto out_free;
 	}
 	v = host->config_get(ctx, "categories");
@@ -579,15 +510,17 @@ static int row_category(const struct kpi_host *host, struct kpi_ctx *ctx,
 			return 0;
 		}
 	if (st->fixed_categories)
-		return field_error(host, csv, col, "a category listed in the "
-		                   "config key 'categories'");
+		return host->csv_expected(csv, col, "expected a category "
+		                          "listed in the config key "
+		                          "'categories'");
 	if (len == 0 || len >= CC_NAME_MAX)
-		return field_error(host, csv, col, "a category name of 1..95 "
-		                   "bytes");
+		return host->csv_expected(csv, col, "expected a category name "
+		                          "of 1..95 bytes");
 	rc = category_add(host, ctx, st, f, len, out);
 	if (rc == KPI_EDATA)
-		return field_error(host, csv, col, "at most 64 different "
-		                   "categories (this is one more)");
+		return host->csv_expected(csv, col, "expected at most 64 "
+		                          "different categories (this is one "
+		                          "more)");
 	return rc;
 }
 
@@ -608,11 +541,12 @@ static int row_district(const struct kpi_host *host, struct kpi_csv *csv,
 			return 0;
 		}
 	if (len == 0 || len >= CC_NAME_MAX)
-		return field_error(host, csv, col, "a district name of 1..95 "
-		                   "bytes");
+		return host->csv_expected(csv, col, "expected a district name "
+		                          "of 1..95 bytes");
 	if (st->n_dist == CC_MAX_DISTRICTS)
-		return field_error(host, csv, col, "at most 64 different "
-		                   "districts (this is one more)");
+		return host->csv_expected(csv, col, "expected at most 64 "
+		                          "different districts (this is one "
+		                          "more)");
 	d = &st->dist[st->n_dist++];
 	memset(d, 0, sizeof *d);
 	memcpy(d->name, f, len);
@@ -629,19 +563,16 @@ static int row_date(const struct kpi_host *host, struct kpi_csv *csv,
                     struct cc_row *r)
 {
 	struct kpi_date d;
-	char what[48];
 	int rc = host->csv_date(csv, col, flags, &d);
 
 	if (rc < 0)
 		return rc;
 	if (rc != 0)
-		return field_error(host, csv, col, "a date");
+		return host->csv_expected(csv, col, "expected a date");
 	r->slot = d.year - (st->run_year - 1);
-	if (r->slot < 0 || r->slot > 1) {
-		snprintf(what, sizeof what, "a date in %d..%d",
-		         st->run_year - 1, st->run_year);
-		return field_error(host, csv, col, what);
-	}
+	if (r->slot < 0 || r->slot > 1)
+		return host->csv_expected(csv, col, "expected a date in %d..%d",
+		                          st->run_year - 1, st->run_year);
 	r->month = d.month - 1;
 	r->day = (long)d.year * 10000 + d.month * 100 + (d.day ? d.day : 1);
 	return 0;
@@ -663,7 +594,8 @@ static int row_channel(const struct kpi_host *host, struct kpi_csv *csv,
 			return 0;
 		}
 	}
-	return field_error(host, csv, col, "'phone', 'email' or 'visit'");
+	return host->csv_expected(csv, col, "expected 'phone', 'email' or "
+	                          "'visit'");
 }
 
 /* A count column: a whole number >= 0.  Returns 0 or a negative code. */
@@ -673,7 +605,7 @@ static int count(const struct kpi_host *host, struct kpi_csv *csv, int col,
 	int rc = host->csv_number(csv, col, KPI_NUM_NONNEG | KPI_NUM_INTEGER,
 	                          out);
 
-	return rc > 0 ? field_error(host, csv, col, "a number") : rc;
+	return rc > 0 ? host->csv_expected(csv, col, "expected a number") : rc;
 }
 
 /* The phone-only column of a row of another channel: empty or 0.
@@ -681,18 +613,16 @@ static int count(const struct kpi_host *host, struct kpi_csv *csv, int col,
 static int not_for_channel(const struct kpi_host *host, struct kpi_csv *csv,
                            int col, int channel)
 {
-	char what[80];
 	double v = 0;
 	int rc = host->csv_number(csv, col, KPI_NUM_OPTIONAL | KPI_NUM_NONNEG,
 	                          &v);
 
 	if (rc < 0)
 		return rc;
-	if (v != 0) {
-		snprintf(what, sizeof what, "empty or 0 for channel '%s'",
-		         channel_names[channel]);
-		return field_error(host, csv, col, what);
-	}
+	if (v != 0)
+		return host->csv_expected(csv, col, "expected empty or 0 for "
+		                          "channel '%s'",
+		                          channel_names[channel]);
 	return 0;
 }
 
@@ -709,7 +639,7 @@ static int log_fields(const struct kpi_host *host, struct kpi_csv *csv,
 	if (rc != 0)
 		return rc;
 	if (r->resolved > 1)
-		return field_error(host, csv, c->resolved, "0 or 1");
+		return host->csv_expected(csv, c->resolved, "expected 0 or 1");
 	r->cases = 1;
 	r->within = 0;
 	if (r->channel != CH_PHONE)
@@ -717,7 +647,8 @@ static int log_fields(const struct kpi_host *host, struct kpi_csv *csv,
 	rc = host->csv_number(csv, c->extra, KPI_NUM_NONNEG, &wait);
 	if (rc != 0)
 		return rc < 0 ? rc
-		              : field_error(host, csv, c->extra, "a number");
+		              : host->csv_expected(csv, c->extra,
+		                                   "expected a number");
 	r->within = wait <= (double)st->threshold ? 1 : 0;
 	return 0;
 }
@@ -727,22 +658,22 @@ static int log_fields(const struct kpi_host *host, struct kpi_csv *csv,
 static int sum_fields(const struct kpi_host *host, struct kpi_csv *csv,
                       const struct cc_cols *c, struct cc_row *r)
 {
-	char what[64];
 	int rc;
 
 	if ((rc = count(host, csv, c->count, &r->cases)) != 0 ||
 	    (rc = count(host, csv, c->resolved, &r->resolved)) != 0)
 		return rc;
-	snprintf(what, sizeof what, "at most cases (%.0f)", r->cases);
 	if (r->resolved > r->cases)
-		return field_error(host, csv, c->resolved, what);
+		return host->csv_expected(csv, c->resolved, "expected at most "
+		                          "cases (%.0f)", r->cases);
 	r->within = 0;
 	if (r->channel != CH_PHONE)
 		return not_for_channel(host, csv, c->extra, r->channel);
 	if ((rc = count(host, csv, c->extra, &r->within)) != 0)
 		return rc;
 	if (r->within > r->cases)
-		return field_error(host, csv, c->extra, what);
+		return host->csv_expected(csv, c->extra, "expected at most "
+		                          "cases (%.0f)", r->cases);
 	return 0;
 }
 
@@ -889,24 +820,6 @@ static int sv_compare(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* Emit one measurement (group NULL = the indicator itself). */
-static int put(const struct kpi_host *host, struct kpi_ctx *ctx,
-               const char *id, int year, int month, double num, double den,
-               const char *group)
-{
-	struct kpi_measurement m = {
-		.size = sizeof m,
-		.indicator = id,
-		.year = year,
-		.month = month,
-		.num = num,
-		.den = den,
-		.group = group,
-	};
-
-	return host->emit(ctx, &m);
-}
-
 /* Emit the six indicators of one month from a: counts and revenue always,
  * a ratio only when its denominator is not 0 (no cases is no data, not
  * 0 %). */
@@ -917,18 +830,21 @@ static int put_month(const struct kpi_host *host, struct kpi_ctx *ctx,
 	double cases = a->phone + a->email + a->visit;
 	int rc;
 
-	if ((rc = put(host, ctx, ID_PHONE, year, month, a->phone, 0, group)) ||
-	    (rc = put(host, ctx, ID_EMAIL, year, month, a->email, 0, group)) ||
-	    (rc = put(host, ctx, ID_VISITS, year, month, a->visit, 0, group)) ||
-	    (rc = put(host, ctx, ID_REVENUE, year, month, a->revenue, 0,
-	              group)))
+	if ((rc = kpi_pc_emit(host, ctx, ID_PHONE, year, month, a->phone, 0,
+	                      group)) ||
+	    (rc = kpi_pc_emit(host, ctx, ID_EMAIL, year, month, a->email, 0,
+	                      group)) ||
+	    (rc = kpi_pc_emit(host, ctx, ID_VISITS, year, month, a->visit, 0,
+	                      group)) ||
+	    (rc = kpi_pc_emit(host, ctx, ID_REVENUE, year, month, a->revenue,
+	                      0, group)))
 		return rc;
-	if (cases > 0 && (rc = put(host, ctx, ID_FCR, year, month,
-	                           a->resolved, cases, group)))
+	if (cases > 0 && (rc = kpi_pc_emit(host, ctx, ID_FCR, year, month,
+	                                   a->resolved, cases, group)))
 		return rc;
 	if (a->phone > 0)
-		rc = put(host, ctx, ID_ANSWERED, year, month, a->within,
-		         a->phone, group);
+		rc = kpi_pc_emit(host, ctx, ID_ANSWERED, year, month, a->within,
+		                 a->phone, group);
 	return rc;
 }
 

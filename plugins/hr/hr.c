@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
+#include "../common/export.h"
 
 /* Local indicator ids, in descriptor order. */
 #define ID_SICK       "sick_leave"
@@ -15,8 +16,6 @@
 #define ID_SICK_SHORT "sick_leave_short"
 #define ID_INTERNS    "internship_share"
 #define ID_SUMMER     "summer_jobs"
-
-#define SHOWN_MAX 40   /* bytes of a field quoted in a message */
 
 static const struct kpi_indicator_def hr_indicators[] = {
 	{
@@ -94,121 +93,28 @@ static const char *const hr_columns[N_COLS] = {
 	"employees", "interns", "summer_jobs",
 };
 
-/* One month of the export as read; line 0 = no row for the month yet. */
+/* One month of the export as read. */
 struct hr_month {
-	long line;
 	double scheduled, sick, sick_long;
 	double employees, interns, summer;
 };
 
-/* Per-area state: the export's name (owned by the host until shutdown)
- * and the months read, [0] the previous year and [1] the run year. */
+/* Per-area state: the export's name (owned by the host until shutdown),
+ * which months were read (and from which line), and the months,
+ * [0] the previous year and [1] the run year. */
 struct hr_state {
 	const char *file;
+	struct kpi_pc_months seen;
 	struct hr_month months[2][12];
 };
-
-/*
- * Copy field `col` of the current row into buf for quoting in a message:
- * control characters become '?', a field longer than SHOWN_MAX bytes is cut
- * at a UTF-8 boundary and ends in "...".  buf must hold SHOWN_MAX + 4
- * bytes.  Returns buf.
- */
-static const char *shown(const struct kpi_host *host, struct kpi_csv *csv,
-                         int col, char *buf, size_t size)
-{
-	size_t len = 0, n, i;
-	const char *s = host->csv_field(csv, col, &len);
-
-	if (!s)
-		len = 0;
-	n = len;
-	if (n > SHOWN_MAX) {
-		n = SHOWN_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	if (n + 4 > size)
-		n = 0;
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
-	if (n < len) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Map every column of hr_columns into cols; each missing one is reported
- * by the reader, so the user sees all of them at once.  Returns 0 or the
- * first error. */
-static int map_columns(const struct kpi_host *host, struct kpi_csv *csv,
-                       int cols[N_COLS])
-{
-	int rc = KPI_OK;
-
-	for (int i = 0; i < N_COLS; i++) {
-		cols[i] = host->csv_column(csv, hr_columns[i], 1);
-		if (cols[i] < 0 && rc == KPI_OK)
-			rc = cols[i];
-	}
-	return rc;
-}
-
-/*
- * Parse the current row's month and point *out at its slot in st->months.
- * A month outside the run year and the year before, or one already read,
- * is a data error.  Returns 0 or a negative code (reported).
- */
-static int read_month(const struct kpi_host *host, struct kpi_csv *csv,
-                      int col, int run_year, struct hr_state *st,
-                      struct hr_month **out)
-{
-	struct kpi_date d;
-	struct hr_month *mo;
-	char buf[SHOWN_MAX + 4];
-	int rc;
-
-	rc = host->csv_date(csv, col, KPI_DATE_MONTH, &d);
-	if (rc != KPI_OK)
-		return rc < 0 ? rc : KPI_EDATA;
-	if (d.year < run_year - 1 || d.year > run_year)
-		return host->csv_error(csv, col,
-		                       "expected a month in %d..%d, found '%s'",
-		                       run_year - 1, run_year,
-		                       shown(host, csv, col, buf, sizeof buf));
-	mo = &st->months[d.year - run_year + 1][d.month - 1];
-	if (mo->line)
-		return host->csv_error(csv, col,
-		                       "duplicate month '%04d-%02d' "
-		                       "(first at line %ld)",
-		                       d.year, d.month, mo->line);
-	*out = mo;
-	return KPI_OK;
-}
-
-/* Read a required non-negative number (an integer when `integer`) from
- * column col.  Returns 0 or a negative code (reported). */
-static int read_num(const struct kpi_host *host, struct kpi_csv *csv,
-                    int col, int integer, double *out)
-{
-	int flags = KPI_NUM_NONNEG | (integer ? KPI_NUM_INTEGER : 0);
-	int rc = host->csv_number(csv, col, flags, out);
-
-	return rc > 0 ? KPI_EDATA : rc;
-}
 
 /* Report that column col of the current row exceeds `limit`, the value of
  * column `what`.  Returns KPI_EDATA. */
 static int too_large(const struct kpi_host *host, struct kpi_csv *csv,
                      int col, const char *what, double limit)
 {
-	char buf[SHOWN_MAX + 4];
-
-	return host->csv_error(csv, col, "expected at most %s (%.10g), found "
-	                       "'%s'", what, limit,
-	                       shown(host, csv, col, buf, sizeof buf));
+	return host->csv_expected(csv, col, "expected at most %s (%.10g)",
+	                          what, limit);
 }
 
 /*
@@ -220,54 +126,44 @@ static int too_large(const struct kpi_host *host, struct kpi_csv *csv,
 static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
                     const int cols[N_COLS], int run_year, struct hr_state *st)
 {
-	struct hr_month *mo = NULL, row = { 0 };
-	int rc;
+	const int hours = KPI_NUM_NONNEG;
+	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
+	struct hr_month row = { 0 };
+	int yi, mi, rc;
 
-	rc = read_month(host, csv, cols[COL_MONTH], run_year, st, &mo);
+	rc = kpi_pc_read_month(host, csv, cols[COL_MONTH], run_year, &st->seen,
+	                       &yi, &mi);
 	if (!rc)
-		rc = read_num(host, csv, cols[COL_SCHEDULED], 0, &row.scheduled);
+		rc = kpi_pc_read_number(host, csv, cols[COL_SCHEDULED], hours,
+		                        &row.scheduled);
 	if (!rc)
-		rc = read_num(host, csv, cols[COL_SICK], 0, &row.sick);
+		rc = kpi_pc_read_number(host, csv, cols[COL_SICK], hours,
+		                        &row.sick);
 	if (!rc && row.sick > row.scheduled)
 		rc = too_large(host, csv, cols[COL_SICK], "scheduled_hours",
 		               row.scheduled);
 	if (!rc)
-		rc = read_num(host, csv, cols[COL_SICK_LONG], 0, &row.sick_long);
+		rc = kpi_pc_read_number(host, csv, cols[COL_SICK_LONG], hours,
+		                        &row.sick_long);
 	if (!rc && row.sick_long > row.sick)
 		rc = too_large(host, csv, cols[COL_SICK_LONG], "sick_hours",
 		               row.sick);
 	if (!rc)
-		rc = read_num(host, csv, cols[COL_EMPLOYEES], 1, &row.employees);
+		rc = kpi_pc_read_number(host, csv, cols[COL_EMPLOYEES], count,
+		                        &row.employees);
 	if (!rc)
-		rc = read_num(host, csv, cols[COL_INTERNS], 1, &row.interns);
+		rc = kpi_pc_read_number(host, csv, cols[COL_INTERNS], count,
+		                        &row.interns);
 	if (!rc && row.interns > row.employees)
 		rc = too_large(host, csv, cols[COL_INTERNS], "employees",
 		               row.employees);
 	if (!rc)
-		rc = read_num(host, csv, cols[COL_SUMMER], 1, &row.summer);
+		rc = kpi_pc_read_number(host, csv, cols[COL_SUMMER], count,
+		                        &row.summer);
 	if (rc)
 		return rc;
-	row.line = host->csv_line(csv);
-	*mo = row;
+	st->months[yi][mi] = row;
 	return KPI_OK;
-}
-
-/* Emit one measurement of indicator id for year/month.  Returns the host's
- * code. */
-static int emit(const struct kpi_host *host, struct kpi_ctx *ctx,
-                const char *id, int year, int month, double num, double den)
-{
-	struct kpi_measurement m = {
-		.size = sizeof m,
-		.indicator = id,
-		.year = year,
-		.month = month,
-		.num = num,
-		.den = den,
-		.group = NULL,
-	};
-
-	return host->emit(ctx, &m);
 }
 
 /* Emit the five measurements of one month.  Returns the host's first
@@ -277,18 +173,20 @@ static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	int rc;
 
-	rc = emit(host, ctx, ID_SICK, year, m, mo->sick, mo->scheduled);
+	rc = kpi_pc_emit(host, ctx, ID_SICK, year, m, mo->sick, mo->scheduled,
+	                 NULL);
 	if (!rc)
-		rc = emit(host, ctx, ID_SICK_LONG, year, m, mo->sick_long,
-		          mo->scheduled);
+		rc = kpi_pc_emit(host, ctx, ID_SICK_LONG, year, m,
+		                 mo->sick_long, mo->scheduled, NULL);
 	if (!rc)
-		rc = emit(host, ctx, ID_SICK_SHORT, year, m,
-		          mo->sick - mo->sick_long, mo->scheduled);
+		rc = kpi_pc_emit(host, ctx, ID_SICK_SHORT, year, m,
+		                 mo->sick - mo->sick_long, mo->scheduled, NULL);
 	if (!rc)
-		rc = emit(host, ctx, ID_INTERNS, year, m, mo->interns,
-		          mo->employees);
+		rc = kpi_pc_emit(host, ctx, ID_INTERNS, year, m, mo->interns,
+		                 mo->employees, NULL);
 	if (!rc)
-		rc = emit(host, ctx, ID_SUMMER, year, m, mo->summer, 0);
+		rc = kpi_pc_emit(host, ctx, ID_SUMMER, year, m, mo->summer, 0,
+		                 NULL);
 	return rc;
 }
 
@@ -299,12 +197,12 @@ static int emit_months(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	for (int yi = 0; yi < 2; yi++)
 		for (int m = 1; m <= 12; m++) {
-			const struct hr_month *mo = &st->months[yi][m - 1];
 			int rc;
 
-			if (!mo->line)
+			if (!st->seen.line[yi][m - 1])
 				continue;
-			rc = emit_month(host, ctx, run_year - 1 + yi, m, mo);
+			rc = emit_month(host, ctx, run_year - 1 + yi, m,
+			                &st->months[yi][m - 1]);
 			if (rc)
 				return rc;
 		}
@@ -316,14 +214,12 @@ static int emit_months(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int hr_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                    void **state)
 {
-	const char *file = host->config_get(ctx, "file");
 	struct hr_state *st;
+	const char *file;
+	int rc = kpi_pc_file_key(host, ctx, "hr.csv", &file);
 
-	if (!file)
-		file = "hr.csv";
-	else if (!*file)
-		return host->config_error(ctx, "file",
-		                          "expected a file name, found ''");
+	if (rc)
+		return rc;
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return KPI_ENOMEM;
@@ -344,13 +240,11 @@ static int hr_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
 	int run_year = host->run_year(ctx);
 	int rc;
 
-	memset(st->months, 0, sizeof st->months);
-	rc = host->csv_open(ctx, st->file, &csv);
+	memset(&st->seen, 0, sizeof st->seen);
+	rc = kpi_pc_open_export(host, ctx, st->file, hr_columns, N_COLS, cols,
+	                        &csv);
 	if (rc)
 		return rc;
-	rc = map_columns(host, csv, cols);
-	if (rc)
-		goto out_close;
 	while ((rc = host->csv_next(csv)) == 1) {
 		rc = read_row(host, csv, cols, run_year, st);
 		if (rc)

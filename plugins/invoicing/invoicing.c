@@ -7,16 +7,12 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
+#include "../common/export.h"
 
 /* Local indicator ids, in descriptor order. */
 #define ID_CUSTOMER_PER_ADMIN "customer_invoices_per_admin"
 #define ID_SUPPLIER_PER_ADMIN "supplier_invoices_per_admin"
 #define ID_E_INVOICE_SHARE    "supplier_e_invoice_share"
-
-/* Characters of a field quoted in a message (as the CSV reader quotes
- * them), and the buffer that holds one. */
-#define SHOWN_CHARS 40
-#define SHOWN_SIZE (4 * SHOWN_CHARS + 8)
 
 static const struct kpi_indicator_def invoicing_indicators[] = {
 	{
@@ -72,124 +68,22 @@ static const char *const invoicing_columns[N_COLS] = {
 	"supplier_fte", "supplier_e_invoices",
 };
 
-/* One month of the export as read; line 0 = no row for the month yet. */
+/* One month of the export as read. */
 struct invoicing_month {
-	long line;
 	double customer, customer_fte;
 	double supplier, supplier_fte;
 	double e_invoices;
 	int has_e_invoices;
 };
 
-/* Per-area state: the export's name (owned by the host until shutdown)
- * and the months read, [0] the previous year and [1] the run year. */
+/* Per-area state: the export's name (owned by the host until shutdown),
+ * which months were read (and from which line), and the months,
+ * [0] the previous year and [1] the run year. */
 struct invoicing_state {
 	const char *file;
+	struct kpi_pc_months seen;
 	struct invoicing_month months[2][12];
 };
-
-/*
- * Copy field `col` of the current row into buf (SHOWN_SIZE bytes) for
- * quoting in a message, the way the CSV reader quotes fields: at most
- * SHOWN_CHARS characters (a longer field is cut to SHOWN_CHARS - 3 and
- * ends in "..."), LF, CR and TAB written as \n, \r and \t, other control
- * characters as '?'.  Returns buf.
- */
-static const char *shown(const struct kpi_host *host, struct kpi_csv *csv,
-                         int col, char *buf)
-{
-	size_t len = 0, i, k = 0, chars = 0, total = 0;
-	const char *s = host->csv_field(csv, col, &len);
-
-	if (!s)
-		len = 0;
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			total++;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if ((ch & 0xC0) != 0x80) {
-			if (total > SHOWN_CHARS && chars == SHOWN_CHARS - 3)
-				break;
-			chars++;
-		}
-		if (ch == '\n' || ch == '\r' || ch == '\t') {
-			buf[k++] = '\\';
-			buf[k++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
-		} else if (ch < 0x20 || ch == 0x7F) {
-			buf[k++] = '?';
-		} else {
-			buf[k++] = (char)ch;
-		}
-	}
-	if (i < len) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
-	}
-	buf[k] = '\0';
-	return buf;
-}
-
-/*
- * Map every column of invoicing_columns into cols.  Each missing column is
- * reported by the reader ("missing required column"), so the user sees all
- * of them at once.  Returns 0 or the first error code.
- */
-static int map_columns(const struct kpi_host *host, struct kpi_csv *csv,
-                       int cols[N_COLS])
-{
-	int rc = KPI_OK;
-
-	for (int i = 0; i < N_COLS; i++) {
-		cols[i] = host->csv_column(csv, invoicing_columns[i], 1);
-		if (cols[i] < 0 && rc == KPI_OK)
-			rc = cols[i];
-	}
-	return rc;
-}
-
-/*
- * Parse the current row's month into the slot *out of st->months.  A month
- * outside the run year and the year before, or one already read, is a data
- * error (reported; returns KPI_EDATA).  Returns 0 or a negative code.
- */
-static int read_month(const struct kpi_host *host, struct kpi_csv *csv,
-                      int col, int run_year, struct invoicing_state *st,
-                      struct invoicing_month **out)
-{
-	struct kpi_date d;
-	struct invoicing_month *mo;
-	char buf[SHOWN_SIZE];
-	int rc;
-
-	rc = host->csv_date(csv, col, KPI_DATE_MONTH, &d);
-	if (rc != KPI_OK)
-		return rc < 0 ? rc : KPI_EDATA;
-	if (d.year < run_year - 1 || d.year > run_year)
-		return host->csv_error(csv, col,
-		                       "expected a month in %d..%d, found '%s'",
-		                       run_year - 1, run_year,
-		                       shown(host, csv, col, buf));
-	mo = &st->months[d.year - run_year + 1][d.month - 1];
-	if (mo->line)
-		return host->csv_error(csv, col,
-		                       "duplicate month '%04d-%02d' "
-		                       "(first at line %ld)",
-		                       d.year, d.month, mo->line);
-	*out = mo;
-	return KPI_OK;
-}
-
-/* Read a required number of column `col` with `flags` into *out.  Returns
- * 0 or a negative code (reported by the reader). */
-static int read_number(const struct kpi_host *host, struct kpi_csv *csv,
-                       int col, int flags, double *out)
-{
-	int rc = host->csv_number(csv, col, flags, out);
-
-	return rc > 0 ? KPI_EDATA : rc;
-}
 
 /*
  * Read the current row into its month of st: invoice counts are
@@ -202,23 +96,23 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
                     struct invoicing_state *st)
 {
 	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
-	struct invoicing_month *mo = NULL, row = { 0 };
-	char buf[SHOWN_SIZE];
-	int rc;
+	struct invoicing_month row = { 0 };
+	int yi, mi, rc;
 
-	rc = read_month(host, csv, cols[COL_MONTH], run_year, st, &mo);
+	rc = kpi_pc_read_month(host, csv, cols[COL_MONTH], run_year, &st->seen,
+	                       &yi, &mi);
 	if (!rc)
-		rc = read_number(host, csv, cols[COL_CUSTOMER], count,
-		                 &row.customer);
+		rc = kpi_pc_read_number(host, csv, cols[COL_CUSTOMER], count,
+		                        &row.customer);
 	if (!rc)
-		rc = read_number(host, csv, cols[COL_CUSTOMER_FTE],
-		                 KPI_NUM_NONNEG, &row.customer_fte);
+		rc = kpi_pc_read_number(host, csv, cols[COL_CUSTOMER_FTE],
+		                        KPI_NUM_NONNEG, &row.customer_fte);
 	if (!rc)
-		rc = read_number(host, csv, cols[COL_SUPPLIER], count,
-		                 &row.supplier);
+		rc = kpi_pc_read_number(host, csv, cols[COL_SUPPLIER], count,
+		                        &row.supplier);
 	if (!rc)
-		rc = read_number(host, csv, cols[COL_SUPPLIER_FTE],
-		                 KPI_NUM_NONNEG, &row.supplier_fte);
+		rc = kpi_pc_read_number(host, csv, cols[COL_SUPPLIER_FTE],
+		                        KPI_NUM_NONNEG, &row.supplier_fte);
 	if (rc)
 		return rc;
 	rc = host->csv_number(csv, cols[COL_E_INVOICES],
@@ -227,33 +121,12 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 		return rc;
 	row.has_e_invoices = rc == KPI_OK;
 	if (row.has_e_invoices && row.e_invoices > row.supplier)
-		return host->csv_error(csv, cols[COL_E_INVOICES],
-		                       "expected at most the month's supplier "
-		                       "invoices (%.0f), found '%s'",
-		                       row.supplier,
-		                       shown(host, csv, cols[COL_E_INVOICES],
-		                             buf));
-	row.line = host->csv_line(csv);
-	*mo = row;
+		return host->csv_expected(csv, cols[COL_E_INVOICES],
+		                          "expected at most the month's "
+		                          "supplier invoices (%.0f)",
+		                          row.supplier);
+	st->months[yi][mi] = row;
 	return KPI_OK;
-}
-
-/* Emit one measurement of indicator id for year/month.  Returns the host's
- * code. */
-static int emit(const struct kpi_host *host, struct kpi_ctx *ctx,
-                const char *id, int year, int month, double num, double den)
-{
-	struct kpi_measurement m = {
-		.size = sizeof m,
-		.indicator = id,
-		.year = year,
-		.month = month,
-		.num = num,
-		.den = den,
-		.group = NULL,
-	};
-
-	return host->emit(ctx, &m);
 }
 
 /* Emit the measurements of month `month` of `year` read into mo.  Returns
@@ -263,14 +136,14 @@ static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	int rc;
 
-	rc = emit(host, ctx, ID_CUSTOMER_PER_ADMIN, year, month, mo->customer,
-	          mo->customer_fte);
+	rc = kpi_pc_emit(host, ctx, ID_CUSTOMER_PER_ADMIN, year, month,
+	                 mo->customer, mo->customer_fte, NULL);
 	if (!rc)
-		rc = emit(host, ctx, ID_SUPPLIER_PER_ADMIN, year, month,
-		          mo->supplier, mo->supplier_fte);
+		rc = kpi_pc_emit(host, ctx, ID_SUPPLIER_PER_ADMIN, year, month,
+		                 mo->supplier, mo->supplier_fte, NULL);
 	if (!rc && mo->has_e_invoices)
-		rc = emit(host, ctx, ID_E_INVOICE_SHARE, year, month,
-		          mo->e_invoices, mo->supplier);
+		rc = kpi_pc_emit(host, ctx, ID_E_INVOICE_SHARE, year, month,
+		                 mo->e_invoices, mo->supplier, NULL);
 	return rc;
 }
 
@@ -283,7 +156,7 @@ static int emit_months(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 	for (int yi = 0; yi < 2 && !rc; yi++)
 		for (int m = 1; m <= 12 && !rc; m++)
-			if (st->months[yi][m - 1].line)
+			if (st->seen.line[yi][m - 1])
 				rc = emit_month(host, ctx, run_year - 1 + yi, m,
 				                &st->months[yi][m - 1]);
 	return rc;
@@ -294,14 +167,12 @@ static int emit_months(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int invoicing_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                           void **state)
 {
-	const char *file = host->config_get(ctx, "file");
 	struct invoicing_state *st;
+	const char *file;
+	int rc = kpi_pc_file_key(host, ctx, "invoicing.csv", &file);
 
-	if (!file)
-		file = "invoicing.csv";
-	else if (!*file)
-		return host->config_error(ctx, "file",
-		                          "expected a file name, found ''");
+	if (rc)
+		return rc;
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return KPI_ENOMEM;
@@ -322,13 +193,11 @@ static int invoicing_compute(const struct kpi_host *host,
 	int run_year = host->run_year(ctx);
 	int rc;
 
-	memset(st->months, 0, sizeof st->months);
-	rc = host->csv_open(ctx, st->file, &csv);
+	memset(&st->seen, 0, sizeof st->seen);
+	rc = kpi_pc_open_export(host, ctx, st->file, invoicing_columns,
+	                        N_COLS, cols, &csv);
 	if (rc)
 		return rc;
-	rc = map_columns(host, csv, cols);
-	if (rc)
-		goto out_close;
 	while ((rc = host->csv_next(csv)) == 1) {
 		rc = read_row(host, csv, cols, run_year, st);
 		if (rc)

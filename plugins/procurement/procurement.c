@@ -8,17 +8,14 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
+#include "../common/export.h"
+#include "../common/text.h"
 
 /* Local indicator ids, in descriptor order. */
 #define ID_COMPLETED_CENTRAL "completed_central"
 #define ID_COMPLETED_AGENCY  "completed_agency"
 #define ID_ONGOING           "ongoing"
 #define ID_REVIEW_SHARE      "review_share"
-
-/* Characters of a field quoted in a message (as the CSV reader quotes
- * them), and the buffer that holds one. */
-#define SHOWN_CHARS 40
-#define SHOWN_SIZE (4 * SHOWN_CHARS + 8)
 
 /* How many years before the run year an assignment may have been opened;
  * an older `opened` is taken for a typing error. */
@@ -125,49 +122,6 @@ struct assignment {
 	int reviewed;
 };
 
-/*
- * Copy field `col` of the current row into buf (SHOWN_SIZE bytes) for
- * quoting in a message, the way the CSV reader quotes fields: at most
- * SHOWN_CHARS characters (a longer field is cut to SHOWN_CHARS - 3 and
- * ends in "..."), LF, CR and TAB written as \n, \r and \t, other control
- * characters as '?'.  Returns buf.
- */
-static const char *shown(const struct kpi_host *host, struct kpi_csv *csv,
-                         int col, char *buf)
-{
-	size_t len = 0, i, k = 0, chars = 0, total = 0;
-	const char *s = host->csv_field(csv, col, &len);
-
-	if (!s)
-		len = 0;
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			total++;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if ((ch & 0xC0) != 0x80) {
-			if (total > SHOWN_CHARS && chars == SHOWN_CHARS - 3)
-				break;
-			chars++;
-		}
-		if (ch == '\n' || ch == '\r' || ch == '\t') {
-			buf[k++] = '\\';
-			buf[k++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
-		} else if (ch < 0x20 || ch == 0x7F) {
-			buf[k++] = '?';
-		} else {
-			buf[k++] = (char)ch;
-		}
-	}
-	if (i < len) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
-	}
-	buf[k] = '\0';
-	return buf;
-}
-
 /* Field `col` of the current row without leading and trailing ASCII
  * spaces; its length in *len.  The pointer is the reader's. */
 static const char *trimmed(const struct kpi_host *host, struct kpi_csv *csv,
@@ -190,38 +144,20 @@ static const char *trimmed(const struct kpi_host *host, struct kpi_csv *csv,
 	return s;
 }
 
-/* True if s[0..len) equals the lowercase ASCII word w, ignoring case. */
-static int word_is(const char *s, size_t len, const char *w)
+/* Report that the current row's id (column col) was already on line
+ * `first`, the id quoted as the reader quotes fields.  Returns
+ * KPI_EDATA. */
+static int duplicate_id(const struct kpi_host *host, struct kpi_csv *csv,
+                        int col, long first)
 {
-	size_t i;
+	char buf[KPI_PC_QUOTE_SIZE];
+	size_t len = 0;
+	const char *s = host->csv_field(csv, col, &len);
 
-	for (i = 0; i < len && w[i]; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != w[i])
-			return 0;
-	}
-	return i == len && w[i] == '\0';
-}
-
-/*
- * Map every column of procurement_columns into cols.  Each missing column
- * is reported by the reader ("missing required column"), so the user sees
- * all of them at once.  Returns 0 or the first error code.
- */
-static int map_columns(const struct kpi_host *host, struct kpi_csv *csv,
-                       int cols[N_COLS])
-{
-	int rc = KPI_OK;
-
-	for (int i = 0; i < N_COLS; i++) {
-		cols[i] = host->csv_column(csv, procurement_columns[i], 1);
-		if (cols[i] < 0 && rc == KPI_OK)
-			rc = cols[i];
-	}
-	return rc;
+	if (!s)
+		len = 0;
+	return host->csv_error(csv, col, "duplicate id '%s' (first at line "
+	                       "%ld)", kpi_pc_quote(s, len, buf), first);
 }
 
 /*
@@ -237,13 +173,11 @@ static int check_id(const struct kpi_host *host, struct kpi_ctx *ctx,
 	uint64_t h = UINT64_C(14695981039346656037);
 	size_t len, i;
 	const char *s = trimmed(host, csv, col, &len);
-	char buf[SHOWN_SIZE];
 	unsigned slot;
 
 	if (len == 0)
-		return host->csv_error(csv, col,
-		                       "expected an assignment id, found '%s'",
-		                       shown(host, csv, col, buf));
+		return host->csv_expected(csv, col,
+		                          "expected an assignment id");
 	for (i = 0; i < len; i++) {
 		h ^= (unsigned char)s[i];
 		h *= UINT64_C(1099511628211);
@@ -260,11 +194,8 @@ static int check_id(const struct kpi_host *host, struct kpi_ctx *ctx,
 	for (slot = (unsigned)h & (ID_SLOTS - 1); st->ids[slot].line;
 	     slot = (slot + 1) & (ID_SLOTS - 1))
 		if (st->ids[slot].hash == h)
-			return host->csv_error(csv, col,
-			                       "duplicate id '%s' (first at "
-			                       "line %ld)",
-			                       shown(host, csv, col, buf),
-			                       st->ids[slot].line);
+			return duplicate_id(host, csv, col,
+			                    st->ids[slot].line);
 	st->ids[slot].hash = h;
 	st->ids[slot].line = host->csv_line(csv);
 	st->n_ids++;
@@ -278,17 +209,15 @@ static int read_type(const struct kpi_host *host, struct kpi_csv *csv,
 {
 	size_t len;
 	const char *s = trimmed(host, csv, col, &len);
-	char buf[SHOWN_SIZE];
 
-	if (word_is(s, len, "central") || word_is(s, len, "joint"))
+	if (kpi_pc_word_is(s, len, "central") ||
+	    kpi_pc_word_is(s, len, "joint"))
 		a->agency = 0;
-	else if (word_is(s, len, "agency"))
+	else if (kpi_pc_word_is(s, len, "agency"))
 		a->agency = 1;
 	else
-		return host->csv_error(csv, col,
-		                       "expected central, joint or agency, "
-		                       "found '%s'",
-		                       shown(host, csv, col, buf));
+		return host->csv_expected(csv, col, "expected central, joint "
+		                          "or agency");
 	return KPI_OK;
 }
 
@@ -301,7 +230,6 @@ static int read_date(const struct kpi_host *host, struct kpi_csv *csv,
                      int col, int flags, int from, int to, long *ymd,
                      struct kpi_date *d)
 {
-	char buf[SHOWN_SIZE];
 	int rc = host->csv_date(csv, col, flags, d);
 
 	*ymd = 0;
@@ -310,10 +238,8 @@ static int read_date(const struct kpi_host *host, struct kpi_csv *csv,
 	if (rc != KPI_OK)
 		return rc < 0 ? rc : KPI_EDATA;
 	if (d->year < from || d->year > to)
-		return host->csv_error(csv, col,
-		                       "expected a date in %d..%d, found '%s'",
-		                       from, to,
-		                       shown(host, csv, col, buf));
+		return host->csv_expected(csv, col, "expected a date in %d..%d",
+		                          from, to);
 	*ymd = d->year * 10000L + d->month * 100L + d->day;
 	return KPI_OK;
 }
@@ -324,14 +250,12 @@ static int read_reviewed(const struct kpi_host *host, struct kpi_csv *csv,
 {
 	size_t len;
 	const char *s = trimmed(host, csv, col, &len);
-	char buf[SHOWN_SIZE];
 
 	if (len == 1 && (s[0] == '0' || s[0] == '1')) {
 		a->reviewed = s[0] == '1';
 		return KPI_OK;
 	}
-	return host->csv_error(csv, col, "expected 0 or 1, found '%s'",
-	                       shown(host, csv, col, buf));
+	return host->csv_expected(csv, col, "expected 0 or 1");
 }
 
 /*
@@ -346,7 +270,6 @@ static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
                     struct assignment *a)
 {
 	struct kpi_date opened, closed;
-	char buf[SHOWN_SIZE];
 	int rc;
 
 	memset(a, 0, sizeof *a);
@@ -363,12 +286,10 @@ static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	if (rc)
 		return rc;
 	if (a->closed && a->closed < a->opened)
-		return host->csv_error(csv, cols[COL_CLOSED],
-		                       "expected a date on or after opened "
-		                       "(%04d-%02d-%02d), found '%s'",
-		                       opened.year, opened.month, opened.day,
-		                       shown(host, csv, cols[COL_CLOSED],
-		                             buf));
+		return host->csv_expected(csv, cols[COL_CLOSED],
+		                          "expected a date on or after opened "
+		                          "(%04d-%02d-%02d)", opened.year,
+		                          opened.month, opened.day);
 	if (a->closed) {
 		a->closed_year = closed.year;
 		a->closed_month = closed.month;
@@ -403,24 +324,6 @@ static void count(struct procurement_counts *c, const struct assignment *a,
 	}
 }
 
-/* Emit one measurement of indicator id for year/month.  Returns the host's
- * code. */
-static int emit(const struct kpi_host *host, struct kpi_ctx *ctx,
-                const char *id, int year, int month, double num, double den)
-{
-	struct kpi_measurement m = {
-		.size = sizeof m,
-		.indicator = id,
-		.year = year,
-		.month = month,
-		.num = num,
-		.den = den,
-		.group = NULL,
-	};
-
-	return host->emit(ctx, &m);
-}
-
 /*
  * Emit the run year's counts: every month 1..run_month (zeros included,
  * since a register with rows that closed nothing in a month is a count of
@@ -441,17 +344,18 @@ static int emit_counts(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 		if (m > run_month && done == 0)
 			continue;
-		rc = emit(host, ctx, ID_COMPLETED_CENTRAL, run_year, m,
-		          c->completed_central[m - 1], 0);
+		rc = kpi_pc_emit(host, ctx, ID_COMPLETED_CENTRAL, run_year, m,
+		                 c->completed_central[m - 1], 0, NULL);
 		if (!rc)
-			rc = emit(host, ctx, ID_COMPLETED_AGENCY, run_year, m,
-			          c->completed_agency[m - 1], 0);
+			rc = kpi_pc_emit(host, ctx, ID_COMPLETED_AGENCY,
+			                 run_year, m,
+			                 c->completed_agency[m - 1], 0, NULL);
 		if (!rc)
-			rc = emit(host, ctx, ID_REVIEW_SHARE, run_year, m,
-			          c->reviewed[m - 1], done);
+			rc = kpi_pc_emit(host, ctx, ID_REVIEW_SHARE, run_year,
+			                 m, c->reviewed[m - 1], done, NULL);
 		if (!rc && m <= run_month)
-			rc = emit(host, ctx, ID_ONGOING, run_year, m,
-			          c->ongoing[m - 1], 1);
+			rc = kpi_pc_emit(host, ctx, ID_ONGOING, run_year, m,
+			                 c->ongoing[m - 1], 1, NULL);
 	}
 	return rc;
 }
@@ -461,14 +365,12 @@ static int emit_counts(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int procurement_init(const struct kpi_host *host,
                             struct kpi_ctx *ctx, void **state)
 {
-	const char *file = host->config_get(ctx, "file");
 	struct procurement_state *st;
+	const char *file;
+	int rc = kpi_pc_file_key(host, ctx, "procurement.csv", &file);
 
-	if (!file)
-		file = "procurement.csv";
-	else if (!*file)
-		return host->config_error(ctx, "file",
-		                          "expected a file name, found ''");
+	if (rc)
+		return rc;
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return KPI_ENOMEM;
@@ -496,12 +398,10 @@ static int procurement_compute(const struct kpi_host *host,
 	st->ids_warned = 0;
 	if (run_month < 1 || run_month > 12)
 		run_month = 12;
-	rc = host->csv_open(ctx, st->file, &csv);
+	rc = kpi_pc_open_export(host, ctx, st->file, procurement_columns,
+	                        N_COLS, cols, &csv);
 	if (rc)
 		return rc;
-	rc = map_columns(host, csv, cols);
-	if (rc)
-		goto out_close;
 	while ((rc = host->csv_next(csv)) == 1) {
 		rc = read_row(host, ctx, csv, cols, run_year, st, &a);
 		if (rc)

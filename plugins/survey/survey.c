@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
+#include "../common/export.h"
 
 #define SV_MAX_QUESTIONS 32
 #define SV_MAX_YEARS     16    /* distinct years kept per question */
@@ -16,7 +17,6 @@
 #define SV_MIN_YEAR      1900
 #define SV_MAX_YEAR      2100
 #define SV_MAX_COUNT     1e12  /* respondents per row, so sums stay exact */
-#define SHOWN_MAX        40    /* bytes of a field quoted in a message */
 
 enum sv_kind { KIND_SHARE, KIND_INDEX };
 
@@ -57,38 +57,6 @@ struct survey_state {
 	struct sv_question q[SV_MAX_QUESTIONS];
 	size_t n_q;
 };
-
-/*
- * Copy field `col` of the current row into buf for quoting in a message:
- * control characters become '?', a field longer than SHOWN_MAX bytes is cut
- * at a UTF-8 boundary and ends in "...".  buf must hold SHOWN_MAX + 4
- * bytes.  Returns buf.
- */
-static const char *shown(const struct kpi_host *host, struct kpi_csv *csv,
-                         int col, char *buf, size_t size)
-{
-	size_t len = 0, n, i;
-	const char *s = host->csv_field(csv, col, &len);
-
-	if (!s)
-		len = 0;
-	n = len;
-	if (n > SHOWN_MAX) {
-		n = SHOWN_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	if (n + 4 > size)
-		n = 0;
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
-	if (n < len) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
 
 /* True if s[0..len) is an id: one or more of [a-z0-9_]. */
 static int is_id(const char *s, size_t len)
@@ -227,15 +195,9 @@ static int survey_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 	if (!st)
 		return KPI_ENOMEM;
-	st->file = host->config_get(ctx, "file");
-	if (!st->file)
-		st->file = "survey.csv";
-	if (!*st->file) {
-		rc = host->config_error(ctx, "file", "expected a file name, "
-		                        "found ''");
-		goto out_free;
-	}
-	rc = read_questions(host, ctx, st);
+	rc = kpi_pc_file_key(host, ctx, "survey.csv", &st->file);
+	if (!rc)
+		rc = read_questions(host, ctx, st);
 	for (size_t i = 0; !rc && i < st->n_q; i++)
 		rc = read_question(host, ctx, &st->q[i]);
 	for (size_t i = 0; !rc && i < st->n_q; i++)
@@ -251,21 +213,6 @@ out_free:
 
 /* ------------------------------------------------------------------ */
 /* compute                                                             */
-
-/* Map every column into cols; each missing one is reported by the
- * reader.  Returns 0 or the first error. */
-static int map_columns(const struct kpi_host *host, struct kpi_csv *csv,
-                       int cols[N_COLS])
-{
-	int rc = KPI_OK;
-
-	for (int i = 0; i < N_COLS; i++) {
-		cols[i] = host->csv_column(csv, survey_columns[i], 1);
-		if (cols[i] < 0 && rc == KPI_OK)
-			rc = cols[i];
-	}
-	return rc;
-}
 
 /* One row of survey.csv as read. */
 struct sv_row {
@@ -299,19 +246,17 @@ static int read_opt(const struct kpi_host *host, struct kpi_csv *csv,
 static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
                     const int cols[N_COLS], struct sv_row *r)
 {
-	char buf[SHOWN_MAX + 4];
 	double y;
 	int rc;
 
-	rc = host->csv_number(csv, cols[COL_YEAR],
-	                      KPI_NUM_NONNEG | KPI_NUM_INTEGER, &y);
+	rc = kpi_pc_read_number(host, csv, cols[COL_YEAR],
+	                        KPI_NUM_NONNEG | KPI_NUM_INTEGER, &y);
 	if (rc)
-		return rc > 0 ? KPI_EDATA : rc;
+		return rc;
 	if (y < SV_MIN_YEAR || y > SV_MAX_YEAR)
-		return host->csv_error(csv, cols[COL_YEAR], "expected a year "
-		                       "in %d..%d, found '%s'", SV_MIN_YEAR,
-		                       SV_MAX_YEAR, shown(host, csv,
-		                       cols[COL_YEAR], buf, sizeof buf));
+		return host->csv_expected(csv, cols[COL_YEAR], "expected a "
+		                          "year in %d..%d", SV_MIN_YEAR,
+		                          SV_MAX_YEAR);
 	r->year = (int)y;
 	r->area = host->csv_field(csv, cols[COL_AREA], NULL);
 	r->question = host->csv_field(csv, cols[COL_QUESTION], NULL);
@@ -326,19 +271,17 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 	if (rc)
 		return rc;
 	if (r->has_respondents && r->respondents > SV_MAX_COUNT)
-		return host->csv_error(csv, cols[COL_RESPONDENTS], "expected "
-		                       "at most %.0f respondents, found '%s'",
-		                       SV_MAX_COUNT, shown(host, csv,
-		                       cols[COL_RESPONDENTS], buf, sizeof buf));
+		return host->csv_expected(csv, cols[COL_RESPONDENTS],
+		                          "expected at most %.0f respondents",
+		                          SV_MAX_COUNT);
 	if (r->has_satisfied && !r->has_respondents)
 		return host->csv_error(csv, cols[COL_RESPONDENTS], "expected "
 		                       "the number of respondents with "
 		                       "satisfied, found ''");
 	if (r->has_satisfied && r->satisfied > r->respondents)
-		return host->csv_error(csv, cols[COL_SATISFIED], "expected at "
-		                       "most respondents (%.0f), found '%s'",
-		                       r->respondents, shown(host, csv,
-		                       cols[COL_SATISFIED], buf, sizeof buf));
+		return host->csv_expected(csv, cols[COL_SATISFIED],
+		                          "expected at most respondents (%.0f)",
+		                          r->respondents);
 	return KPI_OK;
 }
 
@@ -421,12 +364,10 @@ static int read_survey(const struct kpi_host *host, struct kpi_ctx *ctx,
 	struct sv_row r;
 	int rc;
 
-	rc = host->csv_open(ctx, st->file, &csv);
+	rc = kpi_pc_open_export(host, ctx, st->file, survey_columns, N_COLS,
+	                        cols, &csv);
 	if (rc)
 		return rc;
-	rc = map_columns(host, csv, cols);
-	if (rc)
-		goto out_close;
 	while ((rc = host->csv_next(csv)) == 1) {
 		rc = read_row(host, csv, cols, &r);
 		for (size_t i = 0; !rc && i < st->n_q; i++)

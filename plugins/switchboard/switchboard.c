@@ -3,17 +3,15 @@
  * offered calls answered, service level and average talk time, from the
  * telephony platform's call log or its interval summary (told by header).
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kpi/plugin.h"
+#include "../common/export.h"
+#include "../common/text.h"
 
 #define SB_DEFAULT_THRESHOLD 25   /* seconds, "besvarats inom 25 sekunder" */
 #define SB_MAX_THRESHOLD 3600
-#define SHOW_CHARS 40             /* characters of a field quoted in errors */
-#define SHOW_BUF (4 * SHOW_CHARS + 8)
 
 /* Local indicator ids, in descriptor order. */
 #define ID_ANSWERED       "answered"
@@ -96,103 +94,13 @@ static const char *const sb_config_keys[] = {
 	NULL
 };
 
-/* True if s[0..len) equals the lowercase ASCII word w, ignoring ASCII
- * case. */
-static int word_is(const char *s, size_t len, const char *w)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (w[i] == '\0' || c != (unsigned char)w[i])
-			return 0;
-	}
-	return w[len] == '\0';
-}
-
-/* Write field s[0..len) for a diagnostic into out (SHOW_BUF bytes), quoted
- * the way the core's CSV reader quotes fields: control characters
- * escaped, at most SHOW_CHARS characters, a longer field cut to
- * SHOW_CHARS - 3 characters followed by "...".  Returns out. */
-static const char *show(const char *s, size_t len, char *out)
-{
-	size_t i, chars = 0, k = 0, total = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			total++;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if ((ch & 0xC0) != 0x80) {
-			if (total > SHOW_CHARS && chars == SHOW_CHARS - 3)
-				break;
-			chars++;
-		}
-		if (ch == '\n' || ch == '\r' || ch == '\t') {
-			out[k++] = '\\';
-			out[k++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
-		} else if (ch < 0x20 || ch == 0x7F) {
-			out[k++] = '?';
-		} else {
-			out[k++] = (char)ch;
-		}
-	}
-	if (i < len) {
-		memcpy(out + k, "...", 3);
-		k += 3;
-	}
-	out[k] = '\0';
-	return out;
-}
-
-/* Report a data error at column col of the current row: "expected
- * <what>, found '<field>'".  Returns KPI_EDATA. */
-static int field_error(const struct kpi_host *host, struct kpi_csv *csv,
-                       int col, const char *what)
-{
-	char shown[SHOW_BUF];
-	size_t len;
-	const char *f = host->csv_field(csv, col, &len);
-
-	return host->csv_error(csv, col, "expected %s, found '%s'", what,
-	                       show(f ? f : "", len, shown));
-}
-
-/* Parse a whole number of seconds 0..max from a config value: digits only,
- * surrounding spaces allowed.  Returns 0, or -1 if the text is anything
- * else or out of range. */
-static int parse_seconds(const char *s, long max, long *out)
-{
-	char *end;
-	long v;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || v < 0 || v > max)
-		return -1;
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* init: read `file` (required) and `service_level_s` (optional, default
  * 25).  On success *state owns a zeroed sb_state freed by sb_shutdown. */
 static int sb_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                    void **state)
 {
 	struct sb_state *st;
-	char shown[SHOW_BUF];
+	char shown[KPI_PC_QUOTE_SIZE];
 	const char *v;
 
 	st = calloc(1, sizeof *st);
@@ -207,11 +115,12 @@ static int sb_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 			"export, found nothing");
 	}
 	v = host->config_get(ctx, "service_level_s");
-	if (v && parse_seconds(v, SB_MAX_THRESHOLD, &st->threshold) != 0) {
+	if (v && kpi_pc_parse_seconds(v, SB_MAX_THRESHOLD,
+	                              &st->threshold) != 0) {
 		free(st);
 		return host->config_error(ctx, "service_level_s",
 			"expected a whole number of seconds 0..%d, found '%s'",
-			SB_MAX_THRESHOLD, show(v, strlen(v), shown));
+			SB_MAX_THRESHOLD, kpi_pc_quote(v, strlen(v), shown));
 	}
 	*state = st;
 	return KPI_OK;
@@ -225,12 +134,10 @@ static struct sb_month *month_of(const struct kpi_host *host,
                                  const struct kpi_date *d)
 {
 	int slot = d->year - (st->run_year - 1);
-	char what[48];
 
 	if (slot < 0 || slot > 1) {
-		snprintf(what, sizeof what, "a date in %d..%d",
-		         st->run_year - 1, st->run_year);
-		field_error(host, csv, col, what);
+		host->csv_expected(csv, col, "expected a date in %d..%d",
+		                   st->run_year - 1, st->run_year);
 		return NULL;
 	}
 	return &st->m[slot][d->month - 1];
@@ -249,18 +156,19 @@ static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
 
 	rc = host->csv_date(csv, c->start, KPI_DATE_TIME, &d);
 	if (rc != 0)
-		return rc < 0 ? rc : field_error(host, csv, c->start, "a date");
+		return rc < 0 ? rc : host->csv_expected(csv, c->start,
+		                                        "expected a date");
 	mon = month_of(host, csv, c->start, st, &d);
 	if (!mon)
 		return KPI_EDATA;
 	f = host->csv_field(csv, c->result, &len);
-	if (word_is(f, len, "answered")) {
+	if (kpi_pc_word_is(f, len, "answered")) {
 		answered = 1;
-	} else if (word_is(f, len, "abandoned")) {
+	} else if (kpi_pc_word_is(f, len, "abandoned")) {
 		answered = 0;
 	} else {
-		return field_error(host, csv, c->result,
-		                   "'answered' or 'abandoned'");
+		return host->csv_expected(csv, c->result, "expected "
+		                          "'answered' or 'abandoned'");
 	}
 	/* wait_s: required for an answered call (it decides the service
 	 * level), may be empty for an abandoned one. */
@@ -272,8 +180,8 @@ static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
 	if (rc < 0)
 		return rc;
 	if (!answered && rc == 0 && talk != 0)
-		return field_error(host, csv, c->talk,
-		                   "empty or 0 for an abandoned call");
+		return host->csv_expected(csv, c->talk, "expected empty or 0 "
+		                          "for an abandoned call");
 	mon->has = 1;
 	mon->offered += 1;
 	if (answered) {
@@ -290,10 +198,8 @@ static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
 static int more_than_error(const struct kpi_host *host, struct kpi_csv *csv,
                            int col, const char *name, double limit)
 {
-	char what[64];
-
-	snprintf(what, sizeof what, "at most %s (%.0f)", name, limit);
-	return field_error(host, csv, col, what);
+	return host->csv_expected(csv, col, "expected at most %s (%.0f)",
+	                          name, limit);
 }
 
 /* Read one summary row into st.  Returns 0 or KPI_EDATA (reported). */
@@ -308,15 +214,19 @@ static int sum_row(const struct kpi_host *host, struct kpi_csv *csv,
 
 	rc = host->csv_date(csv, c->date, KPI_DATE_MONTH, &d);
 	if (rc != 0)
-		return rc < 0 ? rc : field_error(host, csv, c->date, "a date");
+		return rc < 0 ? rc : host->csv_expected(csv, c->date,
+		                                        "expected a date");
 	mon = month_of(host, csv, c->date, st, &d);
 	if (!mon)
 		return KPI_EDATA;
-	if ((rc = host->csv_number(csv, c->offered, count, &offered)) != 0 ||
-	    (rc = host->csv_number(csv, c->answered, count, &answered)) != 0 ||
-	    (rc = host->csv_number(csv, c->in_sl, count, &in_sl)) != 0 ||
-	    (rc = host->csv_number(csv, c->talk, KPI_NUM_NONNEG, &talk)) != 0)
-		return rc < 0 ? rc : KPI_EDATA;
+	if ((rc = kpi_pc_read_number(host, csv, c->offered, count,
+	                             &offered)) ||
+	    (rc = kpi_pc_read_number(host, csv, c->answered, count,
+	                             &answered)) ||
+	    (rc = kpi_pc_read_number(host, csv, c->in_sl, count, &in_sl)) ||
+	    (rc = kpi_pc_read_number(host, csv, c->talk, KPI_NUM_NONNEG,
+	                             &talk)))
+		return rc;
 	if (answered > offered)
 		return more_than_error(host, csv, c->answered, "offered",
 		                       offered);
@@ -401,23 +311,6 @@ static int sb_read(const struct kpi_host *host, struct kpi_csv *csv,
 	return rc;
 }
 
-/* Emit one measurement.  Returns the host's code. */
-static int put(const struct kpi_host *host, struct kpi_ctx *ctx,
-               const char *id, int year, int month, double num, double den)
-{
-	struct kpi_measurement m = {
-		.size = sizeof m,
-		.indicator = id,
-		.year = year,
-		.month = month,
-		.num = num,
-		.den = den,
-		.group = NULL,
-	};
-
-	return host->emit(ctx, &m);
-}
-
 /* Emit every month that had rows: the count always, a ratio only when its
  * denominator is not 0 (a month without answered calls has no service
  * level, rather than 0 %). */
@@ -433,17 +326,20 @@ static int sb_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 			if (!x->has)
 				continue;
-			rc = put(host, ctx, ID_ANSWERED, year, m + 1,
-			         x->answered, 0);
+			rc = kpi_pc_emit(host, ctx, ID_ANSWERED, year, m + 1,
+			                 x->answered, 0, NULL);
 			if (rc == 0 && x->offered > 0)
-				rc = put(host, ctx, ID_ANSWERED_SHARE, year,
-				         m + 1, x->answered, x->offered);
+				rc = kpi_pc_emit(host, ctx, ID_ANSWERED_SHARE,
+				                 year, m + 1, x->answered,
+				                 x->offered, NULL);
 			if (rc == 0 && x->answered > 0)
-				rc = put(host, ctx, ID_SERVICE_LEVEL, year,
-				         m + 1, x->in_sl, x->answered);
+				rc = kpi_pc_emit(host, ctx, ID_SERVICE_LEVEL,
+				                 year, m + 1, x->in_sl,
+				                 x->answered, NULL);
 			if (rc == 0 && x->answered > 0)
-				rc = put(host, ctx, ID_AVG_TALK, year, m + 1,
-				         x->talk, x->answered);
+				rc = kpi_pc_emit(host, ctx, ID_AVG_TALK, year,
+				                 m + 1, x->talk, x->answered,
+				                 NULL);
 		}
 	}
 	return rc;

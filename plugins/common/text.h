@@ -1,0 +1,40 @@
+/*
+ * text.h - text helpers shared by area plugins: quoting a value for a
+ * message the way the CSV reader quotes fields, matching a word, and
+ * parsing a whole number of seconds from a config value.
+ */
+#ifndef KPI_PC_TEXT_H
+#define KPI_PC_TEXT_H
+
+/* Compiled into each plugin that uses it (kpi_add_plugin(x x.c
+ * ../common/text.c)); hidden by -fvisibility=hidden like export.h.  A CSV
+ * field is quoted by the host itself (host->csv_expected): kpi_pc_quote is
+ * for what the host cannot quote, such as config values. */
+
+#include <stddef.h>
+
+/* Characters of a value quoted in a message, as the CSV reader's; and the
+ * size of the buffer kpi_pc_quote writes (an escaped character takes up
+ * to 4 bytes). */
+#define KPI_PC_QUOTE_CHARS 40
+#define KPI_PC_QUOTE_SIZE (4 * KPI_PC_QUOTE_CHARS + 8)
+
+/*
+ * Write s[0..len) into out (KPI_PC_QUOTE_SIZE bytes, caller's) for quoting
+ * in a message, as the CSV reader quotes fields: at most
+ * KPI_PC_QUOTE_CHARS characters (a longer value is cut to
+ * KPI_PC_QUOTE_CHARS - 3 and ends in "..."), LF, CR and TAB written as \n,
+ * \r and \t, other control characters as '?'.  Returns out.
+ */
+const char *kpi_pc_quote(const char *s, size_t len, char *out);
+
+/* True if s[0..len) equals the lowercase ASCII word w, ignoring the ASCII
+ * case of s. */
+int kpi_pc_word_is(const char *s, size_t len, const char *w);
+
+/* Parse a whole number of seconds 0..max from config value s: digits only,
+ * surrounding spaces and tabs allowed.  Returns 0 with *out set, or -1
+ * (*out untouched) if s is anything else or out of range. */
+int kpi_pc_parse_seconds(const char *s, long max, long *out);
+
+#endif /* KPI_PC_TEXT_H */
