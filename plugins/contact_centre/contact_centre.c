@@ -958,7 +958,7 @@ static int emit_table(const struct kpi_host *host, struct kpi_ctx *ctx,
 		"Lösningsgrad (%)"
 	};
 	static const char *const cols_en[] = {
-		"District administration", "Cases", "Variable revenue (kr)",
+		"District administration", "Cases", "Variable revenue (SEK)",
 		"First-contact resolution (%)"
 	};
 	static const char *const months_sv[] = {

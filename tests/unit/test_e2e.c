@@ -591,3 +591,28 @@ Test(seed2011, check_fails_on_a_target_weaker_than_the_council)
 	free(text);
 	unlink(path);
 }
+
+/* The whole default report, pinned in both languages.  Its figures are
+ * the seed's (checked row by row in the two tests above); the golden files
+ * pin the layout, the goal order and the assessments around them. */
+Test(seed2011, golden_swedish_report)
+{
+	struct result r = RUN(CONF2011);
+	char *want = slurp(E2E "/seed-2011.sv.expected");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, want);
+	free(want);
+	result_free(&r);
+}
+
+Test(seed2011, golden_english_report)
+{
+	struct result r = RUN("--lang", "en", CONF2011);
+	char *want = slurp(E2E "/seed-2011.en.expected");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, want);
+	free(want);
+	result_free(&r);
+}
