@@ -319,8 +319,10 @@ static void child(int fd, struct kpi_config *cfg, const struct kpi_area *area,
 	fflush(stdout);
 	fflush(stderr);
 	serialize(&b, cfg, area, was, &res);
+	free(was);
 	if (b.oom || write_all(fd, b.p, b.n) != 0)
 		_exit(71);
+	free(b.p);
 	_exit(0);
 }
 
