@@ -552,6 +552,166 @@ static void text_report(FILE *out, const struct kpi_report_ctx *rc)
 		               "for %u indicators (!)\n"), c.differ);
 }
 
+/* ---- Markdown: the same report as headings and pipe tables ---------- */
+
+static void md_text(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_')
+			fputc('\\', out);
+		fputc(*s == '\n' ? ' ' : *s, out);
+	}
+}
+
+/* cells[r * ncols + c], row 0 the header. */
+static void md_table(FILE *out, size_t ncols, size_t nrows, char **cells)
+{
+	for (size_t r = 0; r < nrows; r++) {
+		for (size_t c = 0; c < ncols; c++) {
+			fputs(c ? " | " : "| ", out);
+			md_text(out, cells[r * ncols + c]);
+		}
+		fputs(" |\n", out);
+		if (r == 0) {
+			for (size_t c = 0; c < ncols; c++)
+				fputs(c ? "|---" : "|---", out);
+			fputs("|\n", out);
+		}
+	}
+}
+
+static void md_goal(FILE *out, const struct kpi_report_ctx *rc,
+                    const struct kpi_goal *g, int depth)
+{
+	int lang = rc->lang;
+	const char *text = pick(lang, g->text_sv, g->text_en);
+
+	fprintf(out, "\n%.*s ", depth + 1, "######");
+	if (g->kind == KPI_GOAL_COMMITTEE)
+		fprintf(out, "%s: ", goal_heading(g, lang));
+	else
+		fprintf(out, "%s %s: ", goal_heading(g, lang), g->id);
+	md_text(out, pick(lang, g->title_sv, g->title_en));
+	fprintf(out, "\n\n**%s: %s**", L(lang, "Bedömning", "Assessment"),
+	        kpi_assessment_label(g->assessment, lang));
+	if (differs(g->stated, g->assessment))
+		fprintf(out, L(lang, " (angiven: %s)", " (stated: %s)"),
+		        kpi_assessment_label(g->stated, lang));
+	fputs("\n", out);
+	if (*text) {
+		fputs("\n", out);
+		md_text(out, text);
+		fputs("\n", out);
+	}
+	if (g->n_indicators) {
+		size_t nc = 7, nr = g->n_indicators + 1;
+		char **cells = calloc(nc * nr, sizeof *cells);
+		const char *head[7] = {
+			L(lang, "Indikator", "Indicator"),
+			L(lang, "Periodens utfall", "Outcome"),
+			L(lang, "Prognos helår", "Forecast"),
+			L(lang, "Årsmål", "Target"),
+			L(lang, "KF:s årsmål", "Council target"),
+			L(lang, "Period", "Period"),
+			L(lang, "Bedömning", "Assessment"),
+		};
+
+		if (!cells)
+			abort();
+		for (size_t c = 0; c < nc; c++)
+			cells[c] = xstrdup(head[c]);
+		for (size_t i = 0; i < g->n_indicators; i++)
+			indicator_cells(&cells[(i + 1) * nc], g->indicators[i],
+			                rc->cfg, lang);
+		fputs("\n", out);
+		md_table(out, nc, nr, cells);
+		free_cells(cells, nc * nr);
+	}
+	if (g->n_activities) {
+		size_t nc = 4, nr = g->n_activities + 1;
+		char **cells = calloc(nc * nr, sizeof *cells);
+		char buf[32];
+
+		if (!cells)
+			abort();
+		cells[0] = xstrdup(L(lang, "Aktivitet", "Activity"));
+		cells[1] = xstrdup(L(lang, "Startdatum", "Start"));
+		cells[2] = xstrdup(L(lang, "Slutdatum", "End"));
+		cells[3] = xstrdup(L(lang, "Avvikelse", "Deviation"));
+		for (size_t i = 0; i < g->n_activities; i++) {
+			const struct kpi_activity *a = g->activities[i];
+			char **row = &cells[(i + 1) * nc];
+
+			row[0] = xstrdup(pick(lang, a->text_sv, a->text_en));
+			fmt_date(buf, sizeof buf, &a->start);
+			row[1] = xstrdup(buf);
+			fmt_date(buf, sizeof buf, &a->end);
+			row[2] = xstrdup(buf);
+			row[3] = xstrdup(pick(lang, a->deviation_sv, a->deviation_en));
+		}
+		fputs("\n", out);
+		md_table(out, nc, nr, cells);
+		free_cells(cells, nc * nr);
+	}
+	for (size_t i = 0; i < g->n_children; i++)
+		md_goal(out, rc, g->children[i], depth + 1 > 4 ? 4 : depth + 1);
+}
+
+static void md_report(FILE *out, const struct kpi_report_ctx *rc)
+{
+	const struct kpi_config *cfg = rc->cfg;
+	int lang = rc->lang;
+	char per[64], buf[256];
+	const char *title = pick(lang, cfg->title_sv, cfg->title_en);
+
+	fputs("# ", out);
+	md_text(out, *title ? title : L(lang, "Uppföljning", "Follow-up"));
+	kpi_period_label(per, sizeof per, lang, cfg->year, 1, cfg->year,
+	                 cfg->period_month);
+	fprintf(out, "\n\n%s: %s\n", L(lang, "Period", "Period"), per);
+	for (size_t i = 0; i < rc->n_failures; i++)
+		fprintf(out, L(lang, "\n**FEL: området %s kunde inte beräknas: "
+		                     "%s**\n",
+		               "\n**ERROR: area %s could not be computed: %s**\n"),
+		        rc->failures[i].area, rc->failures[i].reason);
+	for (size_t i = 0; i < cfg->n_goals; i++)
+		if (!cfg->goals[i]->parent)
+			md_goal(out, rc, cfg->goals[i], 1);
+	for (size_t i = 0; i < cfg->n_tables; i++) {
+		const struct kpi_table *t = &cfg->tables[i].t;
+		const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
+		                             t->cells_en : t->cells;
+		size_t nc = t->n_columns, nr = t->n_rows + 1;
+		char **cells;
+		const char *note = pick(lang, t->note_sv, t->note_en);
+
+		if (nc == 0)
+			continue;
+		cells = calloc(nc * nr, sizeof *cells);
+		if (!cells)
+			abort();
+		fputs("\n## ", out);
+		md_text(out, pick(lang, t->title_sv, t->title_en));
+		fputs("\n\n", out);
+		for (size_t c = 0; c < nc; c++)
+			cells[c] = xstrdup(pick(lang,
+			                        t->columns_sv ? t->columns_sv[c] : NULL,
+			                        t->columns_en ? t->columns_en[c] : NULL));
+		for (size_t r = 0; r < t->n_rows; r++)
+			for (size_t c = 0; c < nc; c++) {
+				fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
+				cells[(r + 1) * nc + c] = xstrdup(buf);
+			}
+		md_table(out, nc, nr, cells);
+		free_cells(cells, nc * nr);
+		if (*note) {
+			fputs("\n", out);
+			md_text(out, note);
+			fputs("\n", out);
+		}
+	}
+}
+
 /* ---- JSON ------------------------------------------------------------ */
 
 static void json_str(FILE *out, const char *s)
@@ -834,6 +994,9 @@ int kpi_report_write(FILE *out, int format, const struct kpi_report_ctx *rc)
 		break;
 	case KPI_FORMAT_JUNIT:
 		junit_report(out, rc);
+		break;
+	case KPI_FORMAT_MARKDOWN:
+		md_report(out, rc);
 		break;
 	default:
 		text_report(out, rc);

@@ -616,3 +616,14 @@ Test(seed2011, golden_english_report)
 	free(want);
 	result_free(&r);
 }
+
+Test(e2e, golden_markdown_report)
+{
+	struct result r = RUN("--format", "markdown", E2E "/small.ini");
+	char *want = slurp(E2E "/small.sv.expected.md");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, want);
+	free(want);
+	result_free(&r);
+}
