@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
+#include "../common/export.h"
 
 /* Local indicator ids, in descriptor order. */
 #define ID_NET_BEFORE "net_result_before"
@@ -28,7 +29,6 @@
 #define BAL_ITEM_MAX    96     /* bytes of an item name, NUL included */
 #define BAL_COLS        5
 #define NOTE_MAX        2048
-#define SHOWN_MAX       40     /* bytes of a field quoted in a message */
 #define UNITS_LIMIT     1e12   /* largest amount in smallest units */
 #define AMOUNT_BUF      48     /* bytes for fmt_amount() */
 
@@ -278,38 +278,6 @@ struct budget_state {
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 
-/*
- * Copy field `col` of the current row into buf for quoting in a message:
- * control characters become '?', a field longer than SHOWN_MAX bytes is cut
- * at a UTF-8 boundary and ends in "...".  buf must hold SHOWN_MAX + 4
- * bytes.  Returns buf.
- */
-static const char *shown(const struct kpi_host *host, struct kpi_csv *csv,
-                         int col, char *buf, size_t size)
-{
-	size_t len = 0, n, i;
-	const char *s = host->csv_field(csv, col, &len);
-
-	if (!s)
-		len = 0;
-	n = len;
-	if (n > SHOWN_MAX) {
-		n = SHOWN_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	if (n + 4 > size)
-		n = 0;
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
-	if (n < len) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* True if s is an id: one or more of [a-z0-9_]. */
 static int is_id(const char *s, size_t len)
 {
@@ -441,7 +409,6 @@ static char *fmt_amount(char *buf, size_t size, int64_t v, int64_t den,
 static int read_amount(const struct kpi_host *host, struct kpi_csv *csv,
                        int col, int flags, int64_t den, int64_t *out)
 {
-	char buf[SHOWN_MAX + 4];
 	double d, x, r;
 	int rc;
 
@@ -450,33 +417,15 @@ static int read_amount(const struct kpi_host *host, struct kpi_csv *csv,
 		return rc;
 	x = d * (double)den;
 	if (!(fabs(x) < UNITS_LIMIT))
-		return host->csv_error(csv, col, "expected an amount below "
-		                       "%.0f, found '%s'", UNITS_LIMIT / den,
-		                       shown(host, csv, col, buf, sizeof buf));
+		return host->csv_expected(csv, col, "expected an amount "
+		                          "below %.0f", UNITS_LIMIT / den);
 	r = round(x);
 	if (fabs(x - r) > 1e-3)
-		return host->csv_error(csv, col, "expected at most %d "
-		                       "decimal%s, found '%s'",
-		                       den == TENTHS ? 1 : 2,
-		                       den == TENTHS ? "" : "s",
-		                       shown(host, csv, col, buf, sizeof buf));
+		return host->csv_expected(csv, col, "expected at most %d "
+		                          "decimal%s", den == TENTHS ? 1 : 2,
+		                          den == TENTHS ? "" : "s");
 	*out = (int64_t)r;
 	return KPI_OK;
-}
-
-/* Map every column of `names` into cols; each missing one is reported by
- * the reader.  Returns 0 or the first error. */
-static int map_columns(const struct kpi_host *host, struct kpi_csv *csv,
-                       const char *const *names, int n, int *cols)
-{
-	int rc = KPI_OK;
-
-	for (int i = 0; i < n; i++) {
-		cols[i] = host->csv_column(csv, names[i], 1);
-		if (cols[i] < 0 && rc == KPI_OK)
-			rc = cols[i];
-	}
-	return rc;
 }
 
 /* Start an empty table of n_cols columns on the state's cell buffer. */
@@ -650,12 +599,9 @@ static int read_config(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	int rc, has_in, has_used;
 
-	st->file = host->config_get(ctx, "file");
-	if (!st->file)
-		st->file = "budget.csv";
-	if (!*st->file)
-		return host->config_error(ctx, "file", "expected a file name, "
-		                          "found ''");
+	rc = kpi_pc_file_key(host, ctx, "budget.csv", &st->file);
+	if (rc)
+		return rc;
 	st->balance_file = host->config_get(ctx, "balance_file");
 	if (st->balance_file && !*st->balance_file)
 		return host->config_error(ctx, "balance_file", "expected a "
@@ -719,7 +665,6 @@ static int budget_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int read_area(const struct kpi_host *host, struct kpi_csv *csv,
                      int col, struct bud_row *row)
 {
-	char buf[SHOWN_MAX + 4];
 	size_t len = 0;
 	const char *s = host->csv_field(csv, col, &len);
 	const char *slash = s ? memchr(s, '/', len) : NULL;
@@ -731,11 +676,10 @@ static int read_area(const struct kpi_host *host, struct kpi_csv *csv,
 	else
 		ok = s && is_id(s, len);
 	if (!ok || len >= BUD_AREA_MAX)
-		return host->csv_error(csv, col, "expected an area such as "
-		                       "'payroll' or 'contact_centre/"
-		                       "aldre_direkt' ([a-z0-9_], at most %d "
-		                       "bytes), found '%s'", BUD_AREA_MAX - 1,
-		                       shown(host, csv, col, buf, sizeof buf));
+		return host->csv_expected(csv, col, "expected an area such "
+		                          "as 'payroll' or 'contact_centre/"
+		                          "aldre_direkt' ([a-z0-9_], at most "
+		                          "%d bytes)", BUD_AREA_MAX - 1);
 	memcpy(row->area, s, len);
 	row->area[len] = '\0';
 	row->is_part = slash != NULL;
@@ -746,7 +690,6 @@ static int read_area(const struct kpi_host *host, struct kpi_csv *csv,
 static int read_type(const struct kpi_host *host, struct kpi_csv *csv,
                      int col, struct bud_row *row)
 {
-	char buf[SHOWN_MAX + 4];
 	const char *s = host->csv_field(csv, col, NULL);
 
 	for (int t = 0; t < N_TYPES; t++)
@@ -754,9 +697,8 @@ static int read_type(const struct kpi_host *host, struct kpi_csv *csv,
 			row->type = t;
 			return KPI_OK;
 		}
-	return host->csv_error(csv, col, "expected 'cost', 'revenue' or "
-	                       "'investment', found '%s'",
-	                       shown(host, csv, col, buf, sizeof buf));
+	return host->csv_expected(csv, col, "expected 'cost', 'revenue' or "
+	                          "'investment'");
 }
 
 /* Read the current row of budget.csv into st->rows.  Returns 0 or a
@@ -815,12 +757,10 @@ static int read_budget(const struct kpi_host *host, struct kpi_ctx *ctx,
 	int cols[N_BC];
 	int rc;
 
-	rc = host->csv_open(ctx, st->file, &csv);
+	rc = kpi_pc_open_export(host, ctx, st->file, budget_columns, N_BC,
+	                        cols, &csv);
 	if (rc)
 		return rc;
-	rc = map_columns(host, csv, budget_columns, N_BC, cols);
-	if (rc)
-		goto out_close;
 	while ((rc = host->csv_next(csv)) == 1) {
 		rc = read_budget_row(host, csv, cols, st);
 		if (rc)
@@ -1518,16 +1458,14 @@ static int run_budget(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int read_name(const struct kpi_host *host, struct kpi_csv *csv,
                      int col, int optional, char *out, size_t max)
 {
-	char buf[SHOWN_MAX + 4];
 	size_t len = 0;
 	const char *s = host->csv_field(csv, col, &len);
 
 	if (!s)
 		len = 0;
 	if ((len == 0 && !optional) || len >= max)
-		return host->csv_error(csv, col, "expected an item name of 1 "
-		                       "to %zu bytes, found '%s'", max - 1,
-		                       shown(host, csv, col, buf, sizeof buf));
+		return host->csv_expected(csv, col, "expected an item name of "
+		                          "1 to %zu bytes", max - 1);
 	memcpy(out, s ? s : "", len);
 	out[len] = '\0';
 	return KPI_OK;
@@ -1581,12 +1519,10 @@ static int read_balance(const struct kpi_host *host, struct kpi_ctx *ctx,
 	int cols[N_LC], col_en;
 	int rc;
 
-	rc = host->csv_open(ctx, st->balance_file, &csv);
+	rc = kpi_pc_open_export(host, ctx, st->balance_file,
+	                        balance_columns, N_LC, cols, &csv);
 	if (rc)
 		return rc;
-	rc = map_columns(host, csv, balance_columns, N_LC, cols);
-	if (rc)
-		goto out_close;
 	col_en = host->csv_column(csv, BALANCE_NAME_EN, 0);
 	if (col_en < 0 && col_en != KPI_ENOTFOUND) {
 		rc = col_en;

@@ -12,16 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fakehost.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* Under AddressSanitizer a leak only prints: make it fail the test. */
-#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
-                                  "memory leaked")
-#else
-#define LEAK_CHECK() ((void)0)
-#endif
+#include "plugintest.h"
 
 #define DATA KPI_SOURCE_DIR "/plugins/budget/tests/data"
 #define SHIPPED KPI_SOURCE_DIR "/data/2011"
@@ -78,10 +69,7 @@ static struct fake_host *host(const char *dir, const char *file,
 /* Load the plugin and run it on fh; returns the run's code. */
 static int run(struct fake_host *fh)
 {
-	const struct kpi_plugin *p = fake_host_load(fh, "budget");
-
-	cr_assert_not_null(p, "budget.so did not load");
-	return fake_host_run(fh, p);
+	return plugin_test_load_run(fh, "budget");
 }
 
 /* Number of tables and values emitted. */
@@ -232,17 +220,13 @@ static void expect_error(const char *file, const char *balance,
                          const char *where_what)
 {
 	struct fake_host *fh = host(DATA, file, balance, 0);
-	char want[1024];
 	int rc = run(fh);
 
-	snprintf(want, sizeof want, "budget: %s/%s:%s\n", DATA,
-	         balance ? balance : file, where_what);
-	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
-	cr_expect_str_eq(fake_host_diag(fh), want);
+	plugin_test_expect_data_error(fh, rc, "budget", DATA,
+	                              balance ? balance : file, where_what);
 	if (!balance)
 		cr_expect_eq(n_emitted(fh), 0, "%s: emitted", file);
-	fake_host_free(fh);
-	LEAK_CHECK();
+	plugin_test_free(fh);
 }
 
 #define E NAN   /* an empty cell */

@@ -9,14 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "fakehost.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-
-#endif
+#include "plugintest.h"
 
 #define DATA KPI_SOURCE_DIR "/plugins/contact_centre/tests/data"
 #define SHIPPED KPI_SOURCE_DIR "/data/2011"
@@ -40,8 +34,7 @@ static struct fake_host *setup(const char *dir, const char *file, int month,
 	fake_host_set(fh, "file", file);
 	fake_host_set(fh, "price.elderly_care", PRICE_ELDERLY);
 	fake_host_set(fh, "price.preschool", PRICE_PRESCHOOL);
-	*p = fake_host_load(fh, "contact_centre");
-	cr_assert_not_null(*p, "contact_centre.so did not load");
+	*p = plugin_test_load(fh, "contact_centre");
 	return fh;
 }
 
@@ -63,15 +56,6 @@ static struct fake_host *run(const char *dir, const char *file, int want)
 
 	go(fh, p, want);
 	return fh;
-}
-
-/* Free the host; under AddressSanitizer also fail on any leak. */
-static void finish(struct fake_host *fh)
-{
-	fake_host_free(fh);
-#if defined(__SANITIZE_ADDRESS__)
-	cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, "memory leaked");
-#endif
 }
 
 /* Σnum and Σden of id (group NULL = the total) over months from..to of
@@ -106,28 +90,6 @@ static const char *percent(const struct fake_host *fh, const char *id,
 	return buf;
 }
 
-/* A temporary file name unique to this test worker (the file exists,
- * empty); the caller removes it. */
-static void temp_name(char *buf, size_t n)
-{
-	int fd;
-
-	snprintf(buf, n, "/tmp/kpi_test_contact_centre_XXXXXX");
-	fd = mkstemp(buf);
-	cr_assert_geq(fd, 0, "mkstemp failed");
-	close(fd);
-}
-
-/* Write text to path (replacing it). */
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	cr_assert_not_null(f);
-	cr_assert_eq(fputs(text, f) >= 0, 1);
-	cr_assert_eq(fclose(f), 0);
-}
-
 /* Assert that nothing at all was emitted. */
 static void assert_nothing(const struct fake_host *fh)
 {
@@ -159,7 +121,7 @@ static void expect_bad(const char *file, const char *categories,
 	         file, msg);
 	cr_assert_str_eq(fake_host_diag(fh), want);
 	assert_nothing(fh);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* Expect the config value `value` of `key` to be refused at init (with
@@ -184,7 +146,7 @@ static void expect_bad_price(const char *key, const char *value,
 		go(fh, p, KPI_ECONFIG);
 		cr_assert_str_eq(fake_host_diag(fh), want);
 		assert_nothing(fh);
-		finish(fh);
+		plugin_test_free(fh);
 	}
 }
 
@@ -211,7 +173,7 @@ Test(contact_centre, descriptor)
 	cr_assert_str_eq(p->indicators[5].unit, "kr");
 	cr_assert_str_eq(p->config_keys[3], "price.*");
 	cr_assert_null(p->config_keys[4]);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /*
@@ -279,7 +241,7 @@ Test(contact_centre, case_log_by_hand)
 	/* A month without cases of a district emits nothing for it. */
 	cr_assert_eq(fake_host_sum(fh, "cases_phone", "Älvsjö", 2011, 2, 2,
 	                           &num, &den), 0);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /*
@@ -314,7 +276,7 @@ Test(contact_centre, summary_by_hand)
 	cr_assert_eq(num, 109800);
 	sums(fh, "variable_revenue", "Södermalm", 1, 8, &num, &den);
 	cr_assert_eq(num, 4500);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* The table "districts" for cases.csv (see case_log_by_hand). */
@@ -345,7 +307,7 @@ Test(contact_centre, district_table)
 	cr_assert_str_eq(t->note_en, "Cases January–February 2011. Variable "
 	                 "revenue: each case at its category's price on the "
 	                 "day it was opened.");
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* Districts in Swedish order (å, ä, ö after z); a district with data only
@@ -368,7 +330,7 @@ Test(contact_centre, district_table_swedish_order)
 	cr_assert_str_eq(t->note_sv, "Ärenden januari–mars 2011. Rörlig "
 	                 "intäkt: varje ärende till kategorins pris den dag "
 	                 "ärendet öppnades.");
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* The price change of 2011-09-01 (the seed's decision 2): a case on
@@ -381,7 +343,7 @@ Test(contact_centre, price_change_in_the_log)
 	go(fh, p, 0);
 	cr_assert_eq(total(fh, "variable_revenue", 8, 8), 108 + 90);
 	cr_assert_eq(total(fh, "variable_revenue", 9, 9), 98 + 80);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* A monthly summary row is priced at the price in effect on the 1st of
@@ -400,7 +362,7 @@ Test(contact_centre, price_change_in_the_summary)
 	cr_assert_eq(total(fh, "variable_revenue", 8, 8), 1080 + 90);
 	cr_assert_eq(total(fh, "variable_revenue", 9, 9), 980 + 80);
 	cr_assert_eq(total(fh, "variable_revenue", 1, 1), 50);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* Decimal prices, spaces around entries, and a category listed in
@@ -415,7 +377,7 @@ Test(contact_centre, price_forms)
 	go(fh, p, 0);
 	/* 1000 x 97.50 + 70 x 90 */
 	cr_assert_eq(total(fh, "variable_revenue", 1, 8), 97500 + 6300);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* The answered_60s threshold: wait_s == threshold counts, one more does
@@ -427,23 +389,23 @@ Test(contact_centre, answered_threshold)
 	char path[64];
 	double num, den;
 
-	temp_name(path, sizeof path);
-	write_file(path, "opened,channel,category,district,"
-	                 "resolved_first_contact,wait_s\n"
-	                 "2011-05-02,phone,other,Bromma,1,60\n"
-	                 "2011-05-02,phone,other,Bromma,1,61\n"
-	                 "2011-05-02,phone,other,Bromma,1,89.5\n");
+	plugin_test_temp_name("contact_centre", path, sizeof path);
+	plugin_test_write_file(path, "opened,channel,category,district,"
+	                             "resolved_first_contact,wait_s\n"
+	                             "2011-05-02,phone,other,Bromma,1,60\n"
+	                             "2011-05-02,phone,other,Bromma,1,61\n"
+	                             "2011-05-02,phone,other,Bromma,1,89.5\n");
 	fh = setup(DATA, path, 8, &p);
 	go(fh, p, 0);
 	sums(fh, "answered_60s", NULL, 5, 5, &num, &den);
 	cr_assert(num == 1 && den == 3, "%g/%g", num, den);
-	finish(fh);
+	plugin_test_free(fh);
 	fh = setup(DATA, path, 8, &p);
 	fake_host_set(fh, "answered_s", "90");
 	go(fh, p, 0);
 	sums(fh, "answered_60s", NULL, 5, 5, &num, &den);
 	cr_assert(num == 3 && den == 3, "%g/%g", num, den);
-	finish(fh);
+	plugin_test_free(fh);
 	remove(path);
 }
 
@@ -595,15 +557,15 @@ Test(contact_centre, log_and_summary_identical)
 		                      rows[i].district, rows[i].cases,
 		                      rows[i].resolved, within);
 	}
-	temp_name(path, sizeof path);
-	write_file(path, text);
+	plugin_test_temp_name("contact_centre", path, sizeof path);
+	plugin_test_write_file(path, text);
 	a = run(DATA, "cases.csv", 0);
 	b = run(DATA, path, 0);
 	remove(path);
 	assert_same(a, b, fixture_districts, 3);
 	assert_same_table(a, b);
-	finish(a);
-	finish(b);
+	plugin_test_free(a);
+	plugin_test_free(b);
 }
 
 Test(contact_centre, empty_exports_emit_nothing)
@@ -616,7 +578,7 @@ Test(contact_centre, empty_exports_emit_nothing)
 
 		cr_assert_str_eq(fake_host_diag(fh), "");
 		assert_nothing(fh);
-		finish(fh);
+		plugin_test_free(fh);
 	}
 }
 
@@ -631,35 +593,14 @@ Test(contact_centre, excel_exports_same_as_plain)
 
 	assert_same(a, b, summary_districts, 2);
 	assert_same_table(a, b);
-	finish(a);
-	finish(b);
+	plugin_test_free(a);
+	plugin_test_free(b);
 	a = run(DATA, "cases.csv", 0);
 	b = run(DATA, "cases_excel.csv", 0);
 	assert_same(a, b, fixture_districts, 3);
 	assert_same_table(a, b);
-	finish(a);
-	finish(b);
-}
-
-/* Remove column `drop` (0-based) of a comma-separated header. */
-static void header_without(const char *header, int drop, char *out, size_t n)
-{
-	const char *s = header;
-	size_t k = 0;
-	int col = 0;
-
-	while (*s) {
-		size_t len = strcspn(s, ",");
-
-		if (col != drop)
-			k += (size_t)snprintf(out + k, n - k, "%s%.*s",
-			                      k ? "," : "", (int)len, s);
-		s += len;
-		if (*s == ',')
-			s++;
-		col++;
-	}
-	snprintf(out + k, n - k, "\n");
+	plugin_test_free(a);
+	plugin_test_free(b);
 }
 
 /* Each column of header missing in turn: "<file>:1: missing required
@@ -673,14 +614,14 @@ static void missing_columns(const char *header, const char *const *names,
 	for (i = 0; i < n; i++) {
 		struct fake_host *fh;
 
-		temp_name(path, sizeof path);
-		header_without(header, i, text, sizeof text);
-		write_file(path, text);
+		plugin_test_temp_name("contact_centre", path, sizeof path);
+		plugin_test_header_without(header, i, text, sizeof text);
+		plugin_test_write_file(path, text);
 		fh = run(DATA, path, KPI_EDATA);
 		snprintf(want, sizeof want, "contact_centre: %s:1: missing "
 		         "required column '%s'\n", path, names[i]);
 		cr_assert_str_eq(fake_host_diag(fh), want);
-		finish(fh);
+		plugin_test_free(fh);
 		remove(path);
 	}
 }
@@ -772,14 +713,14 @@ Test(contact_centre, too_many_districts)
 	for (i = 1; i <= 65; i++)
 		k += (size_t)snprintf(text + k, sizeof text - k,
 		                      "2011-01,email,other,D%d,1,1,\n", i);
-	temp_name(path, sizeof path);
-	write_file(path, text);
+	plugin_test_temp_name("contact_centre", path, sizeof path);
+	plugin_test_write_file(path, text);
 	fh = run(DATA, path, KPI_EDATA);
 	snprintf(want, sizeof want, "contact_centre: %s:66:21: expected at "
 	         "most 64 different districts (this is one more), found "
 	         "'D65'\n", path);
 	cr_assert_str_eq(fake_host_diag(fh), want);
-	finish(fh);
+	plugin_test_free(fh);
 	remove(path);
 }
 
@@ -823,7 +764,7 @@ Test(contact_centre, config_errors)
 	cr_assert_str_eq(fake_host_diag(fh), "contact_centre: fake.ini:1: "
 	                 "file: expected the name of the case log or the case "
 	                 "summary, found nothing\n");
-	finish(fh);
+	plugin_test_free(fh);
 
 	fh = setup(DATA, "cases.csv", 8, &p);
 	fake_host_set(fh, "answered_s", "one minute");
@@ -831,7 +772,7 @@ Test(contact_centre, config_errors)
 	cr_assert_str_eq(fake_host_diag(fh), "contact_centre: fake.ini:1: "
 	                 "answered_s: expected a whole number of seconds "
 	                 "0..3600, found 'one minute'\n");
-	finish(fh);
+	plugin_test_free(fh);
 
 	fh = setup(DATA, "cases.csv", 8, &p);
 	fake_host_set(fh, "categories", "elderly_care, , other");
@@ -839,7 +780,7 @@ Test(contact_centre, config_errors)
 	cr_assert_str_eq(fake_host_diag(fh), "contact_centre: fake.ini:1: "
 	                 "categories: expected category names of 1..95 bytes "
 	                 "separated by ',', found 'elderly_care, , other'\n");
-	finish(fh);
+	plugin_test_free(fh);
 
 	fh = setup(DATA, "cases.csv", 8, &p);
 	fake_host_set(fh, "categories", "other, Other");
@@ -847,7 +788,7 @@ Test(contact_centre, config_errors)
 	cr_assert_str_eq(fake_host_diag(fh), "contact_centre: fake.ini:1: "
 	                 "categories: expected each category once, found "
 	                 "'Other' twice\n");
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /*
@@ -885,5 +826,5 @@ Test(contact_centre, shipped_2011_export)
 	}
 	cr_assert_eq(cases, 174200 + 13500 + 1834);
 	cr_assert_eq(revenue, 12245076);
-	finish(fh);
+	plugin_test_free(fh);
 }

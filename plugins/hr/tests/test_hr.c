@@ -11,16 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fakehost.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* Under AddressSanitizer a leak only prints: make it fail the test. */
-#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
-                                  "memory leaked")
-#else
-#define LEAK_CHECK() ((void)0)
-#endif
+#include "plugintest.h"
 
 #define DATA KPI_SOURCE_DIR "/plugins/hr/tests/data"
 #define SHIPPED KPI_SOURCE_DIR "/data/2011"
@@ -31,41 +22,13 @@ static const char *const ids[] = {
 	"internship_share", "summer_jobs",
 };
 
-/* Run the hr plugin as area "hr" of a run ending in `month` 2011 over
- * `file` in `dir` (NULL file: the default).  Stores the code in *rc; the
- * caller frees the host. */
-static struct fake_host *run_month(const char *dir, const char *file,
-                                   int month, int *rc)
-{
-	struct fake_host *fh = fake_host_new("hr", 2011, month, dir);
-	const struct kpi_plugin *p;
-
-	if (file)
-		fake_host_set(fh, "file", file);
-	p = fake_host_load(fh, "hr");
-	cr_assert_not_null(p, "hr.so did not load");
-	*rc = fake_host_run(fh, p);
-	return fh;
-}
-
-/* run_month() for T2: the run ends in August 2011. */
-static struct fake_host *run(const char *dir, const char *file, int *rc)
-{
-	return run_month(dir, file, 8, rc);
-}
-
-/* Number of measurements emitted for any indicator in 2009..2012. */
-static int n_emitted(const struct fake_host *fh)
-{
-	double num, den;
-	int n = 0;
-
-	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		for (int year = 2009; year <= 2012; year++)
-			n += fake_host_sum(fh, ids[i], NULL, year, 1, 12, &num,
-			                   &den);
-	return n;
-}
+/* Area "hr" of a run to August 2011 unless a test says otherwise; its
+ * measurements counted in 2009-2012. */
+static const struct plugin_test pt = {
+	.name = "hr", .year = 2011, .month = 8, .data_dir = DATA,
+	.ids = ids, .n_ids = sizeof ids / sizeof ids[0],
+	.first_year = 2009, .last_year = 2012,
+};
 
 /* Expect the sums of id over months from..to of year. */
 static void expect_sum(const struct fake_host *fh, const char *id, int year,
@@ -78,22 +41,6 @@ static void expect_sum(const struct fake_host *fh, const char *id, int year,
 	             from, to, got);
 	cr_expect_float_eq(gn, num, EPS, "%s %d: num %.4f", id, year, gn);
 	cr_expect_float_eq(gd, den, EPS, "%s %d: den %.4f", id, year, gd);
-}
-
-/* Run over `file` and expect exactly "hr: DATA/file:where_what" and
- * nothing emitted. */
-static void expect_error(const char *file, const char *where_what)
-{
-	char want[1024];
-	int rc;
-	struct fake_host *fh = run(DATA, file, &rc);
-
-	snprintf(want, sizeof want, "hr: %s/%s:%s\n", DATA, file, where_what);
-	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
-	cr_expect_str_eq(fake_host_diag(fh), want);
-	cr_expect_eq(n_emitted(fh), 0, "%s: measurements emitted", file);
-	fake_host_free(fh);
-	LEAK_CHECK();
 }
 
 /* The rounding of ratio num/den x 100 to one decimal, as the report
@@ -154,7 +101,7 @@ Test(hr, descriptor)
 Test(hr, year_boundary_by_hand)
 {
 	int rc;
-	struct fake_host *fh = run(DATA, NULL, &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, NULL, &rc);
 	double n1, d1, n2, d2;
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
@@ -184,7 +131,8 @@ Test(hr, year_boundary_by_hand)
 Test(hr, unordered_rows)
 {
 	int rc;
-	struct fake_host *fh = run(DATA, "hr_unordered.csv", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "hr_unordered.csv",
+	                                       &rc);
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
 	expect_sum(fh, "sick_leave", 2011, 1, 1, 1, 90.5, 1200.5);
@@ -207,7 +155,7 @@ Test(hr, unordered_rows)
 Test(hr, shipped_data_gives_seed_figures)
 {
 	int rc;
-	struct fake_host *fh = run(SHIPPED, NULL, &rc);
+	struct fake_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
 	double sn, sd, ln, ld, hn, hd, n2, d2;
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
@@ -256,8 +204,8 @@ Test(hr, shipped_data_gives_seed_figures)
 Test(hr, excel_export_same_results)
 {
 	int ra, rb;
-	struct fake_host *a = run(SHIPPED, NULL, &ra);
-	struct fake_host *b = run(DATA, "hr_excel.csv", &rb);
+	struct fake_host *a = plugin_test_run(&pt, SHIPPED, NULL, &ra);
+	struct fake_host *b = plugin_test_run(&pt, DATA, "hr_excel.csv", &rb);
 
 	cr_assert_eq(ra, 0, "%s", fake_host_diag(a));
 	cr_assert_eq(rb, 0, "%s", fake_host_diag(b));
@@ -284,7 +232,7 @@ Test(hr, excel_export_same_results)
 Test(hr, months_after_the_period_are_emitted)
 {
 	int rc;
-	struct fake_host *fh = run_month(SHIPPED, NULL, 4, &rc);
+	struct fake_host *fh = plugin_test_run_to(&pt, 4, SHIPPED, NULL, &rc);
 
 	cr_assert_eq(rc, 0);
 	cr_expect_eq(fake_host_last_month(fh, "sick_leave", 2011), 7);
@@ -294,16 +242,21 @@ Test(hr, months_after_the_period_are_emitted)
 
 Test(hr, bad_rows)
 {
-	expect_error("hr_bad_sick.csv", "3:14: expected at most "
-	             "scheduled_hours (1000), found '1100'");
-	expect_error("hr_bad_long.csv", "2:17: expected at most sick_hours "
-	             "(90), found '95'");
-	expect_error("hr_bad_interns.csv", "2:23: expected at most employees "
-	             "(12), found '13'");
-	expect_error("hr_bad_year.csv", "2:1: expected a month in "
-	             "2010..2011, found '2009-12'");
-	expect_error("hr_bad_dup.csv", "4:1: duplicate month '2011-01' "
-	             "(first at line 2)");
+	plugin_test_expect_error(&pt, "hr_bad_sick.csv",
+	                         "3:14: expected at most scheduled_hours "
+	                         "(1000), found '1100'");
+	plugin_test_expect_error(&pt, "hr_bad_long.csv",
+	                         "2:17: expected at most sick_hours (90), "
+	                         "found '95'");
+	plugin_test_expect_error(&pt, "hr_bad_interns.csv",
+	                         "2:23: expected at most employees (12), "
+	                         "found '13'");
+	plugin_test_expect_error(&pt, "hr_bad_year.csv",
+	                         "2:1: expected a month in 2010..2011, found "
+	                         "'2009-12'");
+	plugin_test_expect_error(&pt, "hr_bad_dup.csv",
+	                         "4:1: duplicate month '2011-01' (first at "
+	                         "line 2)");
 }
 
 /* Errors the core's reader words: check file:line:col only. */
@@ -321,14 +274,15 @@ Test(hr, bad_fields)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char want[512];
 		int rc;
-		struct fake_host *fh = run(DATA, cases[i].file, &rc);
+		struct fake_host *fh = plugin_test_run(&pt, DATA, cases[i].file,
+		                                       &rc);
 
 		snprintf(want, sizeof want, "hr: %s/%s:%s", DATA,
 		         cases[i].file, cases[i].where);
 		cr_expect_eq(rc, KPI_EDATA, "%s", cases[i].file);
 		cr_expect(strncmp(fake_host_diag(fh), want, strlen(want)) == 0,
 		          "%s: got %s", cases[i].file, fake_host_diag(fh));
-		cr_expect_eq(n_emitted(fh), 0);
+		cr_expect_eq(plugin_test_count(&pt, fh), 0);
 		fake_host_free(fh);
 	}
 	LEAK_CHECK();
@@ -367,12 +321,12 @@ Test(hr, missing_columns)
 			fputc('\n', f);
 		}
 		cr_assert_eq(fclose(f), 0);
-		fh = run(dir, NULL, &rc);
+		fh = plugin_test_run(&pt, dir, NULL, &rc);
 		snprintf(want, sizeof want, "hr: %s:1: missing required "
 		         "column '%s'\n", path, cols[skip]);
 		cr_expect_eq(rc, KPI_EDATA, "%s", cols[skip]);
 		cr_expect_str_eq(fake_host_diag(fh), want);
-		cr_expect_eq(n_emitted(fh), 0);
+		cr_expect_eq(plugin_test_count(&pt, fh), 0);
 		fake_host_free(fh);
 		unlink(path);
 		rmdir(dir);
@@ -383,14 +337,7 @@ Test(hr, missing_columns)
 /* Header only: nothing emitted, no error. */
 Test(hr, empty_export)
 {
-	int rc;
-	struct fake_host *fh = run(DATA, "hr_empty.csv", &rc);
-
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_eq(n_emitted(fh), 0);
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_free(fh);
-	LEAK_CHECK();
+	plugin_test_expect_no_data(&pt, DATA, "hr_empty.csv");
 }
 
 Test(hr, config_errors)

@@ -8,16 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fakehost.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* Under AddressSanitizer a leak only prints: make it fail the test. */
-#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
-                                  "memory leaked")
-#else
-#define LEAK_CHECK() ((void)0)
-#endif
+#include "plugintest.h"
 
 #define DATA KPI_SOURCE_DIR "/plugins/payroll/tests/data"
 #define SHIPPED KPI_SOURCE_DIR "/data/2011"
@@ -26,66 +17,13 @@ static const char *const ids[] = {
 	"payslips_per_admin", "self_service_share", "payslips_per_month",
 };
 
-/* Run the payroll plugin as area "payroll" of a T2 2011 run over `file`
- * in `dir` (NULL file: the plugin's default).  Stores the run's code in
- * *rc; the caller frees the returned host. */
-static struct fake_host *run(const char *dir, const char *file, int *rc)
-{
-	struct fake_host *fh = fake_host_new("payroll", 2011, 8, dir);
-	const struct kpi_plugin *p;
-
-	if (file)
-		fake_host_set(fh, "file", file);
-	p = fake_host_load(fh, "payroll");
-	cr_assert_not_null(p, "payroll.so did not load");
-	*rc = fake_host_run(fh, p);
-	return fh;
-}
-
-/* Number of measurements emitted for any indicator in 2010 or 2011. */
-static int n_emitted(const struct fake_host *fh)
-{
-	double num, den;
-	int n = 0;
-
-	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		for (int year = 2010; year <= 2011; year++)
-			n += fake_host_sum(fh, ids[i], NULL, year, 1, 12, &num,
-			                   &den);
-	return n;
-}
-
-/* Expect a and b to have emitted the same measurements for id in month m
- * of year. */
-static void expect_same_month(const struct fake_host *a,
-                              const struct fake_host *b, const char *id,
-                              int year, int m)
-{
-	double n1, d1, n2, d2;
-	int c1 = fake_host_sum(a, id, NULL, year, m, m, &n1, &d1);
-	int c2 = fake_host_sum(b, id, NULL, year, m, m, &n2, &d2);
-
-	cr_expect_eq(c1, c2, "%s %d-%02d", id, year, m);
-	cr_expect_eq(n1, n2, "%s %d-%02d", id, year, m);
-	cr_expect_eq(d1, d2, "%s %d-%02d", id, year, m);
-}
-
-/* Run over `file` and expect a data error printed as exactly
- * "payroll: DATA/file:<where_what>", with nothing emitted. */
-static void expect_error(const char *file, const char *where_what)
-{
-	char want[1024];
-	int rc;
-	struct fake_host *fh = run(DATA, file, &rc);
-
-	snprintf(want, sizeof want, "payroll: %s/%s:%s\n", DATA, file,
-	         where_what);
-	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
-	cr_expect_str_eq(fake_host_diag(fh), want);
-	cr_expect_eq(n_emitted(fh), 0, "%s: measurements emitted", file);
-	fake_host_free(fh);
-	LEAK_CHECK();
-}
+/* Area "payroll" of a T2 2011 run; its measurements counted in
+ * 2010-2011. */
+static const struct plugin_test pt = {
+	.name = "payroll", .year = 2011, .month = 8, .data_dir = DATA,
+	.ids = ids, .n_ids = sizeof ids / sizeof ids[0],
+	.first_year = 2010, .last_year = 2011,
+};
 
 Test(payroll, descriptor)
 {
@@ -139,7 +77,7 @@ Test(payroll, formulas_small)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = run(DATA, "small.csv", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
 	cr_expect_str_eq(fake_host_diag(fh), "");
@@ -179,34 +117,15 @@ Test(payroll, formulas_small)
  * another case, an extra column with a quoted ';', a blank line. */
 Test(payroll, swedish_excel_same_as_plain)
 {
-	int rc1, rc2;
-	struct fake_host *plain = run(DATA, "small.csv", &rc1);
-	struct fake_host *excel = run(DATA, "excel.csv", &rc2);
-
-	cr_assert_eq(rc1, 0);
-	cr_assert_eq(rc2, 0, "%s", fake_host_diag(excel));
-	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		for (int year = 2010; year <= 2011; year++)
-			for (int m = 1; m <= 12; m++)
-				expect_same_month(plain, excel, ids[i], year,
-				                  m);
-	fake_host_free(plain);
-	fake_host_free(excel);
-	LEAK_CHECK();
+	plugin_test_expect_same_exports(&pt, DATA, "small.csv", "excel.csv",
+	                                2010, 2011);
 }
 
 /* A header without rows is no data: nothing emitted, so the report shows
  * "no data" rather than 0. */
 Test(payroll, empty_export_emits_nothing)
 {
-	int rc;
-	struct fake_host *fh = run(DATA, "empty.csv", &rc);
-
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	cr_expect_eq(n_emitted(fh), 0);
-	fake_host_free(fh);
-	LEAK_CHECK();
+	plugin_test_expect_no_data(&pt, DATA, "empty.csv");
 }
 
 Test(payroll, missing_columns)
@@ -216,14 +135,8 @@ Test(payroll, missing_columns)
 		"administrator_fte",
 	};
 
-	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-		char file[64], what[128];
-
-		snprintf(file, sizeof file, "missing_%s.csv", cols[i]);
-		snprintf(what, sizeof what, "1: missing required column '%s'",
-		         cols[i]);
-		expect_error(file, what);
-	}
+	plugin_test_expect_missing_columns(&pt, cols,
+	                                   sizeof cols / sizeof cols[0]);
 }
 
 /* Every missing column is reported, not only the first. */
@@ -231,7 +144,8 @@ Test(payroll, missing_two_columns)
 {
 	char want[1024];
 	int rc;
-	struct fake_host *fh = run(DATA, "missing_two.csv", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "missing_two.csv",
+	                                       &rc);
 
 	snprintf(want, sizeof want,
 	         "payroll: %s/missing_two.csv:1: missing required column "
@@ -246,75 +160,81 @@ Test(payroll, missing_two_columns)
 
 Test(payroll, non_numeric)
 {
-	expect_error("bad_number.csv",
-	             "3:9: expected a number, with nothing after it, "
-	             "found '12x0'");
+	plugin_test_expect_error(&pt, "bad_number.csv",
+	                         "3:9: expected a number, with nothing after "
+	                         "it, found '12x0'");
 }
 
 Test(payroll, empty_required_number)
 {
-	expect_error("empty_payslips.csv",
-	             "3:9: expected a number, found an empty field");
+	plugin_test_expect_error(&pt, "empty_payslips.csv",
+	                         "3:9: expected a number, found an empty "
+	                         "field");
 }
 
 Test(payroll, negative_count)
 {
-	expect_error("negative_count.csv",
-	             "3:9: expected a number that is not negative, "
-	             "found '-5'");
+	plugin_test_expect_error(&pt, "negative_count.csv",
+	                         "3:9: expected a number that is not negative, "
+	                         "found '-5'");
 }
 
 Test(payroll, negative_fte)
 {
-	expect_error("negative_fte.csv",
-	             "3:18: expected a number that is not negative, "
-	             "found '-0.5'");
+	plugin_test_expect_error(&pt, "negative_fte.csv",
+	                         "3:18: expected a number that is not "
+	                         "negative, found '-0.5'");
 }
 
 Test(payroll, fractional_count)
 {
-	expect_error("fractional_count.csv",
-	             "2:9: expected a whole number, found '1200.5'");
+	plugin_test_expect_error(&pt, "fractional_count.csv",
+	                         "2:9: expected a whole number, found "
+	                         "'1200.5'");
 }
 
 Test(payroll, month_before_previous_year)
 {
-	expect_error("month_before.csv",
-	             "3:1: expected a month in 2010..2011, found '2009-12'");
+	plugin_test_expect_error(&pt, "month_before.csv",
+	                         "3:1: expected a month in 2010..2011, found "
+	                         "'2009-12'");
 }
 
 Test(payroll, month_after_run_year)
 {
-	expect_error("month_after.csv",
-	             "3:1: expected a month in 2010..2011, found '2012-01'");
+	plugin_test_expect_error(&pt, "month_after.csv",
+	                         "3:1: expected a month in 2010..2011, found "
+	                         "'2012-01'");
 }
 
 Test(payroll, invalid_month)
 {
-	expect_error("bad_month.csv",
-	             "3:1: expected a month between 01 and 12, "
-	             "found '2011-13'");
+	plugin_test_expect_error(&pt, "bad_month.csv",
+	                         "3:1: expected a month between 01 and 12, "
+	                         "found '2011-13'");
 }
 
 /* The third row's 2011-01-31 is January again. */
 Test(payroll, duplicate_month)
 {
-	expect_error("duplicate_month.csv",
-	             "4:1: duplicate month '2011-01' (first at line 2)");
+	plugin_test_expect_error(&pt, "duplicate_month.csv",
+	                         "4:1: duplicate month '2011-01' (first at "
+	                         "line 2)");
 }
 
 Test(payroll, self_service_exceeds_payslips)
 {
-	expect_error("self_service_exceeds.csv",
-	             "2:14: expected at most the month's payslips (1200), "
-	             "found '1300'");
+	plugin_test_expect_error(&pt, "self_service_exceeds.csv",
+	                         "2:14: expected at most the month's payslips "
+	                         "(1200), found '1300'");
 }
 
 Test(payroll, missing_file)
 {
 	char want[512];
 	int rc;
-	struct fake_host *fh = run(DATA, "no_such_file.csv", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "no_such_file.csv",
+	                                       &rc);
 
 	snprintf(want, sizeof want, "payroll: %s/no_such_file.csv: cannot "
 	         "open: No such file or directory\n", DATA);
@@ -327,7 +247,7 @@ Test(payroll, missing_file)
 Test(payroll, empty_file_key)
 {
 	int rc;
-	struct fake_host *fh = run(DATA, "", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "", &rc);
 
 	cr_expect_eq(rc, KPI_ECONFIG);
 	cr_expect_str_eq(fake_host_diag(fh), "payroll: fake.ini:1: file: "
@@ -346,7 +266,7 @@ Test(payroll, shipped_2011)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = run(SHIPPED, NULL, &rc);
+	struct fake_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
 	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2011, 1, 8,

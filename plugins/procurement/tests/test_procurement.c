@@ -9,16 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fakehost.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* Under AddressSanitizer a leak only prints: make it fail the test. */
-#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
-                                  "memory leaked")
-#else
-#define LEAK_CHECK() ((void)0)
-#endif
+#include "plugintest.h"
 
 #define DATA KPI_SOURCE_DIR "/plugins/procurement/tests/data"
 #define SHIPPED KPI_SOURCE_DIR "/data/2011"
@@ -27,41 +18,13 @@ static const char *const ids[] = {
 	"completed_central", "completed_agency", "ongoing", "review_share",
 };
 
-/* Run the procurement plugin as area "procurement" of a run ending in
- * `month` of 2011 over `file` in `dir` (NULL file: the plugin's default).
- * Stores the run's code in *rc; the caller frees the returned host. */
-static struct fake_host *run_to(int month, const char *dir,
-                                const char *file, int *rc)
-{
-	struct fake_host *fh = fake_host_new("procurement", 2011, month, dir);
-	const struct kpi_plugin *p;
-
-	if (file)
-		fake_host_set(fh, "file", file);
-	p = fake_host_load(fh, "procurement");
-	cr_assert_not_null(p, "procurement.so did not load");
-	*rc = fake_host_run(fh, p);
-	return fh;
-}
-
-/* run_to for T2 (January-August 2011). */
-static struct fake_host *run(const char *dir, const char *file, int *rc)
-{
-	return run_to(8, dir, file, rc);
-}
-
-/* Number of measurements emitted for any indicator in 2010 or 2011. */
-static int n_emitted(const struct fake_host *fh)
-{
-	double num, den;
-	int n = 0;
-
-	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		for (int year = 2010; year <= 2011; year++)
-			n += fake_host_sum(fh, ids[i], NULL, year, 1, 12, &num,
-			                   &den);
-	return n;
-}
+/* Area "procurement" of a run to August 2011 unless a test says
+ * otherwise; its measurements counted in 2010-2011. */
+static const struct plugin_test pt = {
+	.name = "procurement", .year = 2011, .month = 8, .data_dir = DATA,
+	.ids = ids, .n_ids = sizeof ids / sizeof ids[0],
+	.first_year = 2010, .last_year = 2011,
+};
 
 /* The numerator emitted for id in month m of 2011 (asserts there is
  * exactly one measurement). */
@@ -72,23 +35,6 @@ static double month_num(const struct fake_host *fh, const char *id, int m)
 	cr_assert_eq(fake_host_sum(fh, id, NULL, 2011, m, m, &num, &den), 1,
 	             "%s 2011-%02d", id, m);
 	return num;
-}
-
-/* Run over `file` and expect a data error printed as exactly
- * "procurement: DATA/file:<where_what>", with nothing emitted. */
-static void expect_error(const char *file, const char *where_what)
-{
-	char want[1024];
-	int rc;
-	struct fake_host *fh = run(DATA, file, &rc);
-
-	snprintf(want, sizeof want, "procurement: %s/%s:%s\n", DATA, file,
-	         where_what);
-	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
-	cr_expect_str_eq(fake_host_diag(fh), want);
-	cr_expect_eq(n_emitted(fh), 0, "%s: measurements emitted", file);
-	fake_host_free(fh);
-	LEAK_CHECK();
 }
 
 Test(procurement, descriptor)
@@ -149,7 +95,7 @@ Test(procurement, counts_small)
 	static const double ongoing[8] = { 3, 2, 2, 2, 2, 3, 3, 3 };
 	double num, den;
 	int rc;
-	struct fake_host *fh = run(DATA, "small.csv", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
 	cr_expect_str_eq(fake_host_diag(fh), "");
@@ -199,7 +145,8 @@ Test(procurement, counts_small_t1)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = run_to(4, DATA, "small.csv", &rc);
+	struct fake_host *fh = plugin_test_run_to(&pt, 4, DATA, "small.csv",
+	                                          &rc);
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
 	cr_expect_eq(fake_host_last_month(fh, "ongoing", 2011), 4);
@@ -218,41 +165,15 @@ Test(procurement, counts_small_t1)
  * title over two lines, a blank line. */
 Test(procurement, swedish_excel_same_as_plain)
 {
-	int rc1, rc2;
-	struct fake_host *plain = run(DATA, "small.csv", &rc1);
-	struct fake_host *excel = run(DATA, "excel.csv", &rc2);
-
-	cr_assert_eq(rc1, 0);
-	cr_assert_eq(rc2, 0, "%s", fake_host_diag(excel));
-	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		for (int m = 1; m <= 12; m++) {
-			double n1, d1, n2, d2;
-			int c1 = fake_host_sum(plain, ids[i], NULL, 2011, m, m,
-			                       &n1, &d1);
-			int c2 = fake_host_sum(excel, ids[i], NULL, 2011, m, m,
-			                       &n2, &d2);
-
-			cr_expect_eq(c1, c2, "%s 2011-%02d", ids[i], m);
-			cr_expect_eq(n1, n2, "%s 2011-%02d", ids[i], m);
-			cr_expect_eq(d1, d2, "%s 2011-%02d", ids[i], m);
-		}
-	fake_host_free(plain);
-	fake_host_free(excel);
-	LEAK_CHECK();
+	plugin_test_expect_same_exports(&pt, DATA, "small.csv", "excel.csv",
+	                                2011, 2011);
 }
 
 /* A header without rows is no data: nothing emitted, so the report shows
  * "no data" rather than 0 completed or 0 %. */
 Test(procurement, empty_export_emits_nothing)
 {
-	int rc;
-	struct fake_host *fh = run(DATA, "empty.csv", &rc);
-
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	cr_expect_eq(n_emitted(fh), 0);
-	fake_host_free(fh);
-	LEAK_CHECK();
+	plugin_test_expect_no_data(&pt, DATA, "empty.csv");
 }
 
 Test(procurement, missing_columns)
@@ -261,21 +182,15 @@ Test(procurement, missing_columns)
 		"id", "type", "opened", "closed", "reviewed",
 	};
 
-	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-		char file[64], what[128];
-
-		snprintf(file, sizeof file, "missing_%s.csv", cols[i]);
-		snprintf(what, sizeof what, "1: missing required column '%s'",
-		         cols[i]);
-		expect_error(file, what);
-	}
+	plugin_test_expect_missing_columns(&pt, cols,
+	                                   sizeof cols / sizeof cols[0]);
 }
 
 /* `title` is informational: a register without it is read. */
 Test(procurement, title_optional)
 {
 	int rc;
-	struct fake_host *fh = run(DATA, "no_title.csv", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "no_title.csv", &rc);
 
 	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
 	cr_expect_eq(month_num(fh, "completed_central", 2), 1);
@@ -285,80 +200,85 @@ Test(procurement, title_optional)
 
 Test(procurement, type_not_allowed)
 {
-	expect_error("bad_type.csv",
-	             "3:4: expected central, joint or agency, "
-	             "found 'framework'");
+	plugin_test_expect_error(&pt, "bad_type.csv",
+	                         "3:4: expected central, joint or agency, "
+	                         "found 'framework'");
 }
 
 /* A long field is quoted shortened, as the CSV reader quotes: 37
  * characters (not bytes: "ö" is one) and "...". */
 Test(procurement, long_type_shortened)
 {
-	expect_error("bad_type_long.csv",
-	             "2:4: expected central, joint or agency, "
-	             "found 'ramavtal för hela staden och alla bol...'");
+	plugin_test_expect_error(&pt, "bad_type_long.csv",
+	                         "2:4: expected central, joint or agency, "
+	                         "found 'ramavtal för hela staden och alla "
+	                         "bol...'");
 }
 
 Test(procurement, reviewed_not_0_or_1)
 {
-	expect_error("bad_reviewed.csv",
-	             "2:40: expected 0 or 1, found 'yes'");
+	plugin_test_expect_error(&pt, "bad_reviewed.csv",
+	                         "2:40: expected 0 or 1, found 'yes'");
 }
 
 Test(procurement, closed_before_opened)
 {
-	expect_error("closed_before_opened.csv",
-	             "2:29: expected a date on or after opened (2011-05-01), "
-	             "found '2011-04-30'");
+	plugin_test_expect_error(&pt, "closed_before_opened.csv",
+	                         "2:29: expected a date on or after opened "
+	                         "(2011-05-01), found '2011-04-30'");
 }
 
 Test(procurement, closed_after_run_year)
 {
-	expect_error("closed_after_run_year.csv",
-	             "2:29: expected a date in 2010..2011, found '2012-01-10'");
+	plugin_test_expect_error(&pt, "closed_after_run_year.csv",
+	                         "2:29: expected a date in 2010..2011, found "
+	                         "'2012-01-10'");
 }
 
 Test(procurement, closed_before_previous_year)
 {
-	expect_error("closed_before_previous_year.csv",
-	             "2:29: expected a date in 2010..2011, found '2009-12-10'");
+	plugin_test_expect_error(&pt, "closed_before_previous_year.csv",
+	                         "2:29: expected a date in 2010..2011, found "
+	                         "'2009-12-10'");
 }
 
 Test(procurement, opened_after_run_year)
 {
-	expect_error("opened_after_run_year.csv",
-	             "2:18: expected a date in 2001..2011, found '2012-01-02'");
+	plugin_test_expect_error(&pt, "opened_after_run_year.csv",
+	                         "2:18: expected a date in 2001..2011, found "
+	                         "'2012-01-02'");
 }
 
 Test(procurement, opened_long_ago)
 {
-	expect_error("opened_typo.csv",
-	             "2:18: expected a date in 2001..2011, found '1911-03-01'");
+	plugin_test_expect_error(&pt, "opened_typo.csv",
+	                         "2:18: expected a date in 2001..2011, found "
+	                         "'1911-03-01'");
 }
 
 Test(procurement, invalid_date)
 {
-	expect_error("bad_date.csv",
-	             "2:18: expected a day that exists in that month, "
-	             "found '2011-02-30'");
+	plugin_test_expect_error(&pt, "bad_date.csv",
+	                         "2:18: expected a day that exists in that "
+	                         "month, found '2011-02-30'");
 }
 
 Test(procurement, empty_opened)
 {
-	expect_error("empty_opened.csv",
-	             "2:18: expected a date, found an empty field");
+	plugin_test_expect_error(&pt, "empty_opened.csv",
+	                         "2:18: expected a date, found an empty field");
 }
 
 Test(procurement, duplicate_id)
 {
-	expect_error("duplicate_id.csv",
-	             "4:1: duplicate id 'P1' (first at line 2)");
+	plugin_test_expect_error(&pt, "duplicate_id.csv",
+	                         "4:1: duplicate id 'P1' (first at line 2)");
 }
 
 Test(procurement, empty_id)
 {
-	expect_error("empty_id.csv",
-	             "3:1: expected an assignment id, found ''");
+	plugin_test_expect_error(&pt, "empty_id.csv",
+	                         "3:1: expected an assignment id, found ''");
 }
 
 /* Past 12 288 assignments the duplicate check stops with a warning, and
@@ -378,7 +298,7 @@ Test(procurement, many_ids_warn)
 	for (int i = 0; i < n; i++)
 		fprintf(f, "X%d,agency,t,2011-01-03,2011-01-04,0\n", i);
 	cr_assert_eq(fclose(f), 0);
-	fh = run(NULL, path, &rc);
+	fh = plugin_test_run(&pt, NULL, path, &rc);
 	unlink(path);
 	snprintf(want, sizeof want, "procurement: warning: %s: more than "
 	         "12288 assignments, ids from line 12290 on are not checked "
@@ -393,7 +313,7 @@ Test(procurement, many_ids_warn)
 Test(procurement, empty_file_key)
 {
 	int rc;
-	struct fake_host *fh = run(DATA, "", &rc);
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "", &rc);
 
 	cr_expect_eq(rc, KPI_ECONFIG);
 	cr_expect_str_eq(fake_host_diag(fh), "procurement: fake.ini:1: file: "
@@ -414,7 +334,7 @@ Test(procurement, shipped_2011)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = run(SHIPPED, NULL, &rc);
+	struct fake_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
 
 	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
 	cr_expect_str_eq(fake_host_diag(fh), "");

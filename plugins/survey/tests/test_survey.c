@@ -10,16 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fakehost.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* Under AddressSanitizer a leak only prints: make it fail the test. */
-#define LEAK_CHECK() cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, \
-                                  "memory leaked")
-#else
-#define LEAK_CHECK() ((void)0)
-#endif
+#include "plugintest.h"
 
 #define DATA KPI_SOURCE_DIR "/plugins/survey/tests/data"
 #define SHIPPED KPI_SOURCE_DIR "/data/2011"
@@ -76,10 +67,7 @@ static struct fake_host *host(const char *dir, const char *file, int year)
 /* Load the plugin and run it on fh; returns the run's code. */
 static int run(struct fake_host *fh)
 {
-	const struct kpi_plugin *p = fake_host_load(fh, "survey");
-
-	cr_assert_not_null(p, "survey.so did not load");
-	return fake_host_run(fh, p);
+	return plugin_test_load_run(fh, "survey");
 }
 
 /* Number of values emitted for any question, 2000..2020. */
@@ -112,15 +100,11 @@ static void expect_value(const struct fake_host *fh, const char *id,
 static void expect_error(const char *file, const char *where_what)
 {
 	struct fake_host *fh = host(DATA, file, 2011);
-	char want[1024];
+	int rc = run(fh);
 
-	snprintf(want, sizeof want, "survey: %s/%s:%s\n", DATA, file,
-	         where_what);
-	cr_expect_eq(run(fh), KPI_EDATA, "%s", file);
-	cr_expect_str_eq(fake_host_diag(fh), want);
+	plugin_test_expect_data_error(fh, rc, "survey", DATA, file, where_what);
 	cr_expect_eq(n_values(fh), 0, "%s: emitted", file);
-	fake_host_free(fh);
-	LEAK_CHECK();
+	plugin_test_free(fh);
 }
 
 Test(survey, descriptor)

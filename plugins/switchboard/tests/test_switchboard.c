@@ -8,13 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "fakehost.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
+#include "plugintest.h"
 
 #define DATA KPI_SOURCE_DIR "/plugins/switchboard/tests/data"
 #define SHIPPED KPI_SOURCE_DIR "/data/2011"
@@ -31,8 +26,7 @@ static struct fake_host *setup(const char *dir, const char *file,
 	struct fake_host *fh = fake_host_new("switchboard", 2011, 8, dir);
 
 	fake_host_set(fh, "file", file);
-	*p = fake_host_load(fh, "switchboard");
-	cr_assert_not_null(*p, "switchboard.so did not load");
+	*p = plugin_test_load(fh, "switchboard");
 	return fh;
 }
 
@@ -51,15 +45,6 @@ static struct fake_host *run(const char *dir, const char *file,
 	cr_assert_eq(rc, want_rc, "run returned %d, expected %d; diag: %s",
 	             rc, want_rc, fake_host_diag(fh));
 	return fh;
-}
-
-/* Free the host; under AddressSanitizer also fail on any leak. */
-static void finish(struct fake_host *fh)
-{
-	fake_host_free(fh);
-#if defined(__SANITIZE_ADDRESS__)
-	cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, "memory leaked");
-#endif
 }
 
 /* Σnum and Σden of id over months from..to of year (no group). */
@@ -83,28 +68,6 @@ static const char *ratio_text(const struct fake_host *fh, const char *id,
 	return buf;
 }
 
-/* A temporary file name unique to this test worker; the file exists
- * (empty) and the caller removes it. */
-static void temp_name(char *buf, size_t n)
-{
-	int fd;
-
-	snprintf(buf, n, "/tmp/kpi_test_switchboard_XXXXXX");
-	fd = mkstemp(buf);
-	cr_assert_geq(fd, 0, "mkstemp failed");
-	close(fd);
-}
-
-/* Write text to path (replacing it). */
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	cr_assert_not_null(f);
-	cr_assert_eq(fputs(text, f) >= 0, 1);
-	cr_assert_eq(fclose(f), 0);
-}
-
 /* Run the plugin over DATA/bad/<file> and expect a data error with exactly
  * `msg` after "<path>:", and nothing emitted. */
 static void expect_bad(const char *file, const char *msg)
@@ -122,7 +85,7 @@ static void expect_bad(const char *file, const char *msg)
 	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
 		cr_assert_eq(fake_host_sum(fh, ids[i], NULL, 2011, 1, 12, &num,
 		                           &den), 0, "%s emitted", ids[i]);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 Test(switchboard, descriptor)
@@ -152,7 +115,7 @@ Test(switchboard, descriptor)
 	cr_assert_str_eq(p->config_keys[0], "file");
 	cr_assert_str_eq(p->config_keys[1], "service_level_s");
 	cr_assert_null(p->config_keys[2]);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /*
@@ -201,7 +164,7 @@ Test(switchboard, call_log_by_hand)
 	cr_assert_eq(fake_host_sum(fh, "answered", NULL, 2011, 3, 12, &num,
 	                           &den), 0);
 	cr_assert_eq(fake_host_last_month(fh, "answered", 2011), 2);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /*
@@ -232,7 +195,7 @@ Test(switchboard, summary_by_hand)
 	                            sizeof buf), "82.5");
 	cr_assert_str_eq(ratio_text(fh, "avg_talk_s", 1, 8, 1, 1, buf,
 	                            sizeof buf), "40.0");
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /* A queue of the summary, aggregated by the test itself. */
@@ -314,7 +277,8 @@ static void assert_same(const struct fake_host *a, const struct fake_host *b)
 				                       &nb, &db);
 
 				cr_assert(ca == cb && na == nb && da == db,
-				          "%s %d-%02d: %d x %g/%g vs %d x %g/%g",
+				          "%s %d-%02d: %d x %g/%g vs %d x "
+				          "%g/%g",
 				          ids[i], y, m, ca, na, da, cb, nb, db);
 			}
 }
@@ -340,14 +304,14 @@ Test(switchboard, log_and_summary_identical)
 		                      rows[i].year, rows[i].month, rows[i].queue,
 		                      rows[i].offered, rows[i].answered,
 		                      rows[i].in_sl, rows[i].talk);
-	temp_name(path, sizeof path);
-	write_file(path, text);
+	plugin_test_temp_name("switchboard", path, sizeof path);
+	plugin_test_write_file(path, text);
 	a = run(DATA, "calls.csv", NULL, 0);
 	b = run(DATA, path, NULL, 0);
 	remove(path);
 	assert_same(a, b);
-	finish(a);
-	finish(b);
+	plugin_test_free(a);
+	plugin_test_free(b);
 }
 
 /* wait_s == threshold counts as within, threshold + 1 does not; the
@@ -358,24 +322,25 @@ Test(switchboard, threshold_boundary)
 	struct fake_host *fh;
 	double num, den;
 
-	temp_name(path, sizeof path);
-	write_file(path, "call_start,queue,result,wait_s,talk_s\n"
-	                 "2011-03-01 10:00:00,stad,answered,25,10\n"
-	                 "2011-03-01 10:01:00,stad,answered,26,10\n"
-	                 "2011-03-01 10:02:00,stad,answered,27,10\n");
+	plugin_test_temp_name("switchboard", path, sizeof path);
+	plugin_test_write_file(path, "call_start,queue,result,wait_s,talk_s\n"
+	                             "2011-03-01 "
+	                             "10:00:00,stad,answered,25,10\n2011-03-01 "
+	                             "10:01:00,stad,answered,26,10\n2011-03-01 "
+	                             "10:02:00,stad,answered,27,10\n");
 	fh = run(DATA, path, NULL, 0);          /* default 25 */
 	sums(fh, "service_level", 2011, 3, 3, &num, &den);
 	cr_assert(num == 1 && den == 3, "25 within, 26 and 27 not: %g/%g",
 	          num, den);
-	finish(fh);
+	plugin_test_free(fh);
 	fh = run(DATA, path, "26", 0);
 	sums(fh, "service_level", 2011, 3, 3, &num, &den);
 	cr_assert(num == 2 && den == 3, "threshold 26: %g/%g", num, den);
-	finish(fh);
+	plugin_test_free(fh);
 	fh = run(DATA, path, "0", 0);
 	sums(fh, "service_level", 2011, 3, 3, &num, &den);
 	cr_assert(num == 0 && den == 3);
-	finish(fh);
+	plugin_test_free(fh);
 	remove(path);
 	/* The fixture log with threshold 26: the 26 s call in January and
 	 * the 25.5 s call in February become within. */
@@ -384,7 +349,7 @@ Test(switchboard, threshold_boundary)
 	cr_assert(num == 4 && den == 4);
 	sums(fh, "service_level", 2011, 2, 2, &num, &den);
 	cr_assert(num == 2 && den == 3);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 Test(switchboard, empty_exports_emit_nothing)
@@ -401,7 +366,7 @@ Test(switchboard, empty_exports_emit_nothing)
 			cr_assert_eq(fake_host_sum(fh, ids[i], NULL, 2011, 1,
 			                           12, &num, &den), 0,
 			             "%s: %s emitted", files[f], ids[i]);
-		finish(fh);
+		plugin_test_free(fh);
 	}
 }
 
@@ -413,35 +378,13 @@ Test(switchboard, excel_exports_same_as_plain)
 	struct fake_host *b = run(DATA, "summary_excel.csv", NULL, 0);
 
 	assert_same(a, b);
-	finish(a);
-	finish(b);
+	plugin_test_free(a);
+	plugin_test_free(b);
 	a = run(DATA, "calls.csv", NULL, 0);
 	b = run(DATA, "calls_excel.csv", NULL, 0);
 	assert_same(a, b);
-	finish(a);
-	finish(b);
-}
-
-/* Remove column `drop` (0-based) from a comma-separated header. */
-static void header_without(const char *header, int drop, char *out, size_t n)
-{
-	const char *s = header;
-	size_t k = 0;
-	int col = 0;
-
-	while (*s) {
-		size_t len = strcspn(s, ",");
-
-		if (col != drop) {
-			k += (size_t)snprintf(out + k, n - k, "%s%.*s",
-			                      k ? "," : "", (int)len, s);
-		}
-		s += len;
-		if (*s == ',')
-			s++;
-		col++;
-	}
-	snprintf(out + k, n - k, "\n");
+	plugin_test_free(a);
+	plugin_test_free(b);
 }
 
 /* Each required column missing in turn: "<file>:1: missing required
@@ -455,14 +398,14 @@ static void missing_columns(const char *header, const char *const *names,
 	for (i = 0; i < n; i++) {
 		struct fake_host *fh;
 
-		temp_name(path, sizeof path);
-		header_without(header, i, text, sizeof text);
-		write_file(path, text);
+		plugin_test_temp_name("switchboard", path, sizeof path);
+		plugin_test_header_without(header, i, text, sizeof text);
+		plugin_test_write_file(path, text);
 		fh = run(DATA, path, NULL, KPI_EDATA);
 		snprintf(want, sizeof want, "switchboard: %s:1: missing "
 		         "required column '%s'\n", path, names[i]);
 		cr_assert_str_eq(fake_host_diag(fh), want);
-		finish(fh);
+		plugin_test_free(fh);
 		remove(path);
 	}
 }
@@ -478,13 +421,13 @@ Test(switchboard, missing_log_columns)
 	double num, den;
 
 	missing_columns("call_start,result,wait_s,talk_s", names, 4);
-	temp_name(path, sizeof path);
-	write_file(path, "call_start,result,wait_s,talk_s\n"
-	                 "2011-01-01 08:00:00,answered,5,10\n");
+	plugin_test_temp_name("switchboard", path, sizeof path);
+	plugin_test_write_file(path, "call_start,result,wait_s,talk_s\n"
+	                             "2011-01-01 08:00:00,answered,5,10\n");
 	fh = run(DATA, path, NULL, 0);
 	sums(fh, "answered", 2011, 1, 1, &num, &den);
 	cr_assert_eq(num, 1);
-	finish(fh);
+	plugin_test_free(fh);
 	remove(path);
 }
 
@@ -554,19 +497,19 @@ Test(switchboard, config_errors)
 	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: file: "
 	                 "expected the name of the call log or the summary "
 	                 "export, found nothing\n");
-	finish(fh);
+	plugin_test_free(fh);
 
 	fh = run(DATA, "calls.csv", "25s", KPI_ECONFIG);
 	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: "
 	                 "service_level_s: expected a whole number of seconds "
 	                 "0..3600, found '25s'\n");
-	finish(fh);
+	plugin_test_free(fh);
 	fh = run(DATA, "calls.csv", "-1", KPI_ECONFIG);
-	finish(fh);
+	plugin_test_free(fh);
 	fh = run(DATA, "calls.csv", "3601", KPI_ECONFIG);
-	finish(fh);
+	plugin_test_free(fh);
 	fh = run(DATA, "no_such_file.csv", NULL, KPI_EIO);
-	finish(fh);
+	plugin_test_free(fh);
 }
 
 /*
@@ -593,5 +536,5 @@ Test(switchboard, shipped_2011_export)
 	cr_assert_str_eq(ratio_text(fh, "service_level", 5, 8, 100, 1, buf,
 	                            sizeof buf), "80.3");
 	cr_assert_eq(fake_host_last_month(fh, "answered", 2011), 8);
-	finish(fh);
+	plugin_test_free(fh);
 }
