@@ -21,7 +21,7 @@ static const char usage_text[] =
 "options:\n"
 "  --period P          T1, T2, T3, year or YYYY-MM (overrides the config)\n"
 "  --lang sv|en        report language (default: the config's, else sv)\n"
-"  --format F          text (default), markdown, json or junit\n"
+"  --format F          text (default), markdown, html, csv, json or junit\n"
 "  --output FILE       write the report to FILE (atomically) instead of stdout\n"
 "  --check             validate config, plugins and data; write no report\n"
 "  --fail-on WHEN      never (default), not-met or partial: exit 1 when an\n"
@@ -102,9 +102,14 @@ int main(int argc, char **argv)
 				o.format = KPI_FORMAT_JUNIT;
 			else if (strcmp(v, "markdown") == 0)
 				o.format = KPI_FORMAT_MARKDOWN;
+			else if (strcmp(v, "html") == 0)
+				o.format = KPI_FORMAT_HTML;
+			else if (strcmp(v, "csv") == 0)
+				o.format = KPI_FORMAT_CSV;
 			else
 				return usage_error("--format: '%s' is not text, "
-				                   "markdown, json or junit", v);
+				                   "markdown, html, csv, json or "
+				                   "junit", v);
 		} else if ((v = opt_value(argc, argv, &i, "--output"))) {
 			if (!*v)
 				return usage_error("--output needs a file name%s", "");

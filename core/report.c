@@ -552,18 +552,35 @@ static void text_report(FILE *out, const struct kpi_report_ctx *rc)
 		               "for %u indicators (!)\n"), c.differ);
 }
 
-/* ---- Markdown: the same report as headings and pipe tables ---------- */
+static const char *assess_key(int a)
+{
+	static const char *const k[] = { "not_assessed", "met", "partial",
+	                                 "not_met" };
+	return k[a & 3];
+}
+
+/* ---- Markdown and HTML: one document walk, two markups --------------- */
+
+/* How a document format writes text, headings, tables and emphasis. */
+struct markup {
+	void (*text)(FILE *out, const char *s);
+	/* cells[r * ncols + c], row 0 the header */
+	void (*table)(FILE *out, size_t ncols, size_t nrows, char **cells);
+	const char *h_open[7], *h_close[7];   /* per heading level 1..6 */
+	const char *p_open, *p_close;         /* a paragraph */
+	const char *b_open, *b_close;         /* emphasis */
+	const char *doc_open, *doc_close;
+};
 
 static void md_text(FILE *out, const char *s)
 {
 	for (; s && *s; s++) {
-		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_')
+		if (strchr("|\\*_<>`[]", *s))
 			fputc('\\', out);
 		fputc(*s == '\n' ? ' ' : *s, out);
 	}
 }
 
-/* cells[r * ncols + c], row 0 the header. */
 static void md_table(FILE *out, size_t ncols, size_t nrows, char **cells)
 {
 	for (size_t r = 0; r < nrows; r++) {
@@ -574,34 +591,104 @@ static void md_table(FILE *out, size_t ncols, size_t nrows, char **cells)
 		fputs(" |\n", out);
 		if (r == 0) {
 			for (size_t c = 0; c < ncols; c++)
-				fputs(c ? "|---" : "|---", out);
+				fputs("|---", out);
 			fputs("|\n", out);
 		}
 	}
 }
 
-static void md_goal(FILE *out, const struct kpi_report_ctx *rc,
-                    const struct kpi_goal *g, int depth)
+/* HTML-escape; C0 control characters other than TAB and LF are dropped. */
+static void html_text(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		switch (ch) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default:
+			if (ch >= 0x20 || ch == '\t' || ch == '\n')
+				fputc(ch, out);
+		}
+	}
+}
+
+static void html_table(FILE *out, size_t ncols, size_t nrows, char **cells)
+{
+	fputs("<table>\n", out);
+	for (size_t r = 0; r < nrows; r++) {
+		fputs("<tr>", out);
+		for (size_t c = 0; c < ncols; c++) {
+			fputs(r ? "<td>" : "<th>", out);
+			html_text(out, cells[r * ncols + c]);
+			fputs(r ? "</td>" : "</th>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+}
+
+static const struct markup markdown = {
+	.text = md_text, .table = md_table,
+	.h_open = { "", "# ", "\n## ", "\n### ", "\n#### ", "\n##### ",
+	            "\n###### " },
+	.h_close = { "", "\n", "\n", "\n", "\n", "\n", "\n" },
+	.p_open = "\n", .p_close = "\n",
+	.b_open = "**", .b_close = "**",
+	.doc_open = "", .doc_close = "",
+};
+
+static const struct markup html = {
+	.text = html_text, .table = html_table,
+	.h_open = { "", "<h1>", "<h2>", "<h3>", "<h4>", "<h5>", "<h6>" },
+	.h_close = { "", "</h1>\n", "</h2>\n", "</h3>\n", "</h4>\n",
+	             "</h5>\n", "</h6>\n" },
+	.p_open = "<p>", .p_close = "</p>\n",
+	.b_open = "<strong>", .b_close = "</strong>",
+	.doc_open = "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+	            "<style>table{border-collapse:collapse}"
+	            "td,th{border:1px solid #999;padding:2px 6px;"
+	            "text-align:left}</style>\n</head>\n<body>\n",
+	.doc_close = "</body>\n</html>\n",
+};
+
+static void doc_heading(FILE *out, const struct markup *m, int level,
+                        const char *prefix, const char *title)
+{
+	fputs(m->h_open[level], out);
+	m->text(out, prefix);
+	m->text(out, title);
+	fputs(m->h_close[level], out);
+}
+
+static void doc_goal(FILE *out, const struct kpi_report_ctx *rc,
+                     const struct markup *m, const struct kpi_goal *g,
+                     int level)
 {
 	int lang = rc->lang;
 	const char *text = pick(lang, g->text_sv, g->text_en);
+	char prefix[256];
 
-	fprintf(out, "\n%.*s ", depth + 1, "######");
 	if (g->kind == KPI_GOAL_COMMITTEE)
-		fprintf(out, "%s: ", goal_heading(g, lang));
+		snprintf(prefix, sizeof prefix, "%s: ", goal_heading(g, lang));
 	else
-		fprintf(out, "%s %s: ", goal_heading(g, lang), g->id);
-	md_text(out, pick(lang, g->title_sv, g->title_en));
-	fprintf(out, "\n\n**%s: %s**", L(lang, "Bedömning", "Assessment"),
-	        kpi_assessment_label(g->assessment, lang));
+		snprintf(prefix, sizeof prefix, "%s %s: ", goal_heading(g, lang),
+		         g->id);
+	doc_heading(out, m, level, prefix, pick(lang, g->title_sv, g->title_en));
+	fprintf(out, "%s%s%s: %s%s", m->p_open, m->b_open,
+	        L(lang, "Bedömning", "Assessment"),
+	        kpi_assessment_label(g->assessment, lang), m->b_close);
 	if (differs(g->stated, g->assessment))
 		fprintf(out, L(lang, " (angiven: %s)", " (stated: %s)"),
 		        kpi_assessment_label(g->stated, lang));
-	fputs("\n", out);
+	fputs(m->p_close, out);
 	if (*text) {
-		fputs("\n", out);
-		md_text(out, text);
-		fputs("\n", out);
+		fputs(m->p_open, out);
+		m->text(out, text);
+		fputs(m->p_close, out);
 	}
 	if (g->n_indicators) {
 		size_t nc = 7, nr = g->n_indicators + 1;
@@ -623,8 +710,8 @@ static void md_goal(FILE *out, const struct kpi_report_ctx *rc,
 		for (size_t i = 0; i < g->n_indicators; i++)
 			indicator_cells(&cells[(i + 1) * nc], g->indicators[i],
 			                rc->cfg, lang);
-		fputs("\n", out);
-		md_table(out, nc, nr, cells);
+		fputs(m == &markdown ? "\n" : "", out);
+		m->table(out, nc, nr, cells);
 		free_cells(cells, nc * nr);
 	}
 	if (g->n_activities) {
@@ -649,34 +736,41 @@ static void md_goal(FILE *out, const struct kpi_report_ctx *rc,
 			row[2] = xstrdup(buf);
 			row[3] = xstrdup(pick(lang, a->deviation_sv, a->deviation_en));
 		}
-		fputs("\n", out);
-		md_table(out, nc, nr, cells);
+		fputs(m == &markdown ? "\n" : "", out);
+		m->table(out, nc, nr, cells);
 		free_cells(cells, nc * nr);
 	}
 	for (size_t i = 0; i < g->n_children; i++)
-		md_goal(out, rc, g->children[i], depth + 1 > 4 ? 4 : depth + 1);
+		doc_goal(out, rc, m, g->children[i], level < 6 ? level + 1 : 6);
 }
 
-static void md_report(FILE *out, const struct kpi_report_ctx *rc)
+static void doc_report(FILE *out, const struct kpi_report_ctx *rc,
+                       const struct markup *m)
 {
 	const struct kpi_config *cfg = rc->cfg;
 	int lang = rc->lang;
 	char per[64], buf[256];
 	const char *title = pick(lang, cfg->title_sv, cfg->title_en);
 
-	fputs("# ", out);
-	md_text(out, *title ? title : L(lang, "Uppföljning", "Follow-up"));
+	fputs(m->doc_open, out);
+	doc_heading(out, m, 1, "", *title ? title :
+	            L(lang, "Uppföljning", "Follow-up"));
 	kpi_period_label(per, sizeof per, lang, cfg->year, 1, cfg->year,
 	                 cfg->period_month);
-	fprintf(out, "\n\n%s: %s\n", L(lang, "Period", "Period"), per);
-	for (size_t i = 0; i < rc->n_failures; i++)
-		fprintf(out, L(lang, "\n**FEL: området %s kunde inte beräknas: "
-		                     "%s**\n",
-		               "\n**ERROR: area %s could not be computed: %s**\n"),
-		        rc->failures[i].area, rc->failures[i].reason);
+	fprintf(out, "%s%s: %s%s", m->p_open, L(lang, "Period", "Period"), per,
+	        m->p_close);
+	for (size_t i = 0; i < rc->n_failures; i++) {
+		fprintf(out, "%s%s", m->p_open, m->b_open);
+		snprintf(buf, sizeof buf,
+		         L(lang, "FEL: området %s kunde inte beräknas: %s",
+		           "ERROR: area %s could not be computed: %s"),
+		         rc->failures[i].area, rc->failures[i].reason);
+		m->text(out, buf);
+		fprintf(out, "%s%s", m->b_close, m->p_close);
+	}
 	for (size_t i = 0; i < cfg->n_goals; i++)
 		if (!cfg->goals[i]->parent)
-			md_goal(out, rc, cfg->goals[i], 1);
+			doc_goal(out, rc, m, cfg->goals[i], 2);
 	for (size_t i = 0; i < cfg->n_tables; i++) {
 		const struct kpi_table *t = &cfg->tables[i].t;
 		const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
@@ -690,9 +784,8 @@ static void md_report(FILE *out, const struct kpi_report_ctx *rc)
 		cells = calloc(nc * nr, sizeof *cells);
 		if (!cells)
 			abort();
-		fputs("\n## ", out);
-		md_text(out, pick(lang, t->title_sv, t->title_en));
-		fputs("\n\n", out);
+		doc_heading(out, m, 2, "", pick(lang, t->title_sv, t->title_en));
+		fputs(m == &markdown ? "\n" : "", out);
 		for (size_t c = 0; c < nc; c++)
 			cells[c] = xstrdup(pick(lang,
 			                        t->columns_sv ? t->columns_sv[c] : NULL,
@@ -702,14 +795,87 @@ static void md_report(FILE *out, const struct kpi_report_ctx *rc)
 				fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
 				cells[(r + 1) * nc + c] = xstrdup(buf);
 			}
-		md_table(out, nc, nr, cells);
+		m->table(out, nc, nr, cells);
 		free_cells(cells, nc * nr);
 		if (*note) {
-			fputs("\n", out);
-			md_text(out, note);
-			fputs("\n", out);
+			fputs(m->p_open, out);
+			m->text(out, note);
+			fputs(m->p_close, out);
 		}
 	}
+	fputs(m->doc_close, out);
+}
+
+/* ---- CSV: one row per indicator, for spreadsheets ------------------- */
+
+/* An RFC 4180 field; text that a spreadsheet would run as a formula
+ * (starting with = + - @ TAB CR) gets a leading apostrophe. */
+static void csv_field_out(FILE *out, const char *s)
+{
+	fputc('"', out);
+	if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' ||
+	          *s == '\t' || *s == '\r'))
+		fputc('\'', out);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_num_out(FILE *out, int has, double v)
+{
+	if (has && isfinite(v))
+		fprintf(out, "%.10g", v);
+}
+
+static void csv_goal(FILE *out, const struct kpi_report_ctx *rc,
+                     const struct kpi_goal *g)
+{
+	static const char *const kinds[] = { "none", "number", "increase",
+	                                     "decrease", "range", "text" };
+	char buf[256];
+
+	for (size_t i = 0; i < g->n_indicators; i++) {
+		const struct kpi_indicator *ind = g->indicators[i];
+		const struct kpi_result *r = &ind->res;
+
+		csv_field_out(out, g->id);
+		fputc(',', out);
+		csv_field_out(out, ind->id);
+		fputc(',', out);
+		csv_field_out(out, ind_name(ind, rc->lang));
+		fputc(',', out);
+		csv_field_out(out, unit_in(ind->unit, rc->lang));
+		fputc(',', out);
+		csv_num_out(out, r->has_outcome, r->outcome);
+		fputc(',', out);
+		csv_num_out(out, r->has_forecast, r->forecast);
+		fprintf(out, ",%s,", kinds[ind->target.kind % 6]);
+		fmt_target(buf, sizeof buf, &ind->target, ind, rc->lang);
+		csv_field_out(out, buf);
+		fprintf(out, ",%s,", kinds[ind->council.kind % 6]);
+		fmt_target(buf, sizeof buf, &ind->council, ind, rc->lang);
+		csv_field_out(out, buf);
+		fputc(',', out);
+		fmt_period(buf, sizeof buf, ind, rc->cfg, rc->lang);
+		csv_field_out(out, buf);
+		fprintf(out, ",%s,%s\r\n", assess_key(r->assessment),
+		        ind->stated >= 0 ? assess_key(ind->stated) : "");
+	}
+	for (size_t i = 0; i < g->n_children; i++)
+		csv_goal(out, rc, g->children[i]);
+}
+
+static void csv_report(FILE *out, const struct kpi_report_ctx *rc)
+{
+	fputs("goal,indicator,name,unit,outcome,forecast,target_kind,target,"
+	      "council_target_kind,council_target,period,assessment,stated\r\n",
+	      out);
+	for (size_t i = 0; i < rc->cfg->n_goals; i++)
+		if (!rc->cfg->goals[i]->parent)
+			csv_goal(out, rc, rc->cfg->goals[i]);
 }
 
 /* ---- JSON ------------------------------------------------------------ */
@@ -740,12 +906,6 @@ static void json_num(FILE *out, int has, double v)
 		fputs("null", out);
 }
 
-static const char *assess_key(int a)
-{
-	static const char *const k[] = { "not_assessed", "met", "partial",
-	                                 "not_met" };
-	return k[a & 3];
-}
 
 static void json_target(FILE *out, const struct kpi_target *t, int lang)
 {
@@ -996,7 +1156,13 @@ int kpi_report_write(FILE *out, int format, const struct kpi_report_ctx *rc)
 		junit_report(out, rc);
 		break;
 	case KPI_FORMAT_MARKDOWN:
-		md_report(out, rc);
+		doc_report(out, rc, &markdown);
+		break;
+	case KPI_FORMAT_HTML:
+		doc_report(out, rc, &html);
+		break;
+	case KPI_FORMAT_CSV:
+		csv_report(out, rc);
 		break;
 	default:
 		text_report(out, rc);

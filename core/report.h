@@ -14,7 +14,8 @@
 #include "config.h"
 
 enum kpi_format { KPI_FORMAT_TEXT = 0, KPI_FORMAT_JSON = 1,
-                  KPI_FORMAT_JUNIT = 2, KPI_FORMAT_MARKDOWN = 3 };
+                  KPI_FORMAT_JUNIT = 2, KPI_FORMAT_MARKDOWN = 3,
+                  KPI_FORMAT_HTML = 4, KPI_FORMAT_CSV = 5 };
 
 /* An area whose plugin failed, shown in the report. */
 struct kpi_failure {

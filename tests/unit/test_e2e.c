@@ -627,3 +627,51 @@ Test(e2e, golden_markdown_report)
 	free(want);
 	result_free(&r);
 }
+
+Test(e2e, golden_html_and_csv_reports)
+{
+	struct result r = RUN("--format", "html", E2E "/small.ini");
+	char *want = slurp(E2E "/small.sv.expected.html");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, want);
+	free(want);
+	result_free(&r);
+	r = RUN("--format", "csv", E2E "/small.ini");
+	want = slurp(E2E "/small.sv.expected.csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	/* by hand: satisfaction 100/120 = 83.33333333 (10 significant
+	 * digits), complaints 3 with forecast 18 */
+	cr_assert(strstr(r.out, "\"site.satisfaction\",\"Andel nöjda besökare\","
+	                 "\"%\",83.33333333,,number,\"80 %\"") != NULL, "%s",
+	          r.out);
+	cr_assert_str_eq(r.out, want);
+	free(want);
+	result_free(&r);
+}
+
+/* Names with markup characters and a spreadsheet formula are escaped in
+ * every format that needs it. */
+Test(e2e, report_formats_escape_text)
+{
+	struct result r = RUN("--format", "html", E2E "/escape.ini");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "<td>&lt;b&gt;Besökare &amp; &quot;gäster&quot; "
+	                 "&#39;alla&#39;&lt;/b&gt;</td>") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "<b>") == NULL);
+	result_free(&r);
+	r = RUN("--format", "csv", "--lang", "en", E2E "/escape.ini");
+	cr_assert(strstr(r.out, "\"'=HYPERLINK(\"\"http://x\"\", \"\"y\"\")\"") !=
+	          NULL, "%s", r.out);
+	result_free(&r);
+	r = RUN("--format", "markdown", E2E "/escape.ini");
+	cr_assert(strstr(r.out, "| \\<b\\>Besökare & \"gäster\" 'alla'\\</b\\> |") !=
+	          NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "Mål \\| med \\* tecken\\_") != NULL, "%s", r.out);
+	result_free(&r);
+	r = RUN("--format", "json", "--lang", "en", E2E "/escape.ini");
+	cr_assert(strstr(r.out, "\"name\": \"=HYPERLINK(\\\"http://x\\\", "
+	                 "\\\"y\\\")\"") != NULL, "%s", r.out);
+	result_free(&r);
+}
