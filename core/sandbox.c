@@ -299,8 +299,8 @@ static int write_all(int fd, const char *p, size_t n)
 
 /* The child: run the area, send the results, leave without running the
  * parent's exit handlers. */
-static void child(int fd, struct kpi_config *cfg, const struct kpi_area *area,
-                  const struct kpi_plugin *p)
+static void child(int fd, int ofd, struct kpi_config *cfg,
+                  const struct kpi_area *area, const struct kpi_plugin *p)
 {
 	struct kpi_area_result res = { 0 };
 	struct buf b = { 0 };
@@ -308,9 +308,11 @@ static void child(int fd, struct kpi_config *cfg, const struct kpi_area *area,
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	/* the plugin's stdout goes to stderr: it can never mix with the
-	 * report */
-	dup2(STDERR_FILENO, STDOUT_FILENO);
+	/* the plugin's stdout goes to the parent, which passes it on to
+	 * stderr: it can never mix with the report */
+	if (dup2(ofd, STDOUT_FILENO) < 0)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	close(ofd);
 	if (!was)
 		_exit(70);
 	for (size_t i = 0; i < cfg->n_indicators; i++)
@@ -334,39 +336,73 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Read the child's stream until EOF or the deadline.  Returns 0 at EOF,
- * 1 on timeout, -1 on error or an oversized stream. */
-static int read_stream(int fd, struct buf *b, int timeout_s)
+/* What the plugin printed on its standard output, passed on to stderr
+ * with every line prefixed by the area's name. */
+struct relay {
+	const char *who;
+	int at_line_start;
+};
+
+static void relay_out(struct relay *rl, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (rl->at_line_start)
+			fprintf(stderr, "%s: ", rl->who);
+		fputc(p[i], stderr);
+		rl->at_line_start = p[i] == '\n';
+	}
+	fflush(stderr);
+}
+
+/* Read the child's result stream (fd) until EOF or the deadline, relaying
+ * its standard output (ofd) meanwhile.  Returns 0 at EOF, 1 on timeout,
+ * -1 on error or an oversized stream. */
+static int read_stream(int fd, int ofd, struct relay *rl, struct buf *b,
+                       int timeout_s)
 {
 	double deadline = now() + timeout_s;
 	char chunk[65536];
+	int done = 0;
 
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	while (!done || ofd >= 0) {
+		struct pollfd pfd[2] = {
+			{ .fd = done ? -1 : fd, .events = POLLIN },
+			{ .fd = ofd, .events = POLLIN },
+		};
 		double left = deadline - now();
 		ssize_t r;
 		int pr;
 
 		if (left <= 0)
 			return 1;
-		pr = poll(&pfd, 1, (int)(left * 1000) + 1);
+		pr = poll(pfd, 2, (int)(left * 1000) + 1);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr < 0)
 			return -1;
-		if (pr == 0)
-			continue;
-		r = read(fd, chunk, sizeof chunk);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return 0;
-		put(b, chunk, (size_t)r);
-		if (b->oom || b->n > SANDBOX_MAX_STREAM)
-			return -1;
+		if (ofd >= 0 && pfd[1].revents) {
+			r = read(ofd, chunk, sizeof chunk);
+			if (r > 0)
+				relay_out(rl, chunk, (size_t)r);
+			else if (r == 0 || errno != EINTR)
+				ofd = -1;
+		}
+		if (!done && pfd[0].revents) {
+			r = read(fd, chunk, sizeof chunk);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				done = 1;
+			put(b, chunk, (size_t)r);
+			if (b->oom || b->n > SANDBOX_MAX_STREAM)
+				return -1;
+		}
 	}
+	if (!rl->at_line_start)
+		relay_out(rl, "\n", 1);
+	return 0;
 }
 
 static struct kpi_indicator *area_indicator(struct kpi_config *cfg,
@@ -593,13 +629,22 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
                      struct kpi_area_result *res)
 {
 	struct buf b = { 0 };
-	int fds[2], st = 0, rd;
+	struct relay rl = { area->name, 1 };
+	int fds[2], ofds[2], st = 0, rd;
 	pid_t pid;
 
 	memset(res, 0, sizeof *res);
 	if (pipe(fds) != 0) {
 		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
 		         "cannot create a pipe: %s", strerror(errno));
+		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
+		return;
+	}
+	if (pipe(ofds) != 0) {
+		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
+		         "cannot create a pipe: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
 		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
 		return;
 	}
@@ -611,16 +656,21 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 		         "cannot fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
+		close(ofds[0]);
+		close(ofds[1]);
 		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
 		return;
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child(fds[1], cfg, area, p);
+		close(ofds[0]);
+		child(fds[1], ofds[1], cfg, area, p);
 	}
 	close(fds[1]);
-	rd = read_stream(fds[0], &b, timeout_s);
+	close(ofds[1]);
+	rd = read_stream(fds[0], ofds[0], &rl, &b, timeout_s);
 	close(fds[0]);
+	close(ofds[0]);
 	if (rd == 1)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
