@@ -36,7 +36,7 @@ struct buf {
 
 static void put(struct buf *b, const void *data, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0)
 		return;
 	if (b->n + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
@@ -393,8 +393,10 @@ static int read_stream(int fd, int ofd, struct relay *rl, struct buf *b,
 				continue;
 			if (r < 0)
 				return -1;
-			if (r == 0)
+			if (r == 0) {
 				done = 1;
+				continue;
+			}
 			put(b, chunk, (size_t)r);
 			if (b->oom || b->n > SANDBOX_MAX_STREAM)
 				return -1;
