@@ -35,6 +35,13 @@
  * One plugin may serve several areas: init/compute/shutdown are then called
  * once per area with a different ctx and state.
  *
+ * Process.  kpirun runs each area's init, compute and shutdown in a child
+ * process of its own (fork) with a deadline (the config's plugin_timeout):
+ * global or static state a plugin changes is not seen by other areas or by
+ * kpirun, and a plugin that crashes, calls exit() or hangs fails only its
+ * own area.  What the plugin writes to standard output reaches standard
+ * error, prefixed with the area's name.
+ *
  * Threading.  The host calls a plugin from one thread at a time.  Host
  * services may only be called from inside init and compute, on the calling
  * thread.  A plugin must not keep `host` or `ctx` after the callback returns.
