@@ -676,3 +676,9 @@ Test(e2e, report_formats_escape_text)
 	                 "\\\"y\\\")\"") != NULL, "%s", r.out);
 	result_free(&r);
 }
+
+Test(e2e, plugin_whose_init_fails_is_reported_by_name)
+{
+	expect_plugin_failure("initfail", "rude: cannot start: no licence key\n"
+	                      "rude: init failed: plugin error");
+}
