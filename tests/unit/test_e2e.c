@@ -682,3 +682,38 @@ Test(e2e, plugin_whose_init_fails_is_reported_by_name)
 	expect_plugin_failure("initfail", "rude: cannot start: no licence key\n"
 	                      "rude: init failed: plugin error");
 }
+
+/* plugins/switchboard/tests/data/calls.csv by hand, January–February 2011
+ * (the December 2010 calls fall outside the period):
+ *   Jan: 5 offered, 4 answered, 3 within 25 s (waits 5, 25, 0; 26 is
+ *        not), talk 30+50+40+80 = 200
+ *   Feb: 4 offered, 3 answered, 1 within 25 s (24; 25.5 and 30 are not),
+ *        talk 20+100+10 = 130
+ * which is switchboard/summary.csv.  Both areas must give answered 7,
+ * 7/9 = 77.8 % answered, 4/7 = 57.1 % within 25 s, 330/7 = 47 s talk. */
+Test(e2e, switchboard_log_and_summary_agree_through_kpirun)
+{
+	struct result r = RUN("--format", "json",
+	                      E2E "/switchboard/log_and_summary.ini");
+	static const char *const want[] = {
+		"answered\", \"name\": \"Besvarade samtal\", \"unit\": \"st\", "
+		"\"outcome\": 7,",
+		"answered_share\", \"name\": \"Andel besvarade av inkommande "
+		"samtal\", \"unit\": \"%\", \"outcome\": 77.77777778,",
+		"service_level\", \"name\": \"Andel besvarade samtal inom "
+		"svarstidsmålet\", \"unit\": \"%\", \"outcome\": 57.14285714,",
+		"avg_talk_s\", \"name\": \"Genomsnittlig samtalstid\", \"unit\": "
+		"\"s\", \"outcome\": 47.14285714,",
+	};
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		char log[512], sum[512];
+
+		snprintf(log, sizeof log, "\"id\": \"log.%s", want[i]);
+		snprintf(sum, sizeof sum, "\"id\": \"sum.%s", want[i]);
+		cr_assert(strstr(r.out, log) != NULL, "no %s in %s", log, r.out);
+		cr_assert(strstr(r.out, sum) != NULL, "no %s in %s", sum, r.out);
+	}
+	result_free(&r);
+}
