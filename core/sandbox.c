@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -299,7 +300,7 @@ static int write_all(int fd, const char *p, size_t n)
 
 /* The child: run the area, send the results, leave without running the
  * parent's exit handlers. */
-static void child(int fd, int ofd, struct kpi_config *cfg,
+static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
                   const struct kpi_area *area, const struct kpi_plugin *p)
 {
 	struct kpi_area_result res = { 0 };
@@ -308,6 +309,9 @@ static void child(int fd, int ofd, struct kpi_config *cfg,
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	/* never outlive kpirun (Ctrl-C, SIGTERM, a crash of the parent) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(72);
 	/* the plugin's stdout goes to the parent, which passes it on to
 	 * stderr: it can never mix with the report */
 	if (dup2(ofd, STDOUT_FILENO) < 0)
@@ -633,7 +637,7 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 	struct buf b = { 0 };
 	struct relay rl = { area->name, 1 };
 	int fds[2], ofds[2], st = 0, rd;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	memset(res, 0, sizeof *res);
 	if (pipe(fds) != 0) {
@@ -666,7 +670,7 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 	if (pid == 0) {
 		close(fds[0]);
 		close(ofds[0]);
-		child(fds[1], ofds[1], cfg, area, p);
+		child(fds[1], ofds[1], self, cfg, area, p);
 	}
 	close(fds[1]);
 	close(ofds[1]);

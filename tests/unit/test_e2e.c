@@ -19,12 +19,14 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define E2E KPI_SOURCE_DIR "/tests/data/e2e"
@@ -716,4 +718,41 @@ Test(e2e, switchboard_log_and_summary_agree_through_kpirun)
 		cr_assert(strstr(r.out, sum) != NULL, "no %s in %s", sum, r.out);
 	}
 	result_free(&r);
+}
+
+/* SIGTERM while a plugin runs: kpirun dies of the signal (status 143 in a
+ * shell), the old report is kept, and the plugin's process goes too. */
+Test(e2e, sigterm_mid_run_keeps_the_old_report)
+{
+	char path[256], *kept;
+	pid_t pid;
+	int st;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/tmp/kpi_e2e_term_%d.txt", getpid());
+	f = fopen(path, "w");
+	fputs("old report\n", f);
+	fclose(f);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		setenv("KPI_PLUGIN_PATH",
+		       KPI_PLUGIN_BUILD_DIR ":" KPI_FIXTURE_DIR, 1);
+		execl(KPIRUN_BIN, KPIRUN_BIN, "--output", path,
+		      E2E "/rude/hang.ini", (char *)NULL);
+		_exit(127);
+	}
+	nanosleep(&(struct timespec){ .tv_nsec = 300000000 }, NULL);
+	/* ^ inside the 1 s the hanging plugin gets */
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %d", st);
+	kept = slurp(path);
+	cr_assert_str_eq(kept, "old report\n");
+	free(kept);
+	unlink(path);
 }
