@@ -4,6 +4,9 @@
  */
 #include "export.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 /* See export.h. */
 int kpi_pc_file_key(const struct kpi_host *host, struct kpi_ctx *ctx,
                     const char *fallback, const char **file)
@@ -97,4 +100,56 @@ int kpi_pc_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
 	};
 
 	return host->emit(ctx, &m);
+}
+
+/* See export.h. */
+int kpi_pc_monthly_init(const struct kpi_host *host, struct kpi_ctx *ctx,
+                        const struct kpi_pc_monthly_ops *ops, void **state)
+{
+	struct kpi_pc_monthly *m;
+	const char *file = NULL;
+	int rc = kpi_pc_file_key(host, ctx, ops->default_file, &file);
+
+	if (rc)
+		return rc;
+	m = calloc(1, ops->state_size);
+	if (!m)
+		return KPI_ENOMEM;
+	m->file = file;
+	*state = m;
+	return KPI_OK;
+}
+
+/* See export.h. */
+int kpi_pc_monthly_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
+                           const struct kpi_pc_monthly_ops *ops, void *state)
+{
+	struct kpi_pc_monthly *m = state;
+	struct kpi_csv *csv = NULL;
+	int cols[KPI_PC_MAX_COLUMNS];
+	int rc, yi, mi;
+
+	if (ops->n_columns < 1 || ops->n_columns > KPI_PC_MAX_COLUMNS)
+		return KPI_EPLUGIN;
+	memset(&m->seen, 0, sizeof m->seen);
+	m->run_year = host->run_year(ctx);
+	rc = kpi_pc_open_export(host, ctx, m->file, ops->columns,
+	                        ops->n_columns, cols, &csv);
+	if (rc)
+		return rc;
+	while ((rc = host->csv_next(csv)) == 1) {
+		rc = kpi_pc_read_month(host, csv, cols[0], m->run_year,
+		                       &m->seen, &yi, &mi);
+		if (!rc)
+			rc = ops->row(host, csv, cols, state, yi, mi);
+		if (rc)
+			break;
+	}
+	host->csv_close(csv);
+	for (yi = 0; yi < 2 && rc == 0; yi++)
+		for (mi = 0; mi < 12 && rc == 0; mi++)
+			if (m->seen.line[yi][mi])
+				rc = ops->emit(host, ctx, state,
+				               m->run_year - 1 + yi, mi + 1, yi, mi);
+	return rc;
 }

@@ -11,6 +11,8 @@
  * plugin still exports only kpi_plugin_entry.  Everything goes through the
  * host table: nothing here links against the core. */
 
+#include <stddef.h>
+
 #include "kpi/plugin.h"
 
 /* The months of the run-year window read so far: line[0] the year before
@@ -65,5 +67,49 @@ int kpi_pc_read_month(const struct kpi_host *host, struct kpi_csv *csv,
 int kpi_pc_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
                 const char *id, int year, int month, double num, double den,
                 const char *group);
+
+/*
+ * A monthly export: one row per month of the run year and the year before
+ * (payroll.csv, invoicing.csv, hr.csv).  The plugin's state starts with a
+ * struct kpi_pc_monthly; the driver below reads the `file` key, opens the
+ * export with its columns, reads each row's month (column 0 of `columns`,
+ * a repeated month is an error), hands the row to `row`, and after a clean
+ * read calls `emit` for every month read, oldest first.  A data error
+ * emits nothing.
+ */
+struct kpi_pc_monthly {
+	const char *file;            /* the export, owned by the host */
+	int run_year;                /* of the compute in progress */
+	struct kpi_pc_months seen;   /* the months read so far */
+};
+
+#define KPI_PC_MAX_COLUMNS 16
+
+struct kpi_pc_monthly_ops {
+	const char *default_file;
+	const char *const *columns;  /* columns[0] is the month */
+	int n_columns;               /* at most KPI_PC_MAX_COLUMNS */
+	size_t state_size;           /* the plugin's state struct */
+	/* Parse the current row into month yi (0: year before, 1: run
+	 * year), mi (0..11) of state.  Returns 0 or a negative code
+	 * (reported). */
+	int (*row)(const struct kpi_host *host, struct kpi_csv *csv,
+	           const int *cols, void *state, int yi, int mi);
+	/* Emit month yi, mi of state as `year`/`month`.  Returns 0 or the
+	 * host's code. */
+	int (*emit)(const struct kpi_host *host, struct kpi_ctx *ctx,
+	            const void *state, int year, int month, int yi, int mi);
+};
+
+/* init: read the `file` key and allocate a zeroed state of
+ * ops->state_size bytes into *state (freed with free() at shutdown).
+ * Returns 0, KPI_ECONFIG (reported) or KPI_ENOMEM. */
+int kpi_pc_monthly_init(const struct kpi_host *host, struct kpi_ctx *ctx,
+                        const struct kpi_pc_monthly_ops *ops, void **state);
+
+/* compute: read the whole export, then emit every month read.  The
+ * reader is closed on every path.  Returns 0 or a negative code. */
+int kpi_pc_monthly_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
+                           const struct kpi_pc_monthly_ops *ops, void *state);
 
 #endif /* KPI_PC_EXPORT_H */

@@ -99,12 +99,11 @@ struct hr_month {
 	double employees, interns, summer;
 };
 
-/* Per-area state: the export's name (owned by the host until shutdown),
- * which months were read (and from which line), and the months,
+/* Per-area state: the monthly driver's part (file, months read), and the
+ * months as read,
  * [0] the previous year and [1] the run year. */
 struct hr_state {
-	const char *file;
-	struct kpi_pc_months seen;
+	struct kpi_pc_monthly m;   /* first: the driver's part */
 	struct hr_month months[2][12];
 };
 
@@ -124,18 +123,16 @@ static int too_large(const struct kpi_host *host, struct kpi_csv *csv,
  * the employees.  Returns 0 or a negative code (reported).
  */
 static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
-                    const int cols[N_COLS], int run_year, struct hr_state *st)
+                    const int *cols, void *state, int yi, int mi)
 {
 	const int hours = KPI_NUM_NONNEG;
 	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
 	struct hr_month row = { 0 };
-	int yi, mi, rc;
+	struct hr_state *st = state;
+	int rc;
 
-	rc = kpi_pc_read_month(host, csv, cols[COL_MONTH], run_year, &st->seen,
-	                       &yi, &mi);
-	if (!rc)
-		rc = kpi_pc_read_number(host, csv, cols[COL_SCHEDULED], hours,
-		                        &row.scheduled);
+	rc = kpi_pc_read_number(host, csv, cols[COL_SCHEDULED], hours,
+	                        &row.scheduled);
 	if (!rc)
 		rc = kpi_pc_read_number(host, csv, cols[COL_SICK], hours,
 		                        &row.sick);
@@ -166,95 +163,55 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 	return KPI_OK;
 }
 
-/* Emit the five measurements of one month.  Returns the host's first
- * error. */
+/* Emit the measurements of month yi, mi of state as `year`/`month`.
+ * Returns 0 or the host's first error. */
 static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
-                      int year, int m, const struct hr_month *mo)
+                      const void *state, int year, int month, int yi, int mi)
 {
+	const struct hr_state *st = state;
+	const struct hr_month *mo = &st->months[yi][mi];
 	int rc;
 
-	rc = kpi_pc_emit(host, ctx, ID_SICK, year, m, mo->sick, mo->scheduled,
-	                 NULL);
+	rc = kpi_pc_emit(host, ctx, ID_SICK, year, month, mo->sick,
+	                 mo->scheduled, NULL);
 	if (!rc)
-		rc = kpi_pc_emit(host, ctx, ID_SICK_LONG, year, m,
+		rc = kpi_pc_emit(host, ctx, ID_SICK_LONG, year, month,
 		                 mo->sick_long, mo->scheduled, NULL);
 	if (!rc)
-		rc = kpi_pc_emit(host, ctx, ID_SICK_SHORT, year, m,
+		rc = kpi_pc_emit(host, ctx, ID_SICK_SHORT, year, month,
 		                 mo->sick - mo->sick_long, mo->scheduled, NULL);
 	if (!rc)
-		rc = kpi_pc_emit(host, ctx, ID_INTERNS, year, m, mo->interns,
+		rc = kpi_pc_emit(host, ctx, ID_INTERNS, year, month, mo->interns,
 		                 mo->employees, NULL);
 	if (!rc)
-		rc = kpi_pc_emit(host, ctx, ID_SUMMER, year, m, mo->summer, 0,
+		rc = kpi_pc_emit(host, ctx, ID_SUMMER, year, month, mo->summer, 0,
 		                 NULL);
 	return rc;
 }
 
-/* Emit every month read, oldest first.  Returns 0 or the host's first
- * error. */
-static int emit_months(const struct kpi_host *host, struct kpi_ctx *ctx,
-                       int run_year, const struct hr_state *st)
-{
-	for (int yi = 0; yi < 2; yi++)
-		for (int m = 1; m <= 12; m++) {
-			int rc;
+static const struct kpi_pc_monthly_ops hr_ops = {
+	.default_file = "hr.csv",
+	.columns = hr_columns,
+	.n_columns = N_COLS,
+	.state_size = sizeof(struct hr_state),
+	.row = read_row,
+	.emit = emit_month,
+};
 
-			if (!st->seen.line[yi][m - 1])
-				continue;
-			rc = emit_month(host, ctx, run_year - 1 + yi, m,
-			                &st->months[yi][m - 1]);
-			if (rc)
-				return rc;
-		}
-	return KPI_OK;
-}
-
-/* init: read the `file` key (default "hr.csv").  On success *state owns a
- * struct hr_state freed by hr_shutdown. */
+/* init: read the `file` key (default "hr.csv").  On success *state
+ * owns a struct hr_state freed by hr_shutdown. */
 static int hr_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                    void **state)
 {
-	struct hr_state *st;
-	const char *file;
-	int rc = kpi_pc_file_key(host, ctx, "hr.csv", &file);
-
-	if (rc)
-		return rc;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return KPI_ENOMEM;
-	st->file = file;
-	*state = st;
-	return KPI_OK;
+	return kpi_pc_monthly_init(host, ctx, &hr_ops, state);
 }
 
 /* compute: read the whole export, then emit every month of the run year
- * and the year before; a data error emits nothing.  The reader is closed
- * on every path. */
-static int hr_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
-                      void *state)
+ * and the year before; a data error emits nothing. */
+static int hr_compute(const struct kpi_host *host,
+                      struct kpi_ctx *ctx, void *state)
 {
-	struct hr_state *st = state;
-	struct kpi_csv *csv = NULL;
-	int cols[N_COLS];
-	int run_year = host->run_year(ctx);
-	int rc;
-
-	memset(&st->seen, 0, sizeof st->seen);
-	rc = kpi_pc_open_export(host, ctx, st->file, hr_columns, N_COLS, cols,
-	                        &csv);
-	if (rc)
-		return rc;
-	while ((rc = host->csv_next(csv)) == 1) {
-		rc = read_row(host, csv, cols, run_year, st);
-		if (rc)
-			goto out_close;
-	}
-	if (rc == 0)
-		rc = emit_months(host, ctx, run_year, st);
-out_close:
-	host->csv_close(csv);
-	return rc;
+	return kpi_pc_monthly_compute(host, ctx, &hr_ops, state);
 }
 
 /* shutdown: free what hr_init allocated. */

@@ -76,12 +76,11 @@ struct invoicing_month {
 	int has_e_invoices;
 };
 
-/* Per-area state: the export's name (owned by the host until shutdown),
- * which months were read (and from which line), and the months,
+/* Per-area state: the monthly driver's part (file, months read), and the
+ * months as read,
  * [0] the previous year and [1] the run year. */
 struct invoicing_state {
-	const char *file;
-	struct kpi_pc_months seen;
+	struct kpi_pc_monthly m;   /* first: the driver's part */
 	struct invoicing_month months[2][12];
 };
 
@@ -92,18 +91,15 @@ struct invoicing_state {
  * month's supplier invoices.  Returns 0 or a negative code (reported).
  */
 static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
-                    const int cols[N_COLS], int run_year,
-                    struct invoicing_state *st)
+                    const int *cols, void *state, int yi, int mi)
 {
 	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
 	struct invoicing_month row = { 0 };
-	int yi, mi, rc;
+	struct invoicing_state *st = state;
+	int rc;
 
-	rc = kpi_pc_read_month(host, csv, cols[COL_MONTH], run_year, &st->seen,
-	                       &yi, &mi);
-	if (!rc)
-		rc = kpi_pc_read_number(host, csv, cols[COL_CUSTOMER], count,
-		                        &row.customer);
+	rc = kpi_pc_read_number(host, csv, cols[COL_CUSTOMER], count,
+	                        &row.customer);
 	if (!rc)
 		rc = kpi_pc_read_number(host, csv, cols[COL_CUSTOMER_FTE],
 		                        KPI_NUM_NONNEG, &row.customer_fte);
@@ -129,11 +125,13 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 	return KPI_OK;
 }
 
-/* Emit the measurements of month `month` of `year` read into mo.  Returns
- * 0 or the host's first error. */
+/* Emit the measurements of month yi, mi of state as `year`/`month`.
+ * Returns 0 or the host's first error. */
 static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
-                      int year, int month, const struct invoicing_month *mo)
+                      const void *state, int year, int month, int yi, int mi)
 {
+	const struct invoicing_state *st = state;
+	const struct invoicing_month *mo = &st->months[yi][mi];
 	int rc;
 
 	rc = kpi_pc_emit(host, ctx, ID_CUSTOMER_PER_ADMIN, year, month,
@@ -147,67 +145,29 @@ static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return rc;
 }
 
-/* Emit the measurements of every month read, oldest first.  Returns 0 or
- * the host's first error. */
-static int emit_months(const struct kpi_host *host, struct kpi_ctx *ctx,
-                       int run_year, const struct invoicing_state *st)
-{
-	int rc = KPI_OK;
-
-	for (int yi = 0; yi < 2 && !rc; yi++)
-		for (int m = 1; m <= 12 && !rc; m++)
-			if (st->seen.line[yi][m - 1])
-				rc = emit_month(host, ctx, run_year - 1 + yi, m,
-				                &st->months[yi][m - 1]);
-	return rc;
-}
+static const struct kpi_pc_monthly_ops invoicing_ops = {
+	.default_file = "invoicing.csv",
+	.columns = invoicing_columns,
+	.n_columns = N_COLS,
+	.state_size = sizeof(struct invoicing_state),
+	.row = read_row,
+	.emit = emit_month,
+};
 
 /* init: read the `file` key (default "invoicing.csv").  On success *state
  * owns a struct invoicing_state freed by invoicing_shutdown. */
 static int invoicing_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                           void **state)
 {
-	struct invoicing_state *st;
-	const char *file;
-	int rc = kpi_pc_file_key(host, ctx, "invoicing.csv", &file);
-
-	if (rc)
-		return rc;
-	st = calloc(1, sizeof *st);
-	if (!st)
-		return KPI_ENOMEM;
-	st->file = file;
-	*state = st;
-	return KPI_OK;
+	return kpi_pc_monthly_init(host, ctx, &invoicing_ops, state);
 }
 
 /* compute: read the whole export, then emit every month of the run year
- * and the year before; a data error emits nothing.  The reader is closed
- * on every path. */
+ * and the year before; a data error emits nothing. */
 static int invoicing_compute(const struct kpi_host *host,
                              struct kpi_ctx *ctx, void *state)
 {
-	struct invoicing_state *st = state;
-	struct kpi_csv *csv = NULL;
-	int cols[N_COLS];
-	int run_year = host->run_year(ctx);
-	int rc;
-
-	memset(&st->seen, 0, sizeof st->seen);
-	rc = kpi_pc_open_export(host, ctx, st->file, invoicing_columns,
-	                        N_COLS, cols, &csv);
-	if (rc)
-		return rc;
-	while ((rc = host->csv_next(csv)) == 1) {
-		rc = read_row(host, csv, cols, run_year, st);
-		if (rc)
-			goto out_close;
-	}
-	if (rc == 0)
-		rc = emit_months(host, ctx, run_year, st);
-out_close:
-	host->csv_close(csv);
-	return rc;
+	return kpi_pc_monthly_compute(host, ctx, &invoicing_ops, state);
 }
 
 /* shutdown: free what invoicing_init allocated. */
