@@ -306,16 +306,17 @@ static const char *goal_heading(const struct kpi_goal *g, int lang)
 	}
 }
 
-static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
-                            const struct kpi_goal *g, int indent)
+/* Cells of a goal's indicator table, the header row first with `first`
+ * as the indicator column's title.  7 columns, g->n_indicators + 1 rows;
+ * the caller frees with free_cells. */
+static char **indicator_table(const struct kpi_report_ctx *rc,
+                              const struct kpi_goal *g, const char *first)
 {
 	int lang = rc->lang;
 	size_t nc = 7, nr = g->n_indicators + 1;
 	char **cells = calloc(nc * nr, sizeof *cells);
 	const char *head[7] = {
-		g->kind == KPI_GOAL_COMMITTEE ?
-			L(lang, "Nämndens indikatorer", "Committee's indicators") :
-			L(lang, "KF:s indikatorer", "Council's indicators"),
+		first,
 		L(lang, "Periodens utfall", "Outcome"),
 		L(lang, "Prognos helår", "Forecast"),
 		L(lang, "Årsmål", "Target"),
@@ -331,8 +332,92 @@ static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
 	for (size_t i = 0; i < g->n_indicators; i++)
 		indicator_cells(&cells[(i + 1) * nc], g->indicators[i], rc->cfg,
 		                lang);
-	text_table(out, indent, nc, nr, cells);
-	free_cells(cells, nc * nr);
+	return cells;
+}
+
+static void fmt_date(char *buf, size_t n, const struct kpi_date *d)
+{
+	snprintf(buf, n, "%04d-%02d-%02d", d->year, d->month, d->day);
+}
+
+/* Cells of a goal's activity table (4 columns, g->n_activities + 1 rows),
+ * `first` titling the activity column.  The caller frees with
+ * free_cells. */
+static char **activity_table(const struct kpi_report_ctx *rc,
+                             const struct kpi_goal *g, const char *first)
+{
+	int lang = rc->lang;
+	size_t nc = 4, nr = g->n_activities + 1;
+	char **cells = calloc(nc * nr, sizeof *cells);
+	char buf[32];
+
+	if (!cells)
+		abort();
+	cells[0] = xstrdup(first);
+	cells[1] = xstrdup(L(lang, "Startdatum", "Start"));
+	cells[2] = xstrdup(L(lang, "Slutdatum", "End"));
+	cells[3] = xstrdup(L(lang, "Avvikelse", "Deviation"));
+	for (size_t i = 0; i < g->n_activities; i++) {
+		const struct kpi_activity *a = g->activities[i];
+		char **row = &cells[(i + 1) * nc];
+
+		row[0] = xstrdup(pick(lang, a->text_sv, a->text_en));
+		fmt_date(buf, sizeof buf, &a->start);
+		row[1] = xstrdup(buf);
+		fmt_date(buf, sizeof buf, &a->end);
+		row[2] = xstrdup(buf);
+		row[3] = xstrdup(pick(lang, a->deviation_sv, a->deviation_en));
+	}
+	return cells;
+}
+
+static void fmt_cell(char *buf, size_t n, const struct kpi_cell *c, int lang)
+{
+	if (c->kind == KPI_CELL_NUMBER)
+		kpi_fmt_number(buf, n, c->number, c->decimals, lang, 1);
+	else if (c->kind == KPI_CELL_TEXT && c->text)
+		snprintf(buf, n, "%s", c->text);
+	else
+		snprintf(buf, n, "%s", "");
+}
+
+/* Cells of a plugin's table as strings in rc->lang (English row labels
+ * where the plugin gave them): t->n_columns columns, t->n_rows + 1 rows
+ * with the header first.  The caller frees with free_cells. */
+static char **plugin_table(const struct kpi_report_ctx *rc,
+                           const struct kpi_table *t)
+{
+	int lang = rc->lang;
+	size_t nc = t->n_columns, nr = t->n_rows + 1;
+	const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
+	                             t->cells_en : t->cells;
+	char **cells = calloc(nc * nr + 1, sizeof *cells);
+	char buf[256];
+
+	if (!cells)
+		abort();
+	for (size_t c = 0; c < nc; c++)
+		cells[c] = xstrdup(pick(lang,
+		                        t->columns_sv ? t->columns_sv[c] : NULL,
+		                        t->columns_en ? t->columns_en[c] : NULL));
+	for (size_t r = 0; r < t->n_rows; r++)
+		for (size_t c = 0; c < nc; c++) {
+			fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
+			cells[(r + 1) * nc + c] = xstrdup(buf);
+		}
+	return cells;
+}
+
+static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
+                            const struct kpi_goal *g, int indent)
+{
+	int lang = rc->lang;
+	char **cells = indicator_table(rc, g, g->kind == KPI_GOAL_COMMITTEE ?
+		L(lang, "Nämndens indikatorer", "Committee's indicators") :
+		L(lang, "KF:s indikatorer", "Council's indicators"));
+
+	text_table(out, indent, 7, g->n_indicators + 1, cells);
+	free_cells(cells, 7 * (g->n_indicators + 1));
 
 	/* notes under the table: sub-periods, stated assessments, reasons */
 	for (size_t i = 0; i < g->n_indicators; i++) {
@@ -374,40 +459,16 @@ static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
 	}
 }
 
-static void fmt_date(char *buf, size_t n, const struct kpi_date *d)
-{
-	snprintf(buf, n, "%04d-%02d-%02d", d->year, d->month, d->day);
-}
-
 static void text_activities(FILE *out, const struct kpi_report_ctx *rc,
                             const struct kpi_goal *g, int indent)
 {
 	int lang = rc->lang;
-	size_t nc = 4, nr = g->n_activities + 1;
-	char **cells = calloc(nc * nr, sizeof *cells);
-	char buf[32];
+	char **cells = activity_table(rc, g, g->kind == KPI_GOAL_COMMITTEE ?
+		L(lang, "Nämndens aktiviteter", "Committee's activities") :
+		L(lang, "KF:s aktiviteter", "Council's activities"));
 
-	if (!cells)
-		abort();
-	cells[0] = xstrdup(g->kind == KPI_GOAL_COMMITTEE ?
-	                   L(lang, "Nämndens aktiviteter", "Committee's activities") :
-	                   L(lang, "KF:s aktiviteter", "Council's activities"));
-	cells[1] = xstrdup(L(lang, "Startdatum", "Start"));
-	cells[2] = xstrdup(L(lang, "Slutdatum", "End"));
-	cells[3] = xstrdup(L(lang, "Avvikelse", "Deviation"));
-	for (size_t i = 0; i < g->n_activities; i++) {
-		const struct kpi_activity *a = g->activities[i];
-		char **row = &cells[(i + 1) * nc];
-
-		row[0] = xstrdup(pick(lang, a->text_sv, a->text_en));
-		fmt_date(buf, sizeof buf, &a->start);
-		row[1] = xstrdup(buf);
-		fmt_date(buf, sizeof buf, &a->end);
-		row[2] = xstrdup(buf);
-		row[3] = xstrdup(pick(lang, a->deviation_sv, a->deviation_en));
-	}
-	text_table(out, indent, nc, nr, cells);
-	free_cells(cells, nc * nr);
+	text_table(out, indent, 4, g->n_activities + 1, cells);
+	free_cells(cells, 4 * (g->n_activities + 1));
 }
 
 static void text_goal(FILE *out, const struct kpi_report_ctx *rc,
@@ -448,46 +509,19 @@ static void text_goal(FILE *out, const struct kpi_report_ctx *rc,
 	}
 }
 
-static void fmt_cell(char *buf, size_t n, const struct kpi_cell *c, int lang)
-{
-	if (c->kind == KPI_CELL_NUMBER)
-		kpi_fmt_number(buf, n, c->number, c->decimals, lang, 1);
-	else if (c->kind == KPI_CELL_TEXT && c->text)
-		snprintf(buf, n, "%s", c->text);
-	else
-		snprintf(buf, n, "%s", "");
-}
-
 static void text_plugin_table(FILE *out, const struct kpi_report_ctx *rc,
                               const struct kpi_report_table *rt)
 {
 	const struct kpi_table *t = &rt->t;
-	int lang = rc->lang;
-	size_t nc = t->n_columns, nr = t->n_rows + 1;
+	const char *note = pick(rc->lang, t->note_sv, t->note_en);
 	char **cells;
-	char buf[256];
-	const char *note = pick(lang, t->note_sv, t->note_en);
 
-	if (nc == 0)
+	if (t->n_columns == 0)
 		return;
-	cells = calloc(nc * nr, sizeof *cells);
-	if (!cells)
-		abort();
-	fprintf(out, "%s\n\n", pick(lang, t->title_sv, t->title_en));
-	for (size_t c = 0; c < nc; c++)
-		cells[c] = xstrdup(pick(lang,
-		                        t->columns_sv ? t->columns_sv[c] : NULL,
-		                        t->columns_en ? t->columns_en[c] : NULL));
-	const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
-	                             t->cells_en : t->cells;
-
-	for (size_t r = 0; r < t->n_rows; r++)
-		for (size_t c = 0; c < nc; c++) {
-			fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
-			cells[(r + 1) * nc + c] = xstrdup(buf);
-		}
-	text_table(out, 0, nc, nr, cells);
-	free_cells(cells, nc * nr);
+	fprintf(out, "%s\n\n", pick(rc->lang, t->title_sv, t->title_en));
+	cells = plugin_table(rc, t);
+	text_table(out, 0, t->n_columns, t->n_rows + 1, cells);
+	free_cells(cells, t->n_columns * (t->n_rows + 1));
 	if (*note) {
 		fputc('\n', out);
 		paragraph(out, 0, note, 78);
@@ -695,54 +729,20 @@ static void doc_goal(FILE *out, const struct kpi_report_ctx *rc,
 		fputs(m->p_close, out);
 	}
 	if (g->n_indicators) {
-		size_t nc = 7, nr = g->n_indicators + 1;
-		char **cells = calloc(nc * nr, sizeof *cells);
-		const char *head[7] = {
-			L(lang, "Indikator", "Indicator"),
-			L(lang, "Periodens utfall", "Outcome"),
-			L(lang, "Prognos helår", "Forecast"),
-			L(lang, "Årsmål", "Target"),
-			L(lang, "KF:s årsmål", "Council target"),
-			L(lang, "Period", "Period"),
-			L(lang, "Bedömning", "Assessment"),
-		};
+		char **cells = indicator_table(rc, g,
+		                               L(lang, "Indikator", "Indicator"));
 
-		if (!cells)
-			abort();
-		for (size_t c = 0; c < nc; c++)
-			cells[c] = xstrdup(head[c]);
-		for (size_t i = 0; i < g->n_indicators; i++)
-			indicator_cells(&cells[(i + 1) * nc], g->indicators[i],
-			                rc->cfg, lang);
 		fputs(m == &markdown ? "\n" : "", out);
-		m->table(out, nc, nr, cells);
-		free_cells(cells, nc * nr);
+		m->table(out, 7, g->n_indicators + 1, cells);
+		free_cells(cells, 7 * (g->n_indicators + 1));
 	}
 	if (g->n_activities) {
-		size_t nc = 4, nr = g->n_activities + 1;
-		char **cells = calloc(nc * nr, sizeof *cells);
-		char buf[32];
+		char **cells = activity_table(rc, g,
+		                              L(lang, "Aktivitet", "Activity"));
 
-		if (!cells)
-			abort();
-		cells[0] = xstrdup(L(lang, "Aktivitet", "Activity"));
-		cells[1] = xstrdup(L(lang, "Startdatum", "Start"));
-		cells[2] = xstrdup(L(lang, "Slutdatum", "End"));
-		cells[3] = xstrdup(L(lang, "Avvikelse", "Deviation"));
-		for (size_t i = 0; i < g->n_activities; i++) {
-			const struct kpi_activity *a = g->activities[i];
-			char **row = &cells[(i + 1) * nc];
-
-			row[0] = xstrdup(pick(lang, a->text_sv, a->text_en));
-			fmt_date(buf, sizeof buf, &a->start);
-			row[1] = xstrdup(buf);
-			fmt_date(buf, sizeof buf, &a->end);
-			row[2] = xstrdup(buf);
-			row[3] = xstrdup(pick(lang, a->deviation_sv, a->deviation_en));
-		}
 		fputs(m == &markdown ? "\n" : "", out);
-		m->table(out, nc, nr, cells);
-		free_cells(cells, nc * nr);
+		m->table(out, 4, g->n_activities + 1, cells);
+		free_cells(cells, 4 * (g->n_activities + 1));
 	}
 	for (size_t i = 0; i < g->n_children; i++)
 		doc_goal(out, rc, m, g->children[i], level < 6 ? level + 1 : 6);
@@ -777,30 +777,16 @@ static void doc_report(FILE *out, const struct kpi_report_ctx *rc,
 			doc_goal(out, rc, m, cfg->goals[i], 2);
 	for (size_t i = 0; i < cfg->n_tables; i++) {
 		const struct kpi_table *t = &cfg->tables[i].t;
-		const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
-		                             t->cells_en : t->cells;
-		size_t nc = t->n_columns, nr = t->n_rows + 1;
-		char **cells;
 		const char *note = pick(lang, t->note_sv, t->note_en);
+		char **cells;
 
-		if (nc == 0)
+		if (t->n_columns == 0)
 			continue;
-		cells = calloc(nc * nr, sizeof *cells);
-		if (!cells)
-			abort();
 		doc_heading(out, m, 2, "", pick(lang, t->title_sv, t->title_en));
 		fputs(m == &markdown ? "\n" : "", out);
-		for (size_t c = 0; c < nc; c++)
-			cells[c] = xstrdup(pick(lang,
-			                        t->columns_sv ? t->columns_sv[c] : NULL,
-			                        t->columns_en ? t->columns_en[c] : NULL));
-		for (size_t r = 0; r < t->n_rows; r++)
-			for (size_t c = 0; c < nc; c++) {
-				fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
-				cells[(r + 1) * nc + c] = xstrdup(buf);
-			}
-		m->table(out, nc, nr, cells);
-		free_cells(cells, nc * nr);
+		cells = plugin_table(rc, t);
+		m->table(out, t->n_columns, t->n_rows + 1, cells);
+		free_cells(cells, t->n_columns * (t->n_rows + 1));
 		if (*note) {
 			fputs(m->p_open, out);
 			m->text(out, note);
