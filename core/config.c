@@ -17,7 +17,8 @@
 
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
-	"title_en", "tolerance", "plugin_timeout", NULL
+	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
+	"plugin_process_limit", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -364,15 +365,21 @@ static struct kpi_indicator *indicator_get(struct kpi_config *cfg,
 	ind->stated = -1;
 	ind->aggregation = KPI_AGG_SUM;
 	push((void ***)&cfg->indicators, &cfg->n_indicators, ind);
+	if (kpi_hash_put(&cfg->indicator_index, ind->id,
+	                 cfg->n_indicators - 1) != 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+		abort();
+	}
 	return ind;
 }
 
 struct kpi_indicator *kpi_config_indicator(const struct kpi_config *cfg,
                                            const char *id)
 {
-	for (size_t i = 0; i < cfg->n_indicators; i++)
-		if (strcmp(cfg->indicators[i]->id, id) == 0)
-			return cfg->indicators[i];
+	size_t i;
+
+	if (kpi_hash_get(&cfg->indicator_index, id, &i))
+		return cfg->indicators[i];
 	return NULL;
 }
 
@@ -472,6 +479,16 @@ static int load_run(struct kpi_config *cfg)
 		else
 			cfg->plugin_timeout = (int)t;
 	}
+	cfg->plugin_memory_mb = KPI_DEFAULT_PLUGIN_MEMORY_MB;
+	v = kpi_ini_get(ini, sec, "plugin_memory_limit");
+	if (v && parse_int_value(ini, sec, "plugin_memory_limit", v, 0,
+	                         1L << 30, &cfg->plugin_memory_mb))
+		rc = KPI_ECONFIG;
+	cfg->plugin_processes = KPI_DEFAULT_PLUGIN_PROCESSES;
+	v = kpi_ini_get(ini, sec, "plugin_process_limit");
+	if (v && parse_int_value(ini, sec, "plugin_process_limit", v, 0,
+	                         1L << 20, &cfg->plugin_processes))
+		rc = KPI_ECONFIG;
 	v = kpi_ini_get(ini, sec, "tolerance");
 	if (v && parse_tolerance(ini, sec, v, &cfg->tolerance,
 	                         &cfg->tolerance_rel) != 0)
@@ -1168,9 +1185,11 @@ void kpi_config_free(struct kpi_config *cfg)
 		for (size_t k = 0; k < ind->n_groups; k++)
 			free(ind->groups[k].group);
 		free(ind->groups);
+		kpi_hash_clear(&ind->group_index);
 		free(ind);
 	}
 	free(cfg->indicators);
+	kpi_hash_clear(&cfg->indicator_index);
 	for (size_t i = 0; i < cfg->n_tables; i++) {
 		struct kpi_report_table *rt = &cfg->tables[i];
 		size_t ncells = rt->t.n_rows * rt->t.n_columns;

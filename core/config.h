@@ -12,8 +12,13 @@
 
 #include <stddef.h>
 
+#include "hash.h"
 #include "ini.h"
 #include "model.h"
+
+/* Defaults of an area's resource limits (docs/config.md). */
+#define KPI_DEFAULT_PLUGIN_MEMORY_MB 4096
+#define KPI_DEFAULT_PLUGIN_PROCESSES 256
 
 struct kpi_area {
 	char *name;              /* "payroll" */
@@ -36,6 +41,8 @@ struct kpi_config {
 	double tolerance;
 	int tolerance_rel;
 	int plugin_timeout;      /* seconds a plugin may run */
+	long plugin_memory_mb;   /* an area's address space, MiB; 0 = none */
+	long plugin_processes;   /* RLIMIT_NPROC of an area's child; 0 = none */
 
 	struct kpi_area *areas;
 	size_t n_areas;
@@ -43,6 +50,7 @@ struct kpi_config {
 	size_t n_goals;
 	struct kpi_indicator **indicators;
 	size_t n_indicators;
+	struct kpi_hash indicator_index;   /* id -> position in indicators */
 	struct kpi_activity **activities;
 	size_t n_activities;
 	struct kpi_report_table *tables;

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "hash.h"
 #include "kpi/plugin.h"
 
 enum kpi_lang { KPI_LANG_SV = 0, KPI_LANG_EN = 1 };
@@ -118,6 +119,8 @@ struct kpi_indicator {
 	struct kpi_series main;
 	struct kpi_series *groups;  /* breakdowns, in first-emitted order */
 	size_t n_groups;
+	size_t cap_groups;
+	struct kpi_hash group_index;   /* group -> position in groups */
 
 	/* Period values stated by a plugin (kpi_value), run year and the
 	 * previous year (baseline). */

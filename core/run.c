@@ -24,8 +24,7 @@
 
 struct area_rt {
 	struct kpi_area *area;
-	struct kpi_lib *lib;       /* shared between areas of one plugin */
-	int owns_lib;
+	char *path;                /* the plugin file found for it */
 	int failed;                /* enum kpi_exit of the failure, or 0 */
 	char reason[256];
 };
@@ -42,8 +41,10 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Load the plugins of every area; one .so is opened once. */
-static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
+/* Find each area's plugin file.  Nothing is opened here: every step
+ * that runs plugin code (loading included) happens in the area's child
+ * (sandbox.c). */
+static int find_plugins(struct kpi_config *cfg, struct area_rt *rt)
 {
 	char **dirs = NULL;
 	size_t ndirs = 0;
@@ -53,105 +54,48 @@ static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 		return KPI_EXIT_USAGE;
 	for (size_t i = 0; i < cfg->n_areas; i++) {
 		struct kpi_area *a = &cfg->areas[i];
-		char *path = NULL;
 
 		rt[i].area = a;
-		for (size_t k = 0; k < i && !rt[i].lib && !rt[i].failed; k++)
-			if (strcmp(cfg->areas[k].plugin, a->plugin) == 0) {
-				rt[i].lib = rt[k].lib;
-				rt[i].failed = rt[k].failed;
-				memcpy(rt[i].reason, rt[k].reason, sizeof rt[i].reason);
-			}
-		if (rt[i].lib || rt[i].failed)
-			continue;
 		/* a plugin that is not there is a config error; one that is
 		 * there but cannot be used is a plugin failure */
-		if (kpi_loader_resolve(dirs, ndirs, a->plugin, &path) != 0) {
+		if (kpi_loader_resolve(dirs, ndirs, a->plugin, &rt[i].path) != 0) {
 			kpi_ini_error(cfg->ini, a->section, "plugin",
 			              "no plugin '%s' in the plugin directories",
 			              a->plugin);
 			rt[i].failed = KPI_EXIT_USAGE;
 			rc = KPI_EXIT_USAGE;
-			continue;
 		}
-		if (kpi_loader_open(path, a->plugin, &rt[i].lib) != 0) {
-			kpi_ini_error(cfg->ini, a->section, "plugin",
-			              "plugin '%s' (%s) could not be loaded",
-			              a->plugin, path);
-			rt[i].failed = KPI_EXIT_PLUGIN;
-			snprintf(rt[i].reason, sizeof rt[i].reason,
-			         "plugin '%s' could not be loaded", a->plugin);
-			free(path);
-			continue;
-		}
-		rt[i].owns_lib = 1;
-		free(path);
 	}
 	kpi_loader_dirs_free(dirs, ndirs);
-	for (size_t i = 0; i < cfg->n_areas; i++)
-		if (rt[i].lib && !rt[i].failed &&
-		    kpi_config_check_area_keys(cfg, rt[i].area,
-		                               rt[i].lib->desc->config_keys) != 0)
-			rc = KPI_EXIT_USAGE;
 	return rc;
 }
 
-/* Forget whatever a failed area emitted: its indicators show no data. */
-static void clear_area(struct kpi_config *cfg, const char *area)
-{
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		struct kpi_indicator *ind = cfg->indicators[i];
-
-		if (strcmp(ind->area, area) != 0)
-			continue;
-		memset(&ind->main.m, 0, sizeof ind->main.m);
-		for (size_t k = 0; k < ind->n_groups; k++)
-			memset(&ind->groups[k].m, 0, sizeof ind->groups[k].m);
-		ind->has_value = 0;
-		ind->has_prev_value = 0;
-	}
-}
-
-/* Declare each area's static indicators, then run its plugin in a child
- * process (sandbox.c); a failed area keeps no results. */
+/* Run each area's plugin in its own child process (sandbox.c); a failed
+ * area keeps its declarations but no results. */
 static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 {
+	struct kpi_sandbox_limits lim = {
+		cfg->plugin_timeout, cfg->plugin_memory_mb, cfg->plugin_processes
+	};
+
 	for (size_t i = 0; i < cfg->n_areas; i++) {
 		struct area_rt *r = &rt[i];
-		const struct kpi_plugin *p;
 		struct kpi_area_result res;
-		int rc = 0;
 
 		if (r->failed)
 			continue;
-		p = r->lib->desc;
-		for (size_t k = 0; k < p->n_indicators && rc == 0; k++) {
-			/* stride by the plugin's own struct size (plugin.h) */
-			const struct kpi_indicator_def *d = (const void *)
-				((const char *)p->indicators + k * p->indicators[0].size);
-
-			rc = kpi_config_declare(cfg, r->area->name, d);
-		}
-		if (rc != 0) {
-			r->failed = KPI_EXIT_PLUGIN;
-			snprintf(r->reason, sizeof r->reason, "%s",
-			         "declares an invalid indicator");
-			continue;
-		}
-		kpi_sandbox_run(cfg, r->area, p, cfg->plugin_timeout, &res);
+		kpi_sandbox_run(cfg, r->area, r->path, &lim, &res);
 		if (res.failed) {
 			r->failed = res.failed;
 			memcpy(r->reason, res.reason, sizeof r->reason);
-			clear_area(cfg, r->area->name);
 		}
 	}
 }
 
-static void close_plugins(struct kpi_config *cfg, struct area_rt *rt)
+static void free_plugins(struct kpi_config *cfg, struct area_rt *rt)
 {
 	for (size_t i = 0; rt && i < cfg->n_areas; i++)
-		if (rt[i].owns_lib)
-			kpi_loader_close(rt[i].lib);
+		free(rt[i].path);
 }
 
 static void evaluate(struct kpi_config *cfg)
@@ -315,7 +259,7 @@ int kpi_run(const struct kpi_options *o)
 		status = KPI_EXIT_PLUGIN;
 		goto out_free_config;
 	}
-	if (load_plugins(cfg, rt) != 0) {
+	if (find_plugins(cfg, rt) != 0) {
 		status = KPI_EXIT_USAGE;
 		goto out_close;
 	}
@@ -348,7 +292,7 @@ int kpi_run(const struct kpi_options *o)
 		status = KPI_EXIT_MISSED;
 
 out_close:
-	close_plugins(cfg, rt);
+	free_plugins(cfg, rt);
 out_free_config:
 	free(rt);
 	free(skip);
@@ -367,7 +311,8 @@ int kpi_run_list_plugins(const char *config)
 		return KPI_EXIT_USAGE;
 	rc = kpi_loader_dirs(cfg ? cfg->plugin_dir : NULL, NULL, &dirs, &ndirs);
 	if (rc == 0)
-		rc = kpi_loader_list(dirs, ndirs, stdout);
+		rc = kpi_loader_list_with(dirs, ndirs, stdout,
+		                          kpi_sandbox_describe);
 	kpi_loader_dirs_free(dirs, ndirs);
 	kpi_config_free(cfg);
 	if (fflush(stdout) != 0)
