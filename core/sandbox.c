@@ -190,9 +190,6 @@ static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
 		run_plugin(cfg, area, path, w, &res);
 	fflush(stdout);
 	fflush(stderr);
-	if (w->failed && !res.failed)
-		fail(&res, KPI_EXIT_PLUGIN, "sent more than %s of results",
-		     "256 MiB");
 	if (kpi_wire_finish(w, res.failed, res.reason) != 0)
 		_exit(71);
 	_exit(0);
@@ -457,7 +454,7 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 	struct kpi_wire_sink sink = { &ctx, sink_declare, sink_emit,
 	                              sink_emit_value, sink_emit_table };
 	pid_t self = getpid();
-	int fd, ofd, st, child_failed;
+	int fd, ofd, st, child_failed, complete;
 	char child_reason[sizeof res->reason];
 
 	memset(res, 0, sizeof *res);
@@ -475,30 +472,34 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 	relay_end(&rl);
 	st = wt.status;
 	kpi_host_ctx_init(&ctx, cfg, area);
+	/* the declarations come first: whatever happened after them, the
+	 * area's indicators keep their names */
+	complete = !wt.overflow &&
+	           kpi_wire_replay(b.p, b.n, KPI_WIRE_DECLARATIONS, &sink,
+	                           &child_failed, child_reason,
+	                           sizeof child_reason) == 0;
 	if (wt.timed_out)
 		snprintf(res->reason, sizeof res->reason,
 		         "timed out after %d s (killed)", lim->timeout_s);
 	else if (wt.overflow)
 		snprintf(res->reason, sizeof res->reason,
-		         "sent more than %u MiB of results",
+		         "sent more than %u MiB of results (killed)",
 		         KPI_WIRE_MAX_STREAM >> 20);
 	else if (WIFSIGNALED(st))
 		snprintf(res->reason, sizeof res->reason, "crashed (%s)",
 		         strsignal(WTERMSIG(st)));
-	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
-	         kpi_wire_replay(b.p, b.n, KPI_WIRE_DECLARATIONS, &sink, &child_failed,
-	                         child_reason, sizeof child_reason) != 0)
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !complete)
 		snprintf(res->reason, sizeof res->reason,
 		         "exited before finishing (exit status %d)",
 		         WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	else if (child_failed) {
-		/* the child's own outcome; its declarations are applied */
+		/* the child's own outcome, already reported by it */
 		res->failed = child_failed;
 		memcpy(res->reason, child_reason, sizeof res->reason);
 		goto out;
 	} else if (kpi_wire_replay(b.p, b.n, KPI_WIRE_RESULTS, &sink,
-	                           &child_failed,
-	                           child_reason, sizeof child_reason) != 0)
+	                           &child_failed, child_reason,
+	                           sizeof child_reason) != 0)
 		snprintf(res->reason, sizeof res->reason, "%s",
 		         "sent results the host refused");
 	else

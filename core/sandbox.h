@@ -23,7 +23,7 @@
  * rest is dropped (and that is said). */
 #define KPI_SANDBOX_MAX_RELAY (1u << 20)
 /* Deadline for loading one plugin to describe it (--list-plugins). */
-#define KPI_SANDBOX_LIST_TIMEOUT 60
+#define KPI_SANDBOX_LIST_TIMEOUT 10
 
 struct kpi_area_result {
 	int failed;              /* enum kpi_exit of the failure, 0 if none */

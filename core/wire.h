@@ -30,7 +30,7 @@ struct kpi_wire_out {
 	char buf[65536];
 	size_t n;
 	size_t sent;             /* bytes written to fd so far */
-	int failed;              /* a write failed or the cap was reached */
+	int failed;              /* a write failed */
 	/* the last measurement, held back so that consecutive emits to the
 	 * same month and group travel as one (their sum is the same) */
 	int have_pending;
@@ -50,7 +50,8 @@ void kpi_wire_emit_value(struct kpi_wire_out *w, const struct kpi_value *v);
 void kpi_wire_emit_table(struct kpi_wire_out *w, const struct kpi_table *t);
 
 /* The area's outcome (enum kpi_exit, 0 = ok) and reason, then the end
- * mark; everything is flushed.  Returns 0, or -1 if anything failed. */
+ * mark; everything is flushed.  Returns 0, or -1 if a write failed (the
+ * parent stopped reading: it enforces KPI_WIRE_MAX_STREAM). */
 int kpi_wire_finish(struct kpi_wire_out *w, int failed, const char *reason);
 
 /* What the replaying side does with each decoded record.  The structs
@@ -67,8 +68,9 @@ struct kpi_wire_sink {
 #define KPI_WIRE_DECLARATIONS 0x1   /* declare records */
 #define KPI_WIRE_RESULTS      0x2   /* emit, emit_value, emit_table */
 
-/* Decode a complete stream, passing on the records `what` selects (an
- * area that failed keeps its indicators' declarations but no results).  On a well-formed stream stores the final
+/* Decode a stream, passing on the records `what` selects (an area that
+ * failed keeps the declarations read before the failure, but no
+ * results).  On a well-formed stream stores the final
  * status and reason (reason_size bytes) and returns 0; -1 if the stream
  * is garbled, truncated or a callback failed. */
 int kpi_wire_replay(const char *p, size_t n, int what,
