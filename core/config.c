@@ -1060,7 +1060,7 @@ int kpi_config_check_targets(const struct kpi_config *cfg)
 int kpi_config_add_table(struct kpi_config *cfg, const char *area,
                          const struct kpi_table *t)
 {
-	struct kpi_report_table *rt;
+	struct kpi_area_table *rt;
 	size_t ncells = t->n_rows * t->n_columns;
 	const char **csv, **cen;
 	struct kpi_cell *cells;
@@ -1172,7 +1172,7 @@ void kpi_config_free(struct kpi_config *cfg)
 	}
 	free(cfg->indicators);
 	for (size_t i = 0; i < cfg->n_tables; i++) {
-		struct kpi_report_table *rt = &cfg->tables[i];
+		struct kpi_area_table *rt = &cfg->tables[i];
 		size_t ncells = rt->t.n_rows * rt->t.n_columns;
 
 		free(rt->area);

@@ -45,7 +45,7 @@ struct kpi_config {
 	size_t n_indicators;
 	struct kpi_activity **activities;
 	size_t n_activities;
-	struct kpi_report_table *tables;
+	struct kpi_area_table *tables;
 	size_t n_tables;
 };
 

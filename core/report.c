@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "config.h"
 #include "fmt.h"
 
 #define DASH "\xe2\x80\x93"   /* U+2013, the seed's empty cell */
@@ -510,7 +511,7 @@ static void text_goal(FILE *out, const struct kpi_report_ctx *rc,
 }
 
 static void text_plugin_table(FILE *out, const struct kpi_report_ctx *rc,
-                              const struct kpi_report_table *rt)
+                              const struct kpi_area_table *rt)
 {
 	const struct kpi_table *t = &rt->t;
 	const char *note = pick(rc->lang, t->note_sv, t->note_en);
