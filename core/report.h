@@ -193,7 +193,7 @@ struct kpi_report_indicator {
 struct kpi_report_activity {
 	struct kpi_text text;
 	struct kpi_date start, end;
-	char start_text[11], end_text[11];   /* "2011-01-01" */
+	char start_text[40], end_text[40];   /* "2011-01-01" */
 	struct kpi_text deviation;
 	long line;
 };
@@ -315,25 +315,5 @@ const char *kpi_assessment_label(int assessment, int lang);
 /* Stable key of an assessment: "met", "partial", "not_met",
  * "not_assessed" (static strings). */
 const char *kpi_assessment_key(int assessment);
-
-/* ---- Until every writer renders struct kpi_report (writer.h) ------- */
-
-/* The --format values as numbers (struct kpi_options). */
-enum kpi_format { KPI_FORMAT_TEXT = 0, KPI_FORMAT_JSON = 1,
-                  KPI_FORMAT_JUNIT = 2, KPI_FORMAT_MARKDOWN = 3,
-                  KPI_FORMAT_HTML = 4, KPI_FORMAT_CSV = 5 };
-
-struct kpi_report_ctx {
-	const struct kpi_config *cfg;
-	int lang;
-	const struct kpi_failure *failures;
-	size_t n_failures;
-};
-
-#include <stdio.h>
-
-/* Write the report in `format` to out.  Returns 0, or KPI_EIO if a write
- * failed. */
-int kpi_report_write(FILE *out, int format, const struct kpi_report_ctx *r);
 
 #endif

@@ -40,9 +40,47 @@ const struct kpi_writer *kpi_writer_by_name(const char *name);
  * extension names no format.  Static storage. */
 const struct kpi_writer *kpi_writer_by_extension(const char *path);
 
+/* The --format values as numbers (struct kpi_options). */
+enum kpi_format { KPI_FORMAT_TEXT = 0, KPI_FORMAT_JSON = 1,
+                  KPI_FORMAT_JUNIT = 2, KPI_FORMAT_MARKDOWN = 3,
+                  KPI_FORMAT_HTML = 4, KPI_FORMAT_CSV = 5 };
+
 /* The writer for an enum kpi_format value (the text writer for an
  * unknown one).  Static storage. */
 const struct kpi_writer *kpi_writer_by_format(int format);
+
+/* Words every format uses for the same thing (kpi_label). */
+enum kpi_label_id {
+	KPI_L_INDICATOR, KPI_L_COUNCIL_INDICATORS, KPI_L_COMMITTEE_INDICATORS,
+	KPI_L_OUTCOME, KPI_L_FORECAST, KPI_L_TARGET, KPI_L_COUNCIL_TARGET,
+	KPI_L_PERIOD, KPI_L_ASSESSMENT, KPI_L_ACTIVITY,
+	KPI_L_COUNCIL_ACTIVITIES, KPI_L_COMMITTEE_ACTIVITIES, KPI_L_START,
+	KPI_L_END, KPI_L_DEVIATION, KPI_L_SUMMARY, KPI_L_BASELINE, KPI_L_RULE,
+	KPI_L_GROUP, KPI_L_NOTES, KPI_L_FAILURES,
+	KPI_L_COUNT
+};
+
+/* A label in a language ("Periodens utfall" / "Outcome"); static. */
+const char *kpi_label(int label, int lang);
+
+/* The indicator table's columns: name, outcome, forecast, target, council
+ * target, period, assessment. */
+#define KPI_ROW_COLUMNS 7
+
+/* The cells of ri's row in lang.  cells[6] is the assessment with " !"
+ * when the stated one differs, written into buf (n bytes); the others
+ * point into ri.  Nothing to free. */
+void kpi_writer_row(const struct kpi_report_indicator *ri, int lang,
+                    const char *cells[KPI_ROW_COLUMNS], char *buf, size_t n);
+
+/* The header row, `first` (a kpi_label_id) titling the name column.
+ * Static strings. */
+void kpi_writer_row_header(int first, int lang,
+                           const char *cells[KPI_ROW_COLUMNS]);
+
+/* Predicate: an indicator with this assessment fails a run under
+ * fail_on (enum kpi_fail_on). */
+int kpi_writer_fails(int assessment, int fail_on);
 
 /* Every writer's own entry point (the same as kpi_writers[i].write). */
 int kpi_write_text(FILE *out, const struct kpi_report *r,
