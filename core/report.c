@@ -578,8 +578,8 @@ static void groups_set(struct bld *b, struct kpi_report_indicator *ri,
 static const char *const method_keys[] = { "none", "manual", "linear",
                                            "seasonal", "stated" };
 static const char *const direction_keys[] = { "none", "higher", "lower" };
-static const char *const aggregation_keys[] = { "sum", "ratio", "last",
-                                                "rolling12" };
+static const char *const aggregation_keys[] = { "sum", "sum", "ratio",
+                                                "last", "rolling12" };
 
 /* A stated assessment is flagged when the computed one is a real
  * assessment that differs from it; "not assessed" (no data yet) is not. */
@@ -605,7 +605,7 @@ static void indicator_set(struct bld *b, struct kpi_report_indicator *ri,
 	ri->direction = ind->direction;
 	ri->direction_key = direction_keys[(unsigned)ind->direction % 3];
 	ri->aggregation = ind->aggregation;
-	ri->aggregation_key = aggregation_keys[(unsigned)ind->aggregation % 4];
+	ri->aggregation_key = aggregation_keys[(unsigned)ind->aggregation % 5];
 	ri->scale = scale_of(ind);
 	ri->declared = ind->declared;
 	ri->line = ind->line;
