@@ -81,14 +81,17 @@ static void notes(FILE *out, int lang, struct kpi_report_indicator *const *inds,
 		fputs("</ul>\n", out);
 }
 
-static void indicators(FILE *out, int lang,
-                       struct kpi_report_indicator *const *inds, size_t n)
+static int indicators(FILE *out, int lang,
+                      struct kpi_report_indicator *const *inds, size_t n)
 {
 	const char **cells = calloc((n + 1) * KPI_ROW_COLUMNS, sizeof *cells);
 	char (*marks)[128] = calloc(n + 1, sizeof *marks);
 
-	if (!cells || !marks)
-		abort();
+	if (!cells || !marks) {
+		free(cells);
+		free(marks);
+		return KPI_EIO;
+	}
 	kpi_writer_row_header(KPI_L_INDICATOR, lang, cells);
 	for (size_t i = 0; i < n; i++)
 		kpi_writer_row(inds[i], lang, &cells[(i + 1) * KPI_ROW_COLUMNS],
@@ -97,15 +100,16 @@ static void indicators(FILE *out, int lang,
 	free(cells);
 	free(marks);
 	notes(out, lang, inds, n);
+	return 0;
 }
 
-static void activities(FILE *out, int lang, const struct kpi_report_goal *g)
+static int activities(FILE *out, int lang, const struct kpi_report_goal *g)
 {
 	size_t n = g->n_activities;
 	const char **cells = calloc((n + 1) * 4, sizeof *cells);
 
 	if (!cells)
-		abort();
+		return KPI_EIO;
 	cells[0] = kpi_label(KPI_L_ACTIVITY, lang);
 	cells[1] = kpi_label(KPI_L_START, lang);
 	cells[2] = kpi_label(KPI_L_END, lang);
@@ -120,12 +124,14 @@ static void activities(FILE *out, int lang, const struct kpi_report_goal *g)
 	}
 	table(out, 4, n + 1, cells, 0);
 	free(cells);
+	return 0;
 }
 
-static void goal(FILE *out, int lang, const struct kpi_report_goal *g,
-                 int level)
+static int goal(FILE *out, int lang, const struct kpi_report_goal *g,
+                int level)
 {
 	const char *text = KPI_TEXT(g->text, lang);
+	int rc = 0;
 
 	heading(out, level, KPI_TEXT(g->heading, lang));
 	fprintf(out, "<p><strong>%s: ", kpi_label(KPI_L_ASSESSMENT, lang));
@@ -140,14 +146,15 @@ static void goal(FILE *out, int lang, const struct kpi_report_goal *g,
 	if (*text)
 		paragraph(out, text);
 	if (g->n_indicators)
-		indicators(out, lang, g->indicators, g->n_indicators);
-	if (g->n_activities)
-		activities(out, lang, g);
-	for (size_t i = 0; i < g->n_children; i++)
-		goal(out, lang, g->children[i], level < 6 ? level + 1 : 6);
+		rc = indicators(out, lang, g->indicators, g->n_indicators);
+	if (g->n_activities && !rc)
+		rc = activities(out, lang, g);
+	for (size_t i = 0; i < g->n_children && !rc; i++)
+		rc = goal(out, lang, g->children[i], level < 6 ? level + 1 : 6);
+	return rc;
 }
 
-static void plugin_table(FILE *out, int lang, const struct kpi_report_table *t)
+static int plugin_table(FILE *out, int lang, const struct kpi_report_table *t)
 {
 	size_t nc = t->n_columns, nr = t->n_rows + 1;
 	const char *note = KPI_TEXT(t->note, lang);
@@ -155,11 +162,11 @@ static void plugin_table(FILE *out, int lang, const struct kpi_report_table *t)
 	unsigned long numeric = 0;
 
 	if (nc == 0)
-		return;
+		return 0;
 	heading(out, 2, KPI_TEXT(t->title, lang));
 	cells = calloc(nc * nr, sizeof *cells);
 	if (!cells)
-		abort();
+		return KPI_EIO;
 	for (size_t c = 0; c < nc; c++) {
 		cells[c] = KPI_TEXT(t->columns[c], lang);
 		/* a column whose cells are all numbers is right-aligned */
@@ -178,12 +185,13 @@ static void plugin_table(FILE *out, int lang, const struct kpi_report_table *t)
 	free(cells);
 	if (*note)
 		paragraph(out, note);
+	return 0;
 }
 
 int kpi_write_html(FILE *out, const struct kpi_report *r,
                    const struct kpi_writer_opts *opts)
 {
-	int lang = opts->lang;
+	int lang = opts->lang, rc = 0;
 
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	             "<meta charset=\"utf-8\">\n<title>",
@@ -201,18 +209,18 @@ int kpi_write_html(FILE *out, const struct kpi_report *r,
 		put(out, KPI_TEXT(r->failures[i].text, lang));
 		fputs("</strong></p>\n", out);
 	}
-	for (size_t i = 0; i < r->n_roots; i++)
-		goal(out, lang, r->roots[i], 2);
-	if (r->n_other) {
+	for (size_t i = 0; i < r->n_roots && !rc; i++)
+		rc = goal(out, lang, r->roots[i], 2);
+	if (r->n_other && !rc) {
 		heading(out, 2, KPI_TEXT(r->other_heading, lang));
-		indicators(out, lang, r->other, r->n_other);
+		rc = indicators(out, lang, r->other, r->n_other);
 	}
-	for (size_t i = 0; i < r->n_tables; i++)
-		plugin_table(out, lang, &r->tables[i]);
+	for (size_t i = 0; i < r->n_tables && !rc; i++)
+		rc = plugin_table(out, lang, &r->tables[i]);
 	heading(out, 2, kpi_label(KPI_L_SUMMARY, lang));
 	paragraph(out, KPI_TEXT(r->summary.text, lang));
 	if (r->summary.differ)
 		paragraph(out, KPI_TEXT(r->summary.differ_text, lang));
 	fputs("</body>\n</html>\n", out);
-	return ferror(out) ? KPI_EIO : 0;
+	return rc || ferror(out) ? KPI_EIO : 0;
 }

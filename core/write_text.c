@@ -53,27 +53,21 @@ static size_t wrap_at(const char *s, size_t w)
 	return last_space ? last_space : bytes;
 }
 
-/* s escaped for the terminal; aborts only when out of memory, which the
- * caller's KPI_EIO cannot express better. */
-static char *esc(const char *s)
-{
-	char *e = kpi_escape_dup(KPI_ESC_TERM, s);
-
-	if (!e)
-		abort();
-	return e;
-}
+/* Out of memory while writing is reported as a failed write (KPI_EIO):
+ * the caller discards the output and exits with its output status. */
 
 static void put(FILE *out, const char *s)
 {
 	kpi_escape(out, KPI_ESC_TERM, s);
 }
 
-/* Print wrapped paragraph text at an indent. */
-static void paragraph(FILE *out, int indent, const char *raw, size_t w)
+/* Print wrapped paragraph text at an indent.  Returns 0 or KPI_EIO. */
+static int paragraph(FILE *out, int indent, const char *raw, size_t w)
 {
-	char *e = esc(raw), *text = e;
+	char *e = kpi_escape_dup(KPI_ESC_TERM, raw), *text = e;
 
+	if (!e)
+		return KPI_EIO;
 	while (*text) {
 		size_t n = wrap_at(text, w);
 
@@ -85,21 +79,29 @@ static void paragraph(FILE *out, int indent, const char *raw, size_t w)
 			text++;
 	}
 	free(e);
+	return 0;
 }
 
 /* A table of raw strings: cells[r * ncols + c]; row 0 is the header.  The
  * first column wraps at NAME_WIDTH; the others are as wide as their
- * widest cell.  Cells after a row's last non-empty one are not padded. */
-static void text_table(FILE *out, int indent, size_t ncols, size_t nrows,
-                       const char *const *raw)
+ * widest cell.  Cells after a row's last non-empty one are not padded.
+ * Returns 0 or KPI_EIO (out of memory). */
+static int text_table(FILE *out, int indent, size_t ncols, size_t nrows,
+                      const char *const *raw)
 {
 	size_t *w = calloc(ncols ? ncols : 1, sizeof *w);
 	char **cells = calloc(ncols * nrows + 1, sizeof *cells);
+	int rc = 0;
 
-	if (!w || !cells)
-		abort();
+	if (!w || !cells) {
+		rc = KPI_EIO;
+		goto out_free;
+	}
 	for (size_t i = 0; i < ncols * nrows; i++)
-		cells[i] = esc(raw[i]);
+		if (!(cells[i] = kpi_escape_dup(KPI_ESC_TERM, raw[i]))) {
+			rc = KPI_EIO;
+			goto out_free;
+		}
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
 			size_t cw = width(cells[r * ncols + c]);
@@ -154,30 +156,36 @@ static void text_table(FILE *out, int indent, size_t ncols, size_t nrows,
 			fputc('\n', out);
 		}
 	}
-	for (size_t i = 0; i < ncols * nrows; i++)
+out_free:
+	for (size_t i = 0; cells && i < ncols * nrows; i++)
 		free(cells[i]);
 	free(cells);
 	free(w);
+	return rc;
 }
 
 /* An indicator table and the notes under it: sub-periods, group rows
- * when asked for, stated assessments that differ. */
-static void indicators(FILE *out, int lang, int first,
-                       struct kpi_report_indicator *const *inds, size_t n,
-                       int indent)
+ * when asked for, stated assessments that differ.  Returns 0 or KPI_EIO. */
+static int indicators(FILE *out, int lang, int first,
+                      struct kpi_report_indicator *const *inds, size_t n,
+                      int indent)
 {
 	const char **cells = calloc((n + 1) * KPI_ROW_COLUMNS, sizeof *cells);
 	char (*marks)[128] = calloc(n + 1, sizeof *marks);
+	int rc = KPI_EIO;
 
-	if (!cells || !marks)
-		abort();
-	kpi_writer_row_header(first, lang, cells);
-	for (size_t i = 0; i < n; i++)
-		kpi_writer_row(inds[i], lang, &cells[(i + 1) * KPI_ROW_COLUMNS],
-		               marks[i], sizeof marks[i]);
-	text_table(out, indent, KPI_ROW_COLUMNS, n + 1, cells);
+	if (cells && marks) {
+		kpi_writer_row_header(first, lang, cells);
+		for (size_t i = 0; i < n; i++)
+			kpi_writer_row(inds[i], lang,
+			               &cells[(i + 1) * KPI_ROW_COLUMNS], marks[i],
+			               sizeof marks[i]);
+		rc = text_table(out, indent, KPI_ROW_COLUMNS, n + 1, cells);
+	}
 	free(cells);
 	free(marks);
+	if (rc)
+		return rc;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct kpi_report_indicator *ri = inds[i];
@@ -203,16 +211,18 @@ static void indicators(FILE *out, int lang, int first,
 			fputc('\n', out);
 		}
 	}
+	return 0;
 }
 
-static void activities(FILE *out, int lang, const struct kpi_report_goal *g,
-                       int indent)
+static int activities(FILE *out, int lang, const struct kpi_report_goal *g,
+                      int indent)
 {
 	size_t n = g->n_activities;
 	const char **cells = calloc((n + 1) * 4, sizeof *cells);
+	int rc;
 
 	if (!cells)
-		abort();
+		return KPI_EIO;
 	cells[0] = kpi_label(g->kind == KPI_GOAL_COMMITTEE ?
 	                     KPI_L_COMMITTEE_ACTIVITIES :
 	                     KPI_L_COUNCIL_ACTIVITIES, lang);
@@ -228,14 +238,16 @@ static void activities(FILE *out, int lang, const struct kpi_report_goal *g,
 		row[2] = a->end_text;
 		row[3] = KPI_TEXT(a->deviation, lang);
 	}
-	text_table(out, indent, 4, n + 1, cells);
+	rc = text_table(out, indent, 4, n + 1, cells);
 	free(cells);
+	return rc;
 }
 
-static void goal(FILE *out, int lang, const struct kpi_report_goal *g,
-                 int indent)
+static int goal(FILE *out, int lang, const struct kpi_report_goal *g,
+                int indent)
 {
 	const char *text = KPI_TEXT(g->text, lang);
+	int rc = 0;
 
 	pad(out, (size_t)indent);
 	put(out, KPI_TEXT(g->heading, lang));
@@ -250,54 +262,58 @@ static void goal(FILE *out, int lang, const struct kpi_report_goal *g,
 	fputc('\n', out);
 	if (*text) {
 		fputc('\n', out);
-		paragraph(out, indent, text, LINE_WIDTH - (size_t)indent);
+		rc = paragraph(out, indent, text, LINE_WIDTH - (size_t)indent);
 	}
-	if (g->n_indicators) {
+	if (g->n_indicators && !rc) {
 		fputc('\n', out);
-		indicators(out, lang, g->kind == KPI_GOAL_COMMITTEE ?
-		           KPI_L_COMMITTEE_INDICATORS : KPI_L_COUNCIL_INDICATORS,
-		           g->indicators, g->n_indicators, indent);
+		rc = indicators(out, lang, g->kind == KPI_GOAL_COMMITTEE ?
+		                KPI_L_COMMITTEE_INDICATORS :
+		                KPI_L_COUNCIL_INDICATORS,
+		                g->indicators, g->n_indicators, indent);
 	}
-	if (g->n_activities) {
+	if (g->n_activities && !rc) {
 		fputc('\n', out);
-		activities(out, lang, g, indent);
+		rc = activities(out, lang, g, indent);
 	}
-	for (size_t i = 0; i < g->n_children; i++) {
+	for (size_t i = 0; i < g->n_children && !rc; i++) {
 		fputc('\n', out);
-		goal(out, lang, g->children[i], indent + 2);
+		rc = goal(out, lang, g->children[i], indent + 2);
 	}
+	return rc;
 }
 
-static void plugin_table(FILE *out, int lang, const struct kpi_report_table *t)
+static int plugin_table(FILE *out, int lang, const struct kpi_report_table *t)
 {
 	const char *note = KPI_TEXT(t->note, lang);
 	size_t nc = t->n_columns, nr = t->n_rows + 1;
 	const char **cells;
+	int rc;
 
 	if (nc == 0)
-		return;
+		return 0;
 	put(out, KPI_TEXT(t->title, lang));
 	fputs("\n\n", out);
 	cells = calloc(nc * nr, sizeof *cells);
 	if (!cells)
-		abort();
+		return KPI_EIO;
 	for (size_t c = 0; c < nc; c++)
 		cells[c] = KPI_TEXT(t->columns[c], lang);
 	for (size_t i = 0; i < t->n_rows * nc; i++)
 		cells[nc + i] = t->cells[lang == KPI_LANG_EN][i].text;
-	text_table(out, 0, nc, nr, cells);
+	rc = text_table(out, 0, nc, nr, cells);
 	free(cells);
-	if (*note) {
+	if (*note && !rc) {
 		fputc('\n', out);
-		paragraph(out, 0, note, LINE_WIDTH);
+		rc = paragraph(out, 0, note, LINE_WIDTH);
 	}
 	fputc('\n', out);
+	return rc;
 }
 
 int kpi_write_text(FILE *out, const struct kpi_report *r,
                    const struct kpi_writer_opts *opts)
 {
-	int lang = opts->lang;
+	int lang = opts->lang, rc = 0;
 
 	put(out, KPI_TEXT(r->title, lang));
 	fputc('\n', out);
@@ -308,19 +324,20 @@ int kpi_write_text(FILE *out, const struct kpi_report *r,
 		put(out, KPI_TEXT(r->failures[i].text, lang));
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < r->n_roots; i++) {
+	for (size_t i = 0; i < r->n_roots && !rc; i++) {
 		fputc('\n', out);
-		goal(out, lang, r->roots[i], 0);
+		rc = goal(out, lang, r->roots[i], 0);
 	}
-	if (r->n_other) {
+	if (r->n_other && !rc) {
 		fputc('\n', out);
 		put(out, KPI_TEXT(r->other_heading, lang));
 		fputs("\n\n", out);
-		indicators(out, lang, KPI_L_INDICATOR, r->other, r->n_other, 0);
+		rc = indicators(out, lang, KPI_L_INDICATOR, r->other, r->n_other,
+		                0);
 	}
-	for (size_t i = 0; i < r->n_tables; i++) {
+	for (size_t i = 0; i < r->n_tables && !rc; i++) {
 		fputc('\n', out);
-		plugin_table(out, lang, &r->tables[i]);
+		rc = plugin_table(out, lang, &r->tables[i]);
 	}
 	fprintf(out, "\n%s\n", kpi_label(KPI_L_SUMMARY, lang));
 	put(out, KPI_TEXT(r->summary.text, lang));
@@ -329,5 +346,5 @@ int kpi_write_text(FILE *out, const struct kpi_report *r,
 		put(out, KPI_TEXT(r->summary.differ_text, lang));
 		fputc('\n', out);
 	}
-	return ferror(out) ? KPI_EIO : 0;
+	return rc || ferror(out) ? KPI_EIO : 0;
 }
