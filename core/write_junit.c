@@ -139,9 +139,9 @@ int kpi_write_junit(FILE *out, const struct kpi_report *r,
 			failures++;
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>"
-	             "<testsuite name=\"kpirun %d\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-	             "skipped=\"%zu\">\n", r->year, total, failures, r->n_failures,
-	        skipped);
+	             "<testsuite name=\"kpirun %d\" tests=\"%zu\" "
+	             "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+	        r->year, total, failures, r->n_failures, skipped);
 	for (size_t i = 0; i < r->n_indicators; i++)
 		if (shown(&r->indicators[i]))
 			test_case(out, r, &r->indicators[i], lang, opts->fail_on);
