@@ -8,8 +8,8 @@
 #include "diag.h"
 #include "kpi/plugin.h"
 #include "model.h"
-#include "report.h"
 #include "run.h"
+#include "writer.h"
 
 static const char usage_text[] =
 "usage: kpirun [options] CONFIG\n"

@@ -21,6 +21,7 @@
 #include "loader.h"
 #include "report.h"
 #include "sandbox.h"
+#include "writer.h"
 
 struct area_rt {
 	struct kpi_area *area;
@@ -185,27 +186,42 @@ static int write_stdout(const char *buf, size_t len)
 static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
                        const struct area_rt *rt)
 {
-	struct kpi_failure fails[64];
-	struct kpi_report_ctx rc = { .cfg = cfg };
+	struct kpi_failure *fails;
+	struct kpi_report *rep = NULL;
+	struct kpi_writer_opts wo;
+	const struct kpi_writer *w = kpi_writer_by_format(o->format);
+	size_t n_fails = 0, len = 0;
 	char *buf = NULL;
-	size_t len = 0;
 	FILE *mem;
 	int status;
 
-	rc.lang = o->lang >= 0 ? o->lang : cfg->lang;
-	for (size_t i = 0; i < cfg->n_areas && rc.n_failures < 64; i++)
-		if (rt[i].failed) {
-			fails[rc.n_failures].area = rt[i].area->name;
-			fails[rc.n_failures].reason = rt[i].reason;
-			rc.n_failures++;
-		}
-	rc.failures = fails;
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
+	wo.lang = o->lang >= 0 ? o->lang : cfg->lang;
+	wo.fail_on = o->fail_on;
+	fails = calloc(cfg->n_areas + 1, sizeof *fails);
+	if (!fails) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
 		return KPI_EXIT_OUTPUT;
 	}
-	if (kpi_report_write(mem, o->format, &rc) != 0 || fclose(mem) != 0) {
+	for (size_t i = 0; i < cfg->n_areas; i++)
+		if (rt[i].failed) {
+			fails[n_fails].area = rt[i].area->name;
+			fails[n_fails].reason = rt[i].reason;
+			fails[n_fails].status = rt[i].failed;
+			n_fails++;
+		}
+	status = kpi_report_build(cfg, wo.lang, fails, n_fails, &rep);
+	free(fails);
+	if (status != 0)
+		return KPI_EXIT_OUTPUT;
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		kpi_report_free(rep);
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+		return KPI_EXIT_OUTPUT;
+	}
+	status = w->write(mem, rep, &wo);
+	kpi_report_free(rep);
+	if (fclose(mem) != 0 || status != 0) {
 		free(buf);
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
 		         "cannot format the report");
