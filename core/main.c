@@ -3,6 +3,7 @@
  * struct kpi_options, picks each output's format and hands over to
  * kpi_run(); nothing else lives here.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -264,6 +265,18 @@ static int parse_format(const char *v, const struct kpi_format_info **f)
 	return 0;
 }
 
+/* After printing `what` to stdout: KPI_EXIT_OK, or KPI_EXIT_OUTPUT with a
+ * message if it could not be written (a closed pipe, a full disk). */
+static int flush_stdout(const char *what)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return KPI_EXIT_OK;
+	kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
+	         "cannot write %s to standard output: %s", what,
+	         strerror(errno));
+	return KPI_EXIT_OUTPUT;
+}
+
 int main(int argc, char **argv)
 {
 	struct kpi_options o = { .lang = -1 };
@@ -273,7 +286,7 @@ int main(int argc, char **argv)
 	size_t n_dests = 0;
 	int list = 0, c, status;
 
-	kpi_output_install_signals();
+	kpi_output_init();
 	dests = calloc((size_t)argc, sizeof *dests);
 	if (!dests) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
@@ -287,14 +300,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
-			status = fflush(stdout) == 0 ? KPI_EXIT_OK
-			                             : KPI_EXIT_OUTPUT;
+			status = flush_stdout("the help");
 			break;
 		case 'V':
 			printf("kpirun %s (plugin ABI %d.%d)\n", KPI_VERSION,
 			       KPI_ABI_MAJOR, KPI_ABI_MINOR);
-			status = fflush(stdout) == 0 ? KPI_EXIT_OK
-			                             : KPI_EXIT_OUTPUT;
+			status = flush_stdout("the version");
 			break;
 		case 'v':
 			kpi_diag_set_verbosity(KPI_LOG_INFO);

@@ -78,9 +78,27 @@ static void unblock_fatal(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
-void kpi_output_install_signals(void)
+/* Hold 0, 1 and 2 open (output.h says why). */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", fd == STDOUT_FILENO ? O_RDONLY : O_RDWR);
+		if (nfd >= 0 && nfd != fd) {   /* a lower one was closed too */
+			dup2(nfd, fd);
+			close(nfd);
+		}
+	}
+}
+
+void kpi_output_init(void)
 {
 	struct sigaction sa, old;
+
+	hold_std_fds();
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_fatal_signal;
@@ -443,11 +461,6 @@ int kpi_output_set_new(const char *const *dests, size_t n,
 	}
 	*out = s;
 	return 0;
-}
-
-int kpi_output_kind(const struct kpi_output_set *s, size_t i)
-{
-	return s->d[i].kind;
 }
 
 /* ---- writing ---- */

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-/* What a destination turned out to be (kpi_output_set_new). */
+/* What a destination turns out to be (kpi_output_set_new decides). */
 enum kpi_output_kind {
 	KPI_OUTPUT_FD = 0,       /* "-", or a /proc descriptor link of ours
 	                            (/dev/stdout, /dev/fd/N): that descriptor */
@@ -29,11 +29,15 @@ enum kpi_output_kind {
 
 struct kpi_output_set;
 
-/* Install the signal handling every run needs: SIGINT, SIGTERM, SIGHUP
- * and SIGQUIT remove the registered temp files and re-raise (a signal
- * inherited as ignored stays ignored); SIGPIPE is ignored, so a closed pipe
- * is a write error (EPIPE) reported like any other.  Call once, early. */
-void kpi_output_install_signals(void);
+/* Prepare the process for writing reports; call once, first thing.
+ * Signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the registered temp
+ * files and re-raise (a signal inherited as ignored stays ignored); SIGPIPE
+ * is ignored, so a closed pipe is a write error (EPIPE) reported like any
+ * other.  Descriptors: a closed standard input or error is reopened on
+ * /dev/null and a closed standard output on /dev/null read-only, so no file
+ * kpirun opens can take their numbers, and writing to "-" then fails
+ * (EBADF) instead of landing in that file. */
+void kpi_output_init(void);
 
 /* Find out what each of dests[0..n) is (nothing is opened, created or
  * written yet).  "-" is standard output.  On success *out is owned by the
@@ -42,9 +46,6 @@ void kpi_output_install_signals(void);
  * symlinks, two names for one file), or KPI_ENOMEM. */
 int kpi_output_set_new(const char *const *dests, size_t n,
                        struct kpi_output_set **out);
-
-/* What destination i was resolved to (enum kpi_output_kind). */
-int kpi_output_kind(const struct kpi_output_set *s, size_t i);
 
 /* Write bufs[i] (lens[i] bytes, borrowed) to destination i for every i,
  * all or nothing as described at the top.  Every write, fsync and close is

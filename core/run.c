@@ -356,7 +356,8 @@ int kpi_run_list_plugins(const char *config)
 		rc = kpi_loader_list(dirs, ndirs, stdout);
 	kpi_loader_dirs_free(dirs, ndirs);
 	kpi_config_free(cfg);
-	if (fflush(stdout) != 0)
+	/* kpi_loader_list reports its own write error (KPI_EIO) */
+	if (rc == KPI_EIO || fflush(stdout) != 0 || ferror(stdout))
 		return KPI_EXIT_OUTPUT;
 	return rc == 0 ? KPI_EXIT_OK : KPI_EXIT_PLUGIN;
 }

@@ -45,6 +45,7 @@ struct spawn_opts {
 	int as_nobody;       /* run as uid/gid 65534 (when we are root) */
 	int ignore_hup;      /* start with SIGHUP ignored, as nohup does */
 	const char *cwd;     /* NULL: this process's */
+	int close_stdout;    /* start with descriptor 1 closed */
 };
 
 struct result {
@@ -164,6 +165,8 @@ static pid_t spawn(const struct spawn_opts *so, const char *const *args)
 
 		dup2(o, 1);
 		dup2(e, 2);
+		if (so->close_stdout)
+			close(1);
 		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
 			signal(sigs[i], SIG_DFL);
 		if (so->ignore_hup)
@@ -721,6 +724,55 @@ Test(output, closed_pipe_exits_5_not_by_sigpipe,
 	          "%s", r.err);
 	assert_file_is(in_work("old.txt"), "old report\n");
 	result_free(&r);
+}
+
+/* A closed standard output: "-" fails with EBADF, and a file written
+ * meanwhile cannot land on descriptor 1 by accident. */
+Test(output, closed_stdout_exits_5_and_files_still_work,
+     .init = make_work, .fini = remove_work)
+{
+	struct spawn_opts so = plain;
+	char *want = slurp(E2E "/small.sv.expected");
+	struct result r;
+
+	so.close_stdout = 1;
+	r = RUN_WITH(&so, SMALL);
+	cr_assert_eq(r.status, 5, "%s", r.err);
+	cr_assert(strstr(r.err, "kpirun: cannot write the report to standard "
+	                 "output: Bad file descriptor\n") != NULL, "%s", r.err);
+	result_free(&r);
+	r = RUN_WITH(&so, "-o", in_work("r.txt"), SMALL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	assert_file_is(in_work("r.txt"), want);
+	free(want);
+	result_free(&r);
+}
+
+/* The other things kpirun prints check their writes too. */
+Test(output, help_version_and_plugin_list_to_a_full_disk_exit_5,
+     .init = make_work, .fini = remove_work)
+{
+	static const char *const args[][2] = {
+		{ "--help", "kpirun: cannot write the help to standard output: "
+		            "No space left on device\n" },
+		{ "-V", "kpirun: cannot write the version to standard output: "
+		        "No space left on device\n" },
+		{ "--list-plugins", "kpirun: cannot write the plugin list: No "
+		                    "space left on device\n" },
+	};
+	struct spawn_opts so = plain;
+
+	so.out_fd = open("/dev/full", O_WRONLY);
+	cr_assert_geq(so.out_fd, 0);
+	for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+		struct result r = RUN_WITH(&so, args[i][0]);
+
+		cr_assert_eq(r.status, 5, "%s: %d %s", args[i][0], r.status,
+		             r.err);
+		cr_assert(strstr(r.err, args[i][1]) != NULL, "%s", r.err);
+		result_free(&r);
+	}
+	close(so.out_fd);
 }
 
 /* ---- fatal signals while the report is being written ---- */
