@@ -34,6 +34,7 @@ struct dest {
 	char *dir;            /* KPI_OUTPUT_FILE: canonical directory */
 	char *path;           /* KPI_OUTPUT_FILE: dir + "/" + name replaced */
 	int exists;           /* the destination exists (dev, ino valid) */
+	int regular;          /* ... and is a regular file */
 	dev_t dev;
 	ino_t ino;
 	char *tmp;            /* KPI_OUTPUT_FILE while staged */
@@ -86,8 +87,10 @@ static void hold_std_fds(void)
 
 		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
 			continue;
+		/* the lowest free number, so fd itself, the lower ones being
+		 * open by now; dup2 only if that ever changes */
 		nfd = open("/dev/null", fd == STDOUT_FILENO ? O_RDONLY : O_RDWR);
-		if (nfd >= 0 && nfd != fd) {   /* a lower one was closed too */
+		if (nfd >= 0 && nfd != fd) {
 			dup2(nfd, fd);
 			close(nfd);
 		}
@@ -334,6 +337,23 @@ static int resolve_file(struct dest *d, const char *cur)
 	return 0;
 }
 
+/* A descriptor destination: what it is open on, to tell whether another
+ * destination is the same file. */
+static int resolve_fd(struct dest *d, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return resolve_error(d, "cannot write the report", errno);
+	d->kind = KPI_OUTPUT_FD;
+	d->fd = fd;
+	d->exists = 1;
+	d->regular = S_ISREG(st.st_mode);
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
+	return 0;
+}
+
 /* Decide what d->name is: follow its symlinks one by one, stopping at a
  * /proc descriptor link (written to, never replaced) or at what the chain
  * ends in. */
@@ -343,11 +363,8 @@ static int resolve(struct dest *d)
 	char *cur;
 	int rc;
 
-	if (strcmp(d->name, "-") == 0) {
-		d->kind = KPI_OUTPUT_FD;
-		d->fd = STDOUT_FILENO;
-		return 0;
-	}
+	if (strcmp(d->name, "-") == 0)
+		return resolve_fd(d, STDOUT_FILENO);
 	cur = str_dup(d->name, strlen(d->name));
 	if (!cur)
 		return resolve_error(d, "", ENOMEM);
@@ -368,14 +385,7 @@ static int resolve(struct dest *d)
 			break;
 		switch (proc_link(cur, &fd)) {
 		case 1:
-			if (fcntl(fd, F_GETFD) == -1) {
-				rc = resolve_error(d, "cannot write the report",
-				                   errno);
-				goto out_free;
-			}
-			d->kind = KPI_OUTPUT_FD;
-			d->fd = fd;
-			rc = 0;
+			rc = resolve_fd(d, fd);
 			goto out_free;
 		case 2:
 			if (stat(cur, &st) != 0) {
@@ -411,6 +421,7 @@ static int resolve(struct dest *d)
 	}
 out_exists:
 	d->exists = 1;
+	d->regular = S_ISREG(st.st_mode);
 	d->dev = st.st_dev;
 	d->ino = st.st_ino;
 	rc = 0;
@@ -419,14 +430,19 @@ out_free:
 	return rc;
 }
 
-/* Two destinations naming one file would race each other: refuse. */
+/* Two destinations naming one file would overwrite each other: one
+ * descriptor twice, one regular file twice (also a file and a descriptor
+ * open on it: "-o r.txt >r.txt"), or one new name twice.  Devices and FIFOs
+ * may be named twice (a terminal as stdout and as /dev/tty). */
 static int same_dest(const struct dest *a, const struct dest *b)
 {
-	if (a->kind == KPI_OUTPUT_FD || b->kind == KPI_OUTPUT_FD)
-		return a->kind == b->kind && a->fd == b->fd;
-	if (a->exists && b->exists)
+	if (a->kind == KPI_OUTPUT_FD && b->kind == KPI_OUTPUT_FD &&
+	    a->fd == b->fd)
+		return 1;
+	if (a->regular && b->regular)
 		return a->dev == b->dev && a->ino == b->ino;
-	return a->path && b->path && strcmp(a->path, b->path) == 0;
+	return a->kind == KPI_OUTPUT_FILE && b->kind == KPI_OUTPUT_FILE &&
+	       strcmp(a->path, b->path) == 0;
 }
 
 int kpi_output_set_new(const char *const *dests, size_t n,

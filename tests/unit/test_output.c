@@ -597,6 +597,26 @@ Test(output, bad_destinations_exit_5_before_any_work,
 	cr_assert_eq(r.status, 5);
 	cr_assert(strstr(r.err, "are the same output") != NULL, "%s", r.err);
 	result_free(&r);
+	/* a file and the descriptor open on it ("-o r.txt -o - >r.txt") */
+	{
+		struct spawn_opts so = plain;
+
+		put(in_work("r.txt"), "old report\n");
+		so.out_fd = open(in_work("r.txt"), O_WRONLY | O_APPEND);
+		r = RUN_WITH(&so, "-o", in_work("r.txt"), "-o", "-", SMALL);
+		close(so.out_fd);
+		cr_assert_eq(r.status, 5);
+		cr_assert(strstr(r.err, "r.txt' and '-' are the same output") !=
+		          NULL, "%s", r.err);
+		assert_file_is(in_work("r.txt"), "old report\n");
+		result_free(&r);
+		/* a device may be named twice: /dev/null as stdout and as -o */
+		so.out_fd = open("/dev/null", O_WRONLY);
+		r = RUN_WITH(&so, "-o", "/dev/null", "-o", "-", SMALL);
+		close(so.out_fd);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		result_free(&r);
+	}
 	/* --check writes nothing, so its outputs are not looked at */
 	r = RUN("--check", "-o", work, SMALL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
