@@ -86,7 +86,7 @@ static void put(const char *path, const char *text)
 /* work/name, in one of sixteen static buffers (enough for one call). */
 static const char *in_work(const char *name)
 {
-	static char bufs[16][256];
+	static char bufs[16][512];
 	static int next;
 	char *b = bufs[next++ % 16];
 	int n = snprintf(b, sizeof bufs[0], "%s/%s", work, name);
@@ -574,6 +574,26 @@ Test(output, symlink_stays_and_the_file_it_names_is_replaced,
 	r = RUN("-o", in_work("real.txt"), "-o", in_work("link.txt"), SMALL);
 	cr_assert_eq(r.status, 5);
 	cr_assert(strstr(r.err, "real.txt' and '") != NULL, "%s", r.err);
+	result_free(&r);
+}
+
+/* A name too long for ".NAME.XXXXXX" within NAME_MAX (255) still gets
+ * its temp file beside it, under a short name. */
+Test(output, longest_file_name_is_written, .init = make_work,
+     .fini = remove_work)
+{
+	char name[256], *want = slurp(E2E "/small.sv.expected"), *ls;
+	struct result r;
+
+	memset(name, 'a', 251);
+	memcpy(name + 251, ".txt", 5);   /* 255 bytes and the NUL */
+	r = RUN("-o", in_work(name), SMALL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	assert_file_is(in_work(name), want);
+	ls = listing();
+	cr_assert_str_eq(ls, name);
+	free(ls);
+	free(want);
 	result_free(&r);
 }
 
