@@ -1,17 +1,13 @@
 /*
  * run.c - one kpirun invocation from config to report: load and check the
  * config, load each area's plugin, init, compute, evaluate, then write the
- * report atomically (temp file + rename) or, with --check, nothing.
+ * report to every output (output.c) or, with --check, nothing.
  */
 #include "run.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "diag.h"
@@ -19,6 +15,7 @@
 #include "host.h"
 #include "ini.h"
 #include "loader.h"
+#include "output.h"
 #include "report.h"
 #include "sandbox.h"
 #include "writer.h"
@@ -29,18 +26,6 @@ struct area_rt {
 	int failed;                /* enum kpi_exit of the failure, or 0 */
 	char reason[256];
 };
-
-/* The temp file being written, unlinked if a signal stops the run. */
-static volatile sig_atomic_t have_tmp;
-static char tmp_path[4096];
-
-static void on_signal(int sig)
-{
-	if (have_tmp)
-		unlink(tmp_path);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 /* Find each area's plugin file.  Nothing is opened here: every step
  * that runs plugin code (loading included) happens in the area's child
@@ -124,83 +109,51 @@ static int missed_targets(const struct kpi_config *cfg, int fail_on)
 	return 0;
 }
 
-/* Write buf to `path` through a temp file in the same directory, renamed
- * into place only when every byte is on disk. */
-static int write_atomically(const char *path, const char *buf, size_t len)
+/* Render the report in `format` into a malloc'd buffer (*buf, owned by
+ * the caller, *len bytes).  Returns 0, or KPI_EXIT_OUTPUT after a message. */
+static int render(int format, const struct kpi_report *rep,
+                  const struct kpi_writer_opts *wo, char **buf, size_t *len)
 {
-	int fd, n;
-	FILE *f;
+	const struct kpi_writer *w = kpi_writer_by_format(format);
+	FILE *mem = open_memstream(buf, len);
+	int rc;
 
-	n = snprintf(tmp_path, sizeof tmp_path, "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof tmp_path) {
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0, "path is too long");
+	if (!mem) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
 		return KPI_EXIT_OUTPUT;
 	}
-	fd = mkstemp(tmp_path);
-	if (fd < 0) {
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
-		         "cannot create the report: %s", strerror(errno));
-		return KPI_EXIT_OUTPUT;
-	}
-	have_tmp = 1;
-	f = fdopen(fd, "w");
-	if (!f || fwrite(buf, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
-		         "cannot write the report: %s", strerror(errno));
-		if (f)
-			fclose(f);
-		else
-			close(fd);
-		goto out_unlink;
-	}
-	if (fclose(f) != 0) {
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
-		         "cannot write the report: %s", strerror(errno));
-		goto out_unlink;
-	}
-	if (rename(tmp_path, path) != 0) {
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
-		         "cannot replace the report: %s", strerror(errno));
-		goto out_unlink;
-	}
-	have_tmp = 0;
-	return KPI_EXIT_OK;
-out_unlink:
-	unlink(tmp_path);
-	have_tmp = 0;
-	return KPI_EXIT_OUTPUT;
-}
-
-static int write_stdout(const char *buf, size_t len)
-{
-	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+	rc = w ? w->write(mem, rep, wo) : KPI_EINVAL;
+	if (fclose(mem) != 0 || rc != 0) {
+		free(*buf);
+		*buf = NULL;
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
-		         "cannot write the report to standard output: %s",
-		         strerror(errno));
+		         "cannot format the report");
 		return KPI_EXIT_OUTPUT;
 	}
 	return KPI_EXIT_OK;
 }
 
+/* Render each format the outputs ask for once, then write them all
+ * (output.c: all or nothing). */
 static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
-                       const struct area_rt *rt)
+                       const struct area_rt *rt, struct kpi_output_set *set)
 {
 	struct kpi_failure *fails;
 	struct kpi_report *rep = NULL;
 	struct kpi_writer_opts wo;
-	const struct kpi_writer *w = kpi_writer_by_format(o->format);
-	size_t n_fails = 0, len = 0;
-	char *buf = NULL;
-	FILE *mem;
-	int status;
+	size_t n = o->n_outputs, n_fails = 0;
+	char **owned = calloc(n + 1, sizeof *owned);
+	const char **bufs = calloc(n + 1, sizeof *bufs);
+	size_t *lens = calloc(n + 1, sizeof *lens);
+	int status = KPI_EXIT_OK;
 
 	wo.lang = o->lang >= 0 ? o->lang : cfg->lang;
 	wo.fail_on = o->fail_on;
 	fails = calloc(cfg->n_areas + 1, sizeof *fails);
-	if (!fails) {
+	if (!owned || !bufs || !lens || !fails) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
+		status = KPI_EXIT_OUTPUT;
+		goto out_free;
 	}
 	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed) {
@@ -209,27 +162,35 @@ static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
 			fails[n_fails].status = rt[i].failed;
 			n_fails++;
 		}
-	status = kpi_report_build(cfg, wo.lang, fails, n_fails, &rep);
-	free(fails);
-	if (status != 0)
-		return KPI_EXIT_OUTPUT;
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
-		kpi_report_free(rep);
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
+	/* evaluated once; each format renders the same report */
+	if (kpi_report_build(cfg, wo.lang, fails, n_fails, &rep) != 0) {
+		status = KPI_EXIT_OUTPUT;
+		goto out_free;
 	}
-	status = w->write(mem, rep, &wo);
+	for (size_t i = 0; i < n && status == KPI_EXIT_OK; i++) {
+		size_t k = 0;
+
+		while (k < i && o->outputs[k].format != o->outputs[i].format)
+			k++;
+		if (k < i) {
+			bufs[i] = bufs[k];
+			lens[i] = lens[k];
+			continue;
+		}
+		status = render(o->outputs[i].format, rep, &wo, &owned[i],
+		                &lens[i]);
+		bufs[i] = owned[i];
+	}
+	if (status == KPI_EXIT_OK && kpi_output_set_write(set, bufs, lens) != 0)
+		status = KPI_EXIT_OUTPUT;
+out_free:
 	kpi_report_free(rep);
-	if (fclose(mem) != 0 || status != 0) {
-		free(buf);
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
-		         "cannot format the report");
-		return KPI_EXIT_OUTPUT;
-	}
-	status = o->output ? write_atomically(o->output, buf, len) :
-	                     write_stdout(buf, len);
-	free(buf);
+	free(fails);
+	for (size_t i = 0; owned && i < n; i++)
+		free(owned[i]);
+	free(owned);
+	free(bufs);
+	free(lens);
 	return status;
 }
 
@@ -249,18 +210,41 @@ static int area_status(const struct kpi_config *cfg, const struct area_rt *rt)
 	return st;
 }
 
+/* What each output is, found before any work so that a bad destination
+ * (a directory, a missing directory, one file named twice) stops the run
+ * at once.  Nothing is created yet. */
+static int open_outputs(const struct kpi_options *o,
+                        struct kpi_output_set **set)
+{
+	const char **dests = calloc(o->n_outputs, sizeof *dests);
+	int rc;
+
+	if (!dests) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+		return KPI_ENOMEM;
+	}
+	for (size_t i = 0; i < o->n_outputs; i++)
+		dests[i] = o->outputs[i].dest;
+	rc = kpi_output_set_new(dests, o->n_outputs, set);
+	free(dests);
+	return rc;
+}
+
 int kpi_run(const struct kpi_options *o)
 {
 	struct kpi_config *cfg = NULL;
+	struct kpi_output_set *set = NULL;
 	struct area_rt *rt = NULL;
 	const char **skip = NULL;
 	size_t n_skip = 0;
 	int status = KPI_EXIT_OK, st;
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (kpi_config_load(o->config, &cfg) != 0)
+	if (!o->check && open_outputs(o, &set) != 0)
+		return KPI_EXIT_OUTPUT;
+	if (kpi_config_load(o->config, &cfg) != 0) {
+		kpi_output_set_free(set);
 		return KPI_EXIT_USAGE;
+	}
 	if (o->period && kpi_config_parse_period(o->period, cfg->year,
 	                                         &cfg->period_month) != 0) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
@@ -301,7 +285,7 @@ int kpi_run(const struct kpi_options *o)
 			         cfg->path);
 		goto out_close;
 	}
-	status = emit_report(o, cfg, rt);
+	status = emit_report(o, cfg, rt, set);
 	if (status == KPI_EXIT_OK)
 		status = st;
 	if (status == KPI_EXIT_OK && missed_targets(cfg, o->fail_on))
@@ -313,6 +297,7 @@ out_free_config:
 	free(rt);
 	free(skip);
 	kpi_config_free(cfg);
+	kpi_output_set_free(set);
 	return status;
 }
 
@@ -331,7 +316,8 @@ int kpi_run_list_plugins(const char *config)
 		                          kpi_sandbox_describe);
 	kpi_loader_dirs_free(dirs, ndirs);
 	kpi_config_free(cfg);
-	if (fflush(stdout) != 0)
+	/* kpi_loader_list reports its own write error (KPI_EIO) */
+	if (rc == KPI_EIO || fflush(stdout) != 0 || ferror(stdout))
 		return KPI_EXIT_OUTPUT;
 	return rc == 0 ? KPI_EXIT_OK : KPI_EXIT_PLUGIN;
 }
