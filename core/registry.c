@@ -40,11 +40,15 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-/* Append p to a growable pointer array. */
+/* Append p to a growable pointer array.  Its capacity is implied by
+ * the count (the next power of two, at least 8), so appending n items
+ * copies O(n) pointers, not O(n^2). */
 static void push(void ***arr, size_t *n, void *p)
 {
-	void **a = realloc(*arr, (*n + 1) * sizeof **arr);
+	void **a = *arr;
 
+	if (*n == 0 || (*n >= 8 && (*n & (*n - 1)) == 0))
+		a = realloc(*arr, (*n ? *n * 2 : 8) * sizeof **arr);
 	if (!a) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
 		abort();
