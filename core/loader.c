@@ -44,6 +44,10 @@
 #define DESC_HAS(d, m) \
 	((d)->size >= offsetof(struct kpi_plugin, m) + sizeof((d)->m))
 
+/* The most static indicators a descriptor may list (a count beyond it
+ * is a broken descriptor, not a big area). */
+#define KPI_LOADER_MAX_INDICATORS (1 << 20)
+
 /* Appended to a dlopen() failure; the format takes the path. */
 #define LOAD_HINT "(hint: check its dependencies with 'ldd %s', " \
 	"and that it was linked with -Wl,-z,defs)"
@@ -770,6 +774,16 @@ static int check_desc(const char *path, const struct kpi_plugin *d,
 		return refuse(why, "plugin '%s': its descriptor is %zu bytes, "
 		              "smaller than the ABI 1.0 descriptor (%zu bytes)",
 		              path, d->size, (size_t)DESC_V1_0_SIZE);
+	/* built for our minor or an older one: never bigger than ours */
+	if (d->size > sizeof(struct kpi_plugin))
+		return refuse(why, "plugin '%s': its descriptor is %zu bytes, "
+		              "larger than the ABI %d.%d descriptor (%zu bytes)",
+		              path, d->size, KPI_ABI_MAJOR, KPI_ABI_MINOR,
+		              sizeof(struct kpi_plugin));
+	if (d->n_indicators > KPI_LOADER_MAX_INDICATORS)
+		return refuse(why, "plugin '%s': n_indicators is %zu, more than "
+		              "the %d static indicators a plugin may declare",
+		              path, d->n_indicators, KPI_LOADER_MAX_INDICATORS);
 	/* From here on every ABI 1.0 member is within d->size. */
 	if (!is_nonempty(d->name))
 		return refuse(why, "plugin '%s': mandatory field 'name' is "

@@ -206,6 +206,14 @@ Test(sandbox, bad_descriptor_fails_its_area)
 	expect_area_failure("fx_bad_desc", NULL, NULL, "bad: ");
 }
 
+Test(sandbox, absurd_descriptor_sizes_fail_its_area)
+{
+	make_dir("absurd");
+	/* refused before anything reads past the plugin's array */
+	expect_area_failure("fx_absurd", NULL, NULL, "fx_absurd.so': its "
+	                    "descriptor is 1073741824 bytes, larger than the ABI");
+}
+
 /* ---- processes, output, memory, results ------------------------------ */
 
 /* True if process pid is gone (or a zombie waiting for init). */
