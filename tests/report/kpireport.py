@@ -224,6 +224,25 @@ def xmllint_ok(data, html_mode=False):
                                                                 "replace")
 
 
+def html_ok(data):
+    """The HTML report checked twice: HTML Tidy (tidy, HTML5 rules:
+    unknown or misnested elements, duplicate ids, missing title) must
+    report neither an error nor a warning, and since the report is also
+    written as well-formed XML (its inline SVG included), xmllint must
+    parse it as XML.  libxml2's own HTML parser knows only HTML 4 and
+    refuses <section>, <main> and <svg>.  Returns (ok, messages)."""
+    try:
+        p = subprocess.run(["tidy", "-errors", "-quiet", "-utf8"],
+                           input=data, capture_output=True)
+    except FileNotFoundError:
+        return False, "tidy not found (apt-get install tidy)"
+    msgs = (p.stdout + p.stderr).decode("utf-8", "replace")
+    if p.returncode != 0 or msgs.strip():
+        return False, "tidy: " + msgs
+    ok, err = xmllint_ok(data)
+    return ok, "" if ok else "xmllint (XML): " + err
+
+
 def text_rows(data):
     """Lines of the text report (as text)."""
     return data.decode("utf-8").split("\n")
