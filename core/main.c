@@ -35,9 +35,10 @@ static const char usage_text[] =
 "                      reports in one run (-o r.html -o r.json); '-' is\n"
 "                      standard output (the default).  A regular file is\n"
 "                      replaced atomically, a device or FIFO written in place\n"
-"  -f, --format F      text, markdown, html, csv, json or junit, for every\n"
-"                      output; without it each file's extension decides\n"
-"                      (.txt .md .html .htm .csv .json .xml), else text\n"
+"  -f, --format F      text, markdown, html, csv, json, junit or xlsx, for\n"
+"                      every output; without it each file's extension\n"
+"                      decides (.txt .md .html .htm .csv .json .xml .xlsx),\n"
+"                      else text\n"
 "  -p, --period P      T1, T2, T3, year or YYYY-MM (overrides the config)\n"
 "  -l, --lang sv|en    report language (default: the config's, else sv)\n"
 "      --check         validate config, plugins and data; write no report\n"
@@ -176,7 +177,7 @@ static int missing_value(const char *text, int val)
 /* The format of the output `dest` when --format did not name one:
  * standard output and names without an extension are text; a known
  * extension decides; an unknown one is refused rather than guessed. */
-static int format_of(const char *dest, const struct kpi_format_info **out)
+static int format_of(const char *dest, const struct kpi_writer **out)
 {
 	int has_ext;
 
@@ -193,7 +194,7 @@ static int format_of(const char *dest, const struct kpi_format_info **out)
 
 /* Every output with its format (a new array the caller frees). */
 static int plan_outputs(const char **dests, size_t n,
-                        const struct kpi_format_info *forced,
+                        const struct kpi_writer *forced,
                         struct kpi_output_spec **out)
 {
 	static const char *const std_out[] = { "-" };
@@ -209,17 +210,12 @@ static int plan_outputs(const char **dests, size_t n,
 		return KPI_EXIT_OUTPUT;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct kpi_format_info *f = forced;
+		const struct kpi_writer *f = forced;
 
 		if (!f && format_of(dests[i], &f) != 0)
 			goto out_free;
-		if (f && f->id == KPI_FORMAT_UNAVAILABLE) {
-			usage_error("'%s': the %s format is not available in "
-			            "this build", dests[i], f->name);
-			goto out_free;
-		}
 		specs[i].dest = dests[i];
-		specs[i].format = f ? f->id : KPI_FORMAT_TEXT;
+		specs[i].format = f ? f->format : KPI_FORMAT_TEXT;
 	}
 	*out = specs;
 	return 0;
@@ -253,15 +249,12 @@ static int parse_fail_on(const char *v, int *fail_on)
 	return 0;
 }
 
-static int parse_format(const char *v, const struct kpi_format_info **f)
+static int parse_format(const char *v, const struct kpi_writer **f)
 {
 	*f = kpi_format_by_name(v);
 	if (!*f)
 		return usage_error("--format: '%s' is not %s", v,
 		                   kpi_format_names());
-	if ((*f)->id == KPI_FORMAT_UNAVAILABLE)
-		return usage_error("--format: the %s format is not available "
-		                   "in this build", v);
 	return 0;
 }
 
@@ -280,7 +273,7 @@ static int flush_stdout(const char *what)
 int main(int argc, char **argv)
 {
 	struct kpi_options o = { .lang = -1 };
-	const struct kpi_format_info *forced = NULL;
+	const struct kpi_writer *forced = NULL;
 	struct kpi_output_spec *specs = NULL;
 	const char **dests;
 	size_t n_dests = 0;

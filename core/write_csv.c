@@ -1,18 +1,28 @@
 /*
- * write_csv.c - the report as RFC 4180 CSV for spreadsheets and scripts.
+ * write_csv.c - the report as CSV for spreadsheets and scripts: RFC 4180
+ * quoting, a UTF-8 byte-order mark, and in Swedish `;` between fields and
+ * a decimal comma (what a spreadsheet set to Swedish reads), in English
+ * `,` and a decimal point.
  *
  * The first block is one row per record, the kind in the first column:
  * "indicator" (every row of every goal's table, then the other
  * indicators with an empty goal), "subperiod" and "group" (the notes
  * under a table, naming their indicator), "failure" (an area that could
  * not be computed, its reason in "note"), "summary" (the counts as a
- * sentence in "note").  Numbers are bare and read back
- * to the same double (kpi_fmt_roundtrip); their formatted text is in the
- * *_text columns.  Each plugin table follows after an empty line: its
- * title, its header, its rows.  Text is quoted and formula-neutralised
- * (escape.h).
+ * sentence in "note").  A number cell holds a bare number that reads
+ * back to the same double (kpi_fmt_roundtrip), never its unit (the
+ * "unit" and "*_unit" columns) or a percent sign: "78,5" in Swedish, not
+ * "78,5 %", which a spreadsheet would read as 0.785.  A target's number
+ * is apart from its words ("target" / "target_text").  Nothing is
+ * written that a spreadsheet reads as a date: the months are integer
+ * columns, and a period label of one month ("jul 2011", which
+ * LibreOffice makes 2011-07-01) is written as the range "jul–jul 2011".
+ * Each plugin table follows after an empty line: its title, its header,
+ * its rows.  Text is quoted and formula-neutralised (escape.h).
  */
 #include "writer.h"
+
+#include <string.h>
 
 #include "escape.h"
 #include "fmt.h"
@@ -22,26 +32,69 @@ static void field(FILE *out, const char *s)
 	kpi_escape(out, KPI_ESC_CSV, s);
 }
 
+static int lang_sep;             /* the field separator of the run */
+
 static void sep(FILE *out)
 {
-	fputc(',', out);
+	fputc(lang_sep, out);
 }
 
+/* A bare number, with a decimal comma when the separator is ';'. */
 static void number(FILE *out, int has, double v)
 {
 	char buf[64];
 
+	if (!has)
+		return;
+	kpi_fmt_roundtrip(buf, sizeof buf, v);
+	if (lang_sep == ';')
+		for (char *p = buf; *p; p++)
+			if (*p == '.')
+				*p = ',';
+	fputs(buf, out);
+}
+
+static void integer(FILE *out, int has, long v)
+{
 	if (has)
-		fputs(kpi_fmt_roundtrip(buf, sizeof buf, v), out);
+		fprintf(out, "%ld", v);
+}
+
+/* Predicate: s is a month and a year, "jul 2011" / "Jul 2011". */
+static int one_month(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return 0;
+	if (s[3] != ' ')
+		return 0;
+	for (int i = 4; i < 8; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[8] == '\0';
+}
+
+/* A period label; one month as a range of one month ("jul–jul 2011"),
+ * which no spreadsheet reads as a date. */
+static void period(FILE *out, const char *label)
+{
+	char buf[32];
+
+	if (label && one_month(label)) {
+		snprintf(buf, sizeof buf, "%.3s\xe2\x80\x93%s", label, label);
+		label = buf;
+	}
+	field(out, label);
 }
 
 static const char *const header[] = {
-	"record", "goal", "goal_title", "indicator", "name", "unit",
-	"outcome", "outcome_text", "forecast", "forecast_text",
-	"forecast_method", "baseline", "target_kind", "target_value",
-	"target", "council_target_kind", "council_target_value",
-	"council_target", "period", "assessment", "stated", "rule", "note",
-	NULL
+	"record", "goal", "goal_title", "indicator", "name", "outcome",
+	"forecast", "baseline", "unit", "decimals", "forecast_method",
+	"target_kind", "target", "target_width", "target_unit", "target_text",
+	"council_target_kind", "council_target", "council_target_width",
+	"council_target_unit", "council_target_text", "period", "from_year",
+	"from_month", "to_year", "to_month", "assessment", "stated", "rule",
+	"note", NULL
 };
 
 /* One record row; NULL strings are empty fields. */
@@ -50,9 +103,13 @@ struct row {
 	const struct kpi_figure *outcome, *forecast, *baseline;
 	const char *method;
 	const struct kpi_report_target *target, *council;
-	const char *period, *assessment, *stated, *rule, *note;
+	const char *period;
+	const struct kpi_span *span;       /* the months, or NULL */
+	int has_decimals, decimals;
+	const char *assessment, *stated, *rule, *note;
 };
 
+/* kind, number, half-width, unit, words ("öka", a target's text). */
 static void target_fields(FILE *out, const struct kpi_report_target *t,
                           int lang)
 {
@@ -63,13 +120,20 @@ static void target_fields(FILE *out, const struct kpi_report_target *t,
 		number(out, t->has_value, t->value);
 	sep(out);
 	if (t)
-		field(out, KPI_TEXT(t->display, lang));
-	else
-		field(out, "");
+		number(out, t->has_width, t->width);
+	sep(out);
+	field(out, t && t->has_value ? KPI_TEXT(t->unit, lang) : "");
+	sep(out);
+	field(out, !t || t->has_value || t->kind == KPI_TARGET_NONE ? "" :
+	      t->kind == KPI_TARGET_TEXT ? KPI_TEXT(t->text, lang) :
+	      KPI_TEXT(t->display, lang));
 }
 
 static void row_out(FILE *out, const struct row *r, int lang)
 {
+	const struct kpi_span *sp = r->span;
+	int months = sp && sp->from_year != 0;
+
 	fputs(r->record, out);
 	sep(out);
 	field(out, r->goal);
@@ -80,30 +144,34 @@ static void row_out(FILE *out, const struct row *r, int lang)
 	sep(out);
 	field(out, r->name);
 	sep(out);
-	field(out, r->unit);
-	sep(out);
 	if (r->outcome)
 		number(out, r->outcome->has, r->outcome->value);
-	sep(out);
-	field(out, r->outcome && r->outcome->has ?
-	      KPI_TEXT(r->outcome->text, lang) : "");
 	sep(out);
 	if (r->forecast)
 		number(out, r->forecast->has, r->forecast->value);
 	sep(out);
-	field(out, r->forecast && r->forecast->has ?
-	      KPI_TEXT(r->forecast->text, lang) : "");
-	sep(out);
-	fputs(r->method ? r->method : "", out);
-	sep(out);
 	if (r->baseline)
 		number(out, r->baseline->has, r->baseline->value);
+	sep(out);
+	field(out, r->unit);
+	sep(out);
+	integer(out, r->has_decimals, r->decimals);
+	sep(out);
+	fputs(r->method ? r->method : "", out);
 	sep(out);
 	target_fields(out, r->target, lang);
 	sep(out);
 	target_fields(out, r->council, lang);
 	sep(out);
-	field(out, r->period);
+	period(out, r->period);
+	sep(out);
+	integer(out, months, months ? sp->from_year : 0);
+	sep(out);
+	integer(out, months, months ? sp->from_month : 0);
+	sep(out);
+	integer(out, months, months ? sp->to_year : 0);
+	sep(out);
+	integer(out, months, months ? sp->to_month : 0);
 	sep(out);
 	fputs(r->assessment ? r->assessment : "", out);
 	sep(out);
@@ -126,7 +194,8 @@ static void indicator_rows(FILE *out, int lang,
 		.forecast = &ri->forecast, .baseline = &ri->baseline,
 		.method = ri->forecast_method_key, .target = &ri->target,
 		.council = &ri->council, .period = KPI_TEXT(ri->period, lang),
-		.assessment = ri->assessment.key,
+		.span = &ri->covered, .has_decimals = 1,
+		.decimals = ri->decimals, .assessment = ri->assessment.key,
 		.stated = ri->has_stated ? ri->stated.key : NULL,
 		.rule = ri->rule.id,
 		.note = ri->differs ? KPI_TEXT(ri->note, lang) : NULL,
@@ -143,6 +212,8 @@ static void indicator_rows(FILE *out, int lang,
 			.period = sp->covered.from_year ?
 			          KPI_TEXT(sp->covered.label, lang) :
 			          KPI_TEXT(sp->asked.label, lang),
+			.span = &sp->covered, .has_decimals = 1,
+			.decimals = sp->value.decimals,
 		};
 
 		row_out(out, &s, lang);
@@ -154,6 +225,8 @@ static void indicator_rows(FILE *out, int lang,
 			.indicator = ri->id, .name = g->name,
 			.unit = KPI_TEXT(ri->unit, lang), .outcome = &g->outcome,
 			.period = KPI_TEXT(g->covered.label, lang),
+			.span = &g->covered, .has_decimals = 1,
+			.decimals = g->outcome.decimals,
 		};
 
 		row_out(out, &s, lang);
@@ -204,8 +277,11 @@ int kpi_write_csv(FILE *out, const struct kpi_report *r,
 {
 	int lang = opts->lang;
 
+	lang_sep = lang == KPI_LANG_EN ? ',' : ';';
+	fputs("\xef\xbb\xbf", out);          /* BOM: spreadsheets read UTF-8 */
 	for (size_t i = 0; header[i]; i++)
-		fprintf(out, "%s%s", i ? "," : "", header[i]);
+		fprintf(out, "%s%s", i ? (lang_sep == ';' ? ";" : ",") : "",
+		        header[i]);
 	fputs("\r\n", out);
 	for (size_t i = 0; i < r->n_roots; i++)
 		goal_rows(out, lang, r->roots[i]);

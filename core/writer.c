@@ -12,13 +12,21 @@
 #include "run.h"
 
 const struct kpi_writer kpi_writers[] = {
-	{ "text", "txt", kpi_write_text },
-	{ "markdown", "md", kpi_write_markdown },
-	{ "html", "html", kpi_write_html },
-	{ "csv", "csv", kpi_write_csv },
-	{ "json", "json", kpi_write_json },
-	{ "junit", "xml", kpi_write_junit },
-	{ NULL, NULL, NULL }
+	{ "text",     KPI_FORMAT_TEXT,     { "txt", NULL, NULL },
+	  kpi_write_text },
+	{ "markdown", KPI_FORMAT_MARKDOWN, { "md", "markdown", NULL },
+	  kpi_write_markdown },
+	{ "html",     KPI_FORMAT_HTML,     { "html", "htm", NULL },
+	  kpi_write_html },
+	{ "csv",      KPI_FORMAT_CSV,      { "csv", NULL, NULL },
+	  kpi_write_csv },
+	{ "json",     KPI_FORMAT_JSON,     { "json", NULL, NULL },
+	  kpi_write_json },
+	{ "junit",    KPI_FORMAT_JUNIT,    { "xml", NULL, NULL },
+	  kpi_write_junit },
+	{ "xlsx",     KPI_FORMAT_XLSX,     { "xlsx", NULL, NULL },
+	  kpi_write_xlsx },
+	{ NULL, 0, { NULL, NULL, NULL }, NULL }
 };
 
 const struct kpi_writer *kpi_writer_by_name(const char *name)
@@ -31,37 +39,28 @@ const struct kpi_writer *kpi_writer_by_name(const char *name)
 
 const struct kpi_writer *kpi_writer_by_extension(const char *path)
 {
-	static const struct { const char *ext, *name; } more[] = {
-		{ "htm", "html" }, { "markdown", "markdown" }, { "text", "text" },
-	};
-	const char *slash, *dot;
+	const char *base, *dot;
 
 	if (!path)
 		return NULL;
-	slash = strrchr(path, '/');
-	dot = strrchr(slash ? slash : path, '.');
-	if (!dot || !dot[1])
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (!dot || dot == base || !dot[1])
 		return NULL;
 	for (const struct kpi_writer *w = kpi_writers; w->name; w++)
-		if (strcasecmp(w->ext, dot + 1) == 0)
-			return w;
-	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
-		if (strcasecmp(more[i].ext, dot + 1) == 0)
-			return kpi_writer_by_name(more[i].name);
+		for (const char *const *e = w->exts; *e; e++)
+			if (strcasecmp(*e, dot + 1) == 0)
+				return w;
 	return NULL;
 }
 
 const struct kpi_writer *kpi_writer_by_format(int format)
 {
-	static const char *const names[] = {
-		[KPI_FORMAT_TEXT] = "text", [KPI_FORMAT_JSON] = "json",
-		[KPI_FORMAT_JUNIT] = "junit", [KPI_FORMAT_MARKDOWN] = "markdown",
-		[KPI_FORMAT_HTML] = "html", [KPI_FORMAT_CSV] = "csv",
-	};
-
-	if (format < 0 || format > KPI_FORMAT_CSV)
-		format = KPI_FORMAT_TEXT;
-	return kpi_writer_by_name(names[format]);
+	for (const struct kpi_writer *w = kpi_writers; w->name; w++)
+		if (w->format == format)
+			return w;
+	return kpi_writers;            /* text */
 }
 
 const char *kpi_label(int label, int lang)

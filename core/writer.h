@@ -20,9 +20,11 @@ struct kpi_writer_opts {
 
 struct kpi_writer {
 	const char *name;        /* "text", "markdown", "html", "csv", "json",
-	                            "junit" (the --format value) */
-	const char *ext;         /* file name extension without the dot:
-	                            "txt", "md", "html", "csv", "json", "xml" */
+	                            "junit", "xlsx" (the --format value) */
+	int format;              /* enum kpi_format */
+	const char *exts[3];     /* file name extensions without the dot that
+	                            choose it, the usual one first ("html",
+	                            "htm"), NULL-ended */
 	/* Render r to out.  Returns 0, or KPI_EIO when a write to out failed
 	 * (the caller discards what was written). */
 	int (*write)(FILE *out, const struct kpi_report *r,
@@ -35,15 +37,17 @@ extern const struct kpi_writer kpi_writers[];
 /* The writer for a --format name, or NULL.  Static storage. */
 const struct kpi_writer *kpi_writer_by_name(const char *name);
 
-/* The writer for an output path's extension ("r.html", "junit.xml";
- * case-insensitive, ".htm" and ".markdown" too), or NULL when the
- * extension names no format.  Static storage. */
+/* The writer for the extension ending the last component of path
+ * ("r.html", "junit.xml"; ASCII case ignored, ".htm" and ".markdown"
+ * too), or NULL when there is none (".profile" and "report." have none)
+ * or it names no format.  Static storage. */
 const struct kpi_writer *kpi_writer_by_extension(const char *path);
 
 /* The --format values as numbers (struct kpi_options). */
 enum kpi_format { KPI_FORMAT_TEXT = 0, KPI_FORMAT_JSON = 1,
                   KPI_FORMAT_JUNIT = 2, KPI_FORMAT_MARKDOWN = 3,
-                  KPI_FORMAT_HTML = 4, KPI_FORMAT_CSV = 5 };
+                  KPI_FORMAT_HTML = 4, KPI_FORMAT_CSV = 5,
+                  KPI_FORMAT_XLSX = 6 };
 
 /* The writer for an enum kpi_format value (the text writer for an
  * unknown one).  Static storage. */
@@ -95,5 +99,7 @@ int kpi_write_json(FILE *out, const struct kpi_report *r,
                    const struct kpi_writer_opts *opts);
 int kpi_write_junit(FILE *out, const struct kpi_report *r,
                     const struct kpi_writer_opts *opts);
+int kpi_write_xlsx(FILE *out, const struct kpi_report *r,
+                   const struct kpi_writer_opts *opts);
 
 #endif

@@ -188,7 +188,10 @@ def read_csv(data):
     """The record block as dicts, then each plugin table as a list of
     rows (title row first)."""
     text = data.decode("utf-8")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    check(text.startswith("\ufeff"), "csv: no UTF-8 byte-order mark")
+    text = text.lstrip("\ufeff")
+    delim = ";" if text.split("\r\n", 1)[0].count(";") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     header, records, tables, i = rows[0], [], [], 1
     while i < len(rows) and rows[i]:
         records.append(dict(zip(header, rows[i])))
@@ -200,6 +203,12 @@ def read_csv(data):
             tables[-1].append(rows[i])
         i += 1
     return records, tables
+
+
+def csv_number(s):
+    """A CSV number cell, decimal comma or point: '78,5' -> 78.5; None
+    for an empty cell."""
+    return float(s.replace(",", ".")) if s != "" else None
 
 
 def read_junit(data, path_for_xmllint=None):

@@ -175,25 +175,37 @@ def seed_parity(env):
     check_rows("html", rows_by_name(ht), names)
     check_budget("html", all_cells(ht))
 
-    # CSV: records by indicator, numbers bare
+    # CSV: records by indicator, numbers bare (decimal comma in Swedish),
+    # the unit in its own column
     records, tables = K.read_csv(out["csv"])
     by_id = {}
     for r in records:
         by_id.setdefault((r["record"], r["indicator"]), []).append(r)
+
+    def same(cell, printed):
+        v = K.csv_number(cell)
+        return (v is None and printed == "–") or (
+            v is not None and printed != "–" and
+            round(v, decimals_of(printed)) == number_of(printed))
+
     for ind, (outcome, forecast, target, subs) in SEED.items():
         rec = by_id.get(("indicator", ind))
         if not K.check(rec, "csv: no record for %s" % ind):
             continue
         r = rec[0]
-        K.check([r["outcome_text"], r["forecast_text"] or "–", r["target"]]
-                == [outcome, forecast, target], "csv: %s %r" % (ind, r))
-        K.check(round(float(r["outcome"]), decimals_of(outcome)) ==
-                number_of(outcome), "csv: %s outcome %s" % (ind, r["outcome"]))
-        got = [s["outcome_text"] for s in by_id.get(("subperiod", ind), [])]
-        K.check(got == subs, "csv: %s sub-periods %r" % (ind, got))
+        K.check(same(r["outcome"], outcome) and same(r["forecast"], forecast)
+                and same(r["target"], target),
+                "csv: %s %r, seed %r" % (ind, r, (outcome, forecast, target)))
+        K.check(outcome.endswith(" " + r["unit"]) if r["unit"] else
+                number_of(outcome) is not None,
+                "csv: %s unit %r" % (ind, r["unit"]))
+        got = [s["outcome"] for s in by_id.get(("subperiod", ind), [])]
+        K.check(len(got) == len(subs) and
+                all(same(g, w) for g, w in zip(got, subs)),
+                "csv: %s sub-periods %r, seed %r" % (ind, got, subs))
     cells = {c for t in tables for row in t for c in row}
-    check_budget("csv", {("%.1f" % float(c)).replace(".", ",")
-                         for c in cells if re.fullmatch(r"-?[0-9.]+", c)})
+    check_budget("csv", {("%.1f" % K.csv_number(c)).replace(".", ",")
+                         for c in cells if re.fullmatch(r"-?[0-9,]+", c)})
 
     # JUnit: each case's figures, and the XML well-formed
     ok, err = K.xmllint_ok(out["junit"])
@@ -249,7 +261,8 @@ def other_parity(env):
         K.check([r for r in records if r["record"] == "indicator" and
                  r["indicator"] == "site.complaints" and
                  r["goal"] == "" and r["goal_title"] == heading and
-                 r["outcome"] == "3"], "csv %s: other record" % lang)
+                 K.csv_number(r["outcome"]) == 3], "csv %s: other record"
+                % lang)
         doc = K.read_json(out["json"])
         K.check(doc["other_indicators"]["title"] == heading and
                 [i["id"] for i in doc["other_indicators"]["indicators"]] ==

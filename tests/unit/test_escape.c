@@ -110,8 +110,8 @@ Test(escape, terminal_width_counts_what_is_printed)
 
 Test(writer, lookup_by_name_extension_and_format)
 {
-	cr_assert_str_eq(kpi_writer_by_name("junit")->ext, "xml");
-	cr_assert_null(kpi_writer_by_name("xlsx"));
+	cr_assert_str_eq(kpi_writer_by_name("junit")->exts[0], "xml");
+	cr_assert_str_eq(kpi_writer_by_extension("r.XLSX")->name, "xlsx");
 	cr_assert_str_eq(kpi_writer_by_extension("out/r.HTML")->name, "html");
 	cr_assert_str_eq(kpi_writer_by_extension("r.htm")->name, "html");
 	cr_assert_str_eq(kpi_writer_by_extension("junit.xml")->name, "junit");
