@@ -8,6 +8,8 @@
  */
 #include "writer.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +19,9 @@
 
 /* Longest host name put in the XML (bytes with the NUL). */
 #define JUNIT_HOST_MAX 256
+/* Latest SOURCE_DATE_EPOCH taken (9999-12-31T23:59:59 UTC): the
+ * timestamp keeps four digits of year. */
+#define KPI_JUNIT_MAX_EPOCH 253402300799LL
 
 static void put(FILE *out, const char *s)
 {
@@ -165,14 +170,30 @@ static void property(FILE *out, const char *name, const char *value)
 	fputs("\"/>\n", out);
 }
 
-/* The suite's timestamp (local time, no zone, as Ant writes it) and host
- * ("localhost" when it has no name). */
+/* The suite's timestamp and host ("localhost" when it has no name).  The
+ * time is now, local, without a zone as Ant writes it; with
+ * SOURCE_DATE_EPOCH set (seconds since 1970, the reproducible-builds
+ * convention) it is that time in UTC, so two runs give the same bytes. */
 static void run_context(char *when, size_t n, char *host)
 {
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	time_t t = time(NULL);
-	struct tm tm;
+	struct tm tm, *ok;
+	char *end;
 
-	if (t == (time_t)-1 || !localtime_r(&t, &tm) ||
+	if (epoch && *epoch) {
+		long long v;
+
+		errno = 0;
+		v = strtoll(epoch, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0 &&
+		    v <= KPI_JUNIT_MAX_EPOCH)
+			t = (time_t)v;
+		else
+			epoch = NULL;
+	}
+	ok = epoch && *epoch ? gmtime_r(&t, &tm) : localtime_r(&t, &tm);
+	if (t == (time_t)-1 || !ok ||
 	    strftime(when, n, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		snprintf(when, n, "%s", "1970-01-01T00:00:00");
 	if (gethostname(host, JUNIT_HOST_MAX) != 0 || !host[0])

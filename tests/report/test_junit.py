@@ -9,7 +9,7 @@ exactly when its indicator fails the run under --fail-on.
 - a data error (tests/data/e2e/bad/bad_data.ini) and a config error in an
   area's section: the run stops (3, 2), the XML is still written with an
   <error> naming file:line, every other output is not;
-- plugin failures (fx_rude: fail, nan, segv): an <error> naming the area's
+- plugin failures (fx_rude: fail, nan, abort): an <error> naming the area's
   config line, the other area's cases beside it;
 - the schema itself rejects what it must, so validating means something.
 """
@@ -275,7 +275,7 @@ def plugin_failures(env, tmp):
     for mode, reason in (("fail", "compute failed: plugin error"),
                          ("nan", "emit() with a value that is not a finite "
                                  "number"),
-                         ("segv", "crashed (Segmentation fault)")):
+                         ("abort", "crashed (Aborted)")):
         tag = "fx_rude " + mode
         cfg = env.path("tests/data/e2e/rude/%s.ini" % mode)
         xml = os.path.join(tmp, "rude-%s.xml" % mode)
