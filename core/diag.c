@@ -9,6 +9,10 @@
 static FILE *diag_stream;
 static int diag_verbosity = KPI_LOG_WARN;
 static unsigned diag_error_count;
+/* The first error since start or the last reset, as printed but without
+ * the "who: " prefix; "" for none.  A failed area's child sends it as the
+ * area's reason (sandbox.c), so the report names the real cause. */
+static char diag_first_error[KPI_DIAG_FIRST_ERROR_MAX];
 
 void kpi_diag_set_stream(FILE *f)
 {
@@ -28,6 +32,32 @@ unsigned kpi_diag_errors(void)
 void kpi_diag_reset(void)
 {
 	diag_error_count = 0;
+	diag_first_error[0] = '\0';
+}
+
+const char *kpi_diag_first_error(void)
+{
+	return diag_first_error[0] ? diag_first_error : NULL;
+}
+
+/* Remember an error as "file:line:col: message" (what follows "who: "). */
+static void remember_first(const char *file, long line, long col,
+                           const char *fmt, va_list ap)
+{
+	size_t n = sizeof diag_first_error;
+	int k = 0;
+
+	if (file && line > 0 && col > 0)
+		k = snprintf(diag_first_error, n, "%s:%ld:%ld: ", file, line, col);
+	else if (file && line > 0)
+		k = snprintf(diag_first_error, n, "%s:%ld: ", file, line);
+	else if (file)
+		k = snprintf(diag_first_error, n, "%s: ", file);
+	if (k < 0 || (size_t)k >= n)
+		k = 0;
+	vsnprintf(diag_first_error + k, n - (size_t)k, fmt, ap);
+	if (!diag_first_error[0])
+		snprintf(diag_first_error, n, "%s", "error");
 }
 
 void kpi_diagv(int level, const char *who, const char *file, long line,
@@ -35,8 +65,16 @@ void kpi_diagv(int level, const char *who, const char *file, long line,
 {
 	FILE *out = diag_stream ? diag_stream : stderr;
 
-	if (level == KPI_LOG_ERROR)
+	if (level == KPI_LOG_ERROR) {
+		if (!diag_first_error[0]) {
+			va_list copy;
+
+			va_copy(copy, ap);
+			remember_first(file, line, col, fmt, copy);
+			va_end(copy);
+		}
 		diag_error_count++;
+	}
 	if (level > diag_verbosity)
 		return;
 	if (who)

@@ -29,6 +29,16 @@ void kpi_diag_set_stream(FILE *f);
 void kpi_diag_set_verbosity(int level);
 /* Number of KPI_LOG_ERROR messages printed since start or the last reset. */
 unsigned kpi_diag_errors(void);
+/* Also forgets the first error. */
 void kpi_diag_reset(void);
+
+/* Longest first error kept (bytes with the NUL); a longer one is cut. */
+#define KPI_DIAG_FIRST_ERROR_MAX 512
+
+/* The first KPI_LOG_ERROR message since start or the last reset, printed
+ * or not, as "file:line[:col]: message" (or "message" when it names no
+ * file), without the plugin's name; NULL when there was none.  Static
+ * storage, valid until the next reset. */
+const char *kpi_diag_first_error(void);
 
 #endif

@@ -975,6 +975,8 @@ void kpi_report_free(struct kpi_report *r)
 	free(r->tables);
 	for (size_t i = 0; r->failures && i < r->n_failures; i++) {
 		free(r->failures[i].area);
+		free(r->failures[i].plugin);
+		free(r->failures[i].config);
 		free(r->failures[i].reason);
 		text_free(&r->failures[i].text);
 	}
@@ -1042,6 +1044,10 @@ int kpi_report_build(const struct kpi_config *cfg, int lang,
 		struct kpi_report_failure *f = &rep->failures[i];
 
 		f->area = bdup(&b, failures[i].area);
+		f->plugin = bdup(&b, failures[i].plugin ? failures[i].plugin
+		                                        : "");
+		f->config = bdup(&b, cfg->path);
+		f->line = failures[i].line;
 		f->reason = bdup(&b, failures[i].reason);
 		f->status = failures[i].status;
 		f->text.s[SV] = bprintf(&b, "FEL: området %s kunde inte beräknas: "

@@ -246,7 +246,12 @@ struct kpi_report_table {
 /* An area whose plugin failed; its indicators show no data. */
 struct kpi_report_failure {
 	char *area;
-	char *reason;                  /* as the sandbox/loader gave it */
+	char *plugin;                  /* the plugin the area names */
+	char *config;                  /* the config file (as given) */
+	long line;                     /* its [area NAME] line, 0 if none */
+	char *reason;                  /* as the sandbox/loader gave it: the
+	                                  first error printed, which names
+	                                  file:line:col for a data error */
 	int status;                    /* enum kpi_exit of the failure */
 	struct kpi_text text;          /* "FEL: området X kunde inte
 	                                  beräknas: ..." */
@@ -293,6 +298,8 @@ struct kpi_report {
 /* An area's failure as the run knows it (input to kpi_report_build). */
 struct kpi_failure {
 	const char *area;
+	const char *plugin;
+	long line;               /* the area's section line in the config */
 	const char *reason;
 	int status;              /* enum kpi_exit */
 };

@@ -95,17 +95,13 @@ static void evaluate(struct kpi_config *cfg)
 			kpi_eval_goal(cfg->goals[i]);
 }
 
+/* Predicate: some indicator fails the run under fail_on, decided as the
+ * JUnit cases are (kpi_writer_fails). */
 static int missed_targets(const struct kpi_config *cfg, int fail_on)
 {
-	if (fail_on == KPI_FAIL_NEVER)
-		return 0;
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		int a = cfg->indicators[i]->res.assessment;
-
-		if (a == KPI_ASSESS_NOT_MET ||
-		    (fail_on == KPI_FAIL_PARTIAL && a == KPI_ASSESS_PARTIAL))
+	for (size_t i = 0; i < cfg->n_indicators; i++)
+		if (kpi_writer_fails(cfg->indicators[i]->res.assessment, fail_on))
 			return 1;
-	}
 	return 0;
 }
 
@@ -158,6 +154,8 @@ static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
 	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed) {
 			fails[n_fails].area = rt[i].area->name;
+			fails[n_fails].plugin = rt[i].area->plugin;
+			fails[n_fails].line = rt[i].area->line;
 			fails[n_fails].reason = rt[i].reason;
 			fails[n_fails].status = rt[i].failed;
 			n_fails++;
@@ -230,6 +228,36 @@ static int open_outputs(const struct kpi_options *o,
 	return rc;
 }
 
+/* When an area's config or data error stops the run, the JUnit outputs
+ * are still written, with the error cases, so CI can show the cause;
+ * every other output is left alone.  Returns 0 (also when no output is
+ * JUnit), or KPI_EXIT_OUTPUT after a message. */
+static int emit_junit_only(const struct kpi_options *o, struct kpi_config *cfg,
+                           const struct area_rt *rt)
+{
+	struct kpi_output_spec *specs = calloc(o->n_outputs, sizeof *specs);
+	struct kpi_output_set *set = NULL;
+	struct kpi_options jo = *o;
+	int status = KPI_EXIT_OK;
+
+	if (!specs) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+		return KPI_EXIT_OUTPUT;
+	}
+	jo.n_outputs = 0;
+	for (size_t i = 0; i < o->n_outputs; i++)
+		if (o->outputs[i].format == KPI_FORMAT_JUNIT)
+			specs[jo.n_outputs++] = o->outputs[i];
+	jo.outputs = specs;
+	if (jo.n_outputs && open_outputs(&jo, &set) != 0)
+		status = KPI_EXIT_OUTPUT;
+	else if (jo.n_outputs)
+		status = emit_report(&jo, cfg, rt, set);
+	kpi_output_set_free(set);
+	free(specs);
+	return status;
+}
+
 int kpi_run(const struct kpi_options *o)
 {
 	struct kpi_config *cfg = NULL;
@@ -272,8 +300,17 @@ int kpi_run(const struct kpi_options *o)
 	if (o->check && kpi_config_check_targets(cfg) != 0)
 		status = KPI_EXIT_USAGE;
 	st = area_status(cfg, rt);
-	if (st == KPI_EXIT_USAGE || (st == KPI_EXIT_DATA && !o->keep_going))
+	if (status == KPI_EXIT_OK && (st == KPI_EXIT_USAGE ||
+	                              (st == KPI_EXIT_DATA && !o->keep_going))) {
+		/* an area's error stops the run: only JUnit is written */
+		if (!o->check) {
+			evaluate(cfg);
+			/* a failed write is named; the status stays the
+			 * area's, the cause */
+			emit_junit_only(o, cfg, rt);
+		}
 		status = st;
+	}
 	if (status != KPI_EXIT_OK)
 		goto out_close;
 	evaluate(cfg);

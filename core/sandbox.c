@@ -184,10 +184,14 @@ static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
 	if (!w)
 		_exit(70);
 	kpi_wire_out_init(w, fd);
+	kpi_diag_reset();       /* the parent's errors are not this area's */
 	if (apply_limits(lim, area) != 0)
 		fail(&res, KPI_EXIT_PLUGIN, "%s", "cannot set its resource limits");
 	else
 		run_plugin(cfg, area, path, w, &res);
+	/* the first error printed names the cause (file:line:col for data) */
+	if (res.failed && kpi_diag_first_error())
+		fail(&res, res.failed, "%s", kpi_diag_first_error());
 	fflush(stdout);
 	fflush(stderr);
 	if (kpi_wire_finish(w, res.failed, res.reason) != 0)
