@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "num.h"
+
 /* Significant digits a double carries for any decimal number: writing a
  * double to this many digits gives back the decimal it was computed from
  * and drops the binary noise (2.675 is stored as 2.67499999999999982...). */
@@ -20,6 +22,10 @@
 #define FMT_MAX_LEN 512
 /* Integer digits of the largest double, plus one for a carry. */
 #define FMT_MAX_INT 310
+
+/* Every number written here parses back with kpi_num_parse. */
+_Static_assert(FMT_MAX_INT + FMT_MAX_DECIMALS <= KPI_NUM_MAX_DIGITS,
+               "kpi_num_parse must accept the longest number formatted");
 
 /* Copy src into buf if it fits with its NUL, else make buf empty: a number
  * cut short would be a wrong number. */
