@@ -17,7 +17,8 @@
 
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
-	"title_en", "tolerance", "plugin_timeout", NULL
+	"title_en", "tolerance", "plugin_timeout",
+	"allow_exports_outside_data_dir", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -447,6 +448,12 @@ static int load_run(struct kpi_config *cfg)
 	v = kpi_ini_get(ini, sec, "plugin_dir");
 	if (v && *v)
 		cfg->plugin_dir = config_path(cfg, v);
+	v = kpi_ini_get(ini, sec, "allow_exports_outside_data_dir");
+	if (v && strcmp(v, "yes") == 0)
+		cfg->exports_anywhere = 1;
+	else if (v && strcmp(v, "no") != 0)
+		rc = kpi_ini_error(ini, sec, "allow_exports_outside_data_dir",
+		                   "'%s' is not yes or no", v);
 	v = kpi_ini_get(ini, sec, "lang");
 	if (v) {
 		if (strcmp(v, "sv") == 0)

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "diag.h"
 #include "ini.h"
+#include "path.h"
 
 static int h_run_year(struct kpi_ctx *ctx)
 {
@@ -201,23 +202,63 @@ static int h_emit_table(struct kpi_ctx *ctx, const struct kpi_table *t)
 	return kpi_config_add_table(ctx->cfg, ctx->area->name, t);
 }
 
+/* Report that `path`, which a plugin of ctx's area asked to open, is
+ * outside data_dir: at the area's key whose value it is, else at the
+ * area's section.  `target` (may be NULL) is where a link leads.  Returns
+ * KPI_ECONFIG. */
+static int path_refused(struct kpi_ctx *ctx, const char *path,
+                        const char *why, const char *target)
+{
+	const struct kpi_ini *ini = ctx->cfg->ini;
+	const char *sec = ctx->area->section, *key = NULL;
+
+	for (size_t i = 0; i < kpi_ini_nkeys(ini, sec) && !key; i++) {
+		const char *v = kpi_ini_get(ini, sec, kpi_ini_key(ini, sec, i));
+
+		if (v && strcmp(v, path) == 0)
+			key = kpi_ini_key(ini, sec, i);
+	}
+	return kpi_ini_error(ini, sec, key, "'%s' is outside data_dir '%s' %s%s%s"
+	                     "; set allow_exports_outside_data_dir = yes in "
+	                     "[kpirun] to read it", path, ctx->cfg->data_dir,
+	                     why, target ? ": " : "", target ? target : "");
+}
+
 static int h_csv_open(struct kpi_ctx *ctx, const char *path,
                       struct kpi_csv **out)
 {
-	char full[4096];
-	int n;
+	char *full, *shown;
+	const char *why;
+	int rc;
 
 	if (ctx->phase != KPI_PHASE_COMPUTE)
 		return refuse(ctx, "csv_open() called outside compute");
 	if (!path || !*path || !out)
 		return refuse(ctx, "csv_open() without a path");
-	if (path[0] == '/')
-		n = snprintf(full, sizeof full, "%s", path);
-	else
-		n = snprintf(full, sizeof full, "%s/%s", ctx->cfg->data_dir, path);
-	if (n < 0 || (size_t)n >= sizeof full)
-		return refuse(ctx, "csv_open() with a path that is too long");
-	return kpi_csv_open(full, full, ctx->area->name, NULL, out);
+	rc = kpi_path_resolve(ctx->cfg->data_dir, path,
+	                      !ctx->cfg->exports_anywhere, &full, &why);
+	if (rc == KPI_ECONFIG) {
+		rc = path_refused(ctx, path, why, full);
+		free(full);
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	/* diagnostics name the path as the config gave it */
+	if (path[0] == '/') {
+		shown = strdup(path);
+	} else {
+		size_t n = strlen(ctx->cfg->data_dir) + strlen(path) + 2;
+
+		shown = malloc(n);
+		if (shown)
+			snprintf(shown, n, "%s/%s", ctx->cfg->data_dir, path);
+	}
+	rc = shown ? kpi_csv_open(full, shown, ctx->area->name, NULL, out) :
+	             KPI_ENOMEM;
+	free(shown);
+	free(full);
+	return rc;
 }
 
 static const struct kpi_host host_table = {
