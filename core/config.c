@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "limit.h"
 #include "num.h"
 
 static const char *const run_keys[] = {
@@ -87,11 +88,12 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-/* "payroll.payslips_per_admin": two valid names joined by one dot. */
+/* "payroll.payslips_per_admin": two valid names joined by one dot (the
+ * lengths are checked by the callers, with their own messages). */
 static int valid_indicator_id(const char *s)
 {
 	const char *dot = strchr(s, '.');
-	char area[128];
+	char area[KPI_MAX_NAME + 1];
 
 	if (!dot || (size_t)(dot - s) >= sizeof area || strchr(dot + 1, '.'))
 		return 0;
@@ -271,7 +273,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
                         const char *key, const char *v,
                         struct kpi_target *t)
 {
-	char num[128];
+	char num[KPI_MAX_CONFIG_LINE + 1];   /* a value is shorter than its line */
 	const char *unit, *why = "";
 	const char *pm;
 
@@ -309,7 +311,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 	}
 	pm = strstr(v, "+/-");
 	if (pm) {
-		char centre[128];
+		char centre[KPI_MAX_CONFIG_LINE + 1];
 		size_t clen = (size_t)(pm - v);
 
 		if (clen >= sizeof centre)
@@ -495,6 +497,10 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 		return kpi_ini_error(cfg->ini, sec, NULL,
 		                     "area name '%s' must be lowercase letters, "
 		                     "digits and '_'", name);
+	if (strlen(name) > KPI_MAX_NAME)
+		return kpi_ini_error(cfg->ini, sec, NULL, "area name is %zu "
+		                     "bytes, limit %d", strlen(name),
+		                     KPI_MAX_NAME);
 	plugin = kpi_ini_get(cfg->ini, sec, "plugin");
 	if (!plugin || !*plugin)
 		return kpi_ini_error(cfg->ini, sec, NULL,
@@ -523,7 +529,7 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 	int rc = 0;
 
 	while (*p) {
-		char id[256];
+		char id[KPI_MAX_ID + 1];
 		size_t len;
 		const char *end = strchr(p, ',');
 		struct kpi_indicator *ind;
@@ -535,9 +541,15 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 		len = (size_t)(end - p);
 		while (len && p[len - 1] == ' ')
 			len--;
-		if (len == 0 || len >= sizeof id) {
+		if (len == 0) {
 			rc = kpi_ini_error(cfg->ini, sec, "indicators",
-			                   "empty or overlong entry in the list");
+			                   "empty entry in the list");
+			break;
+		}
+		if (len > KPI_MAX_ID) {
+			rc = kpi_ini_error(cfg->ini, sec, "indicators",
+			                   "'%.40s...' is %zu bytes, limit %d",
+			                   p, len, KPI_MAX_ID);
 			break;
 		}
 		memcpy(id, p, len);
@@ -548,7 +560,7 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 			                   "area.name)", id);
 		} else {
 			const char *dot = strchr(id, '.');
-			char area[128];
+			char area[KPI_MAX_NAME + 1];
 
 			memcpy(area, id, (size_t)(dot - id));
 			area[dot - id] = '\0';
@@ -569,6 +581,17 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 		p = *end ? end + 1 : end;
 	}
 	return rc;
+}
+
+/* Levels above g: 0 for a goal without a parent.  Parents are defined
+ * above their children, so the chain has no cycle. */
+static int goal_depth(const struct kpi_goal *g)
+{
+	int d = 0;
+
+	for (g = g->parent; g; g = g->parent)
+		d++;
+	return d;
 }
 
 static int load_goal(struct kpi_config *cfg, const char *sec)
@@ -613,6 +636,11 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		if (!g->parent || g->parent == g)
 			rc = kpi_ini_error(ini, sec, "parent",
 			                   "no goal '%s' defined above this one", v);
+		else if (goal_depth(g) > KPI_MAX_GOAL_DEPTH)
+			rc = kpi_ini_error(ini, sec, "parent",
+			                   "goal '%s' would be %d levels deep, "
+			                   "limit %d", id, goal_depth(g),
+			                   KPI_MAX_GOAL_DEPTH);
 		else
 			push((void ***)&g->parent->children,
 			     &g->parent->n_children, g);
@@ -706,9 +734,10 @@ static int parse_subperiods(const struct kpi_ini *ini, const char *sec,
 		b = strtol(p, &end, 10);
 		if (errno || end == p || a < 1 || b > 12 || a > b)
 			goto bad;
-		if (ind->n_subperiods == 6)
+		if (ind->n_subperiods == KPI_MAX_SUBPERIODS)
 			return kpi_ini_error(ini, sec, "subperiods",
-			                     "at most 6 sub-periods");
+			                     "at most %d sub-periods",
+			                     KPI_MAX_SUBPERIODS);
 		ind->subperiods[ind->n_subperiods][0] = (int)a;
 		ind->subperiods[ind->n_subperiods][1] = (int)b;
 		ind->n_subperiods++;
@@ -730,10 +759,13 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	struct kpi_ini *ini = cfg->ini;
 	const char *id = sec + 10, *v, *why = "";
 	struct kpi_indicator *ind;
-	char area[128];
+	char area[KPI_MAX_NAME + 1];
 	const char *dot;
 	int rc = 0;
 
+	if (strlen(id) > KPI_MAX_ID)
+		return kpi_ini_error(ini, sec, NULL, "indicator id is %zu "
+		                     "bytes, limit %d", strlen(id), KPI_MAX_ID);
 	if (!valid_indicator_id(id))
 		return kpi_ini_error(ini, sec, NULL,
 		                     "'%s' is not an indicator id (expected "
@@ -786,13 +818,18 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		ind->overrides |= KPI_OVR_NAME_EN;
 	}
 	if ((v = kpi_ini_get(ini, sec, "unit"))) {
+		if (strlen(v) > KPI_MAX_UNIT)
+			rc = kpi_ini_error(ini, sec, "unit", "'%.40s...' is %zu "
+			                   "bytes, limit %d", v, strlen(v),
+			                   KPI_MAX_UNIT);
 		ind->unit = xstrdup(v);
 		ind->overrides |= KPI_OVR_UNIT;
 	}
 	if ((v = kpi_ini_get(ini, sec, "decimals"))) {
 		long d;
 
-		if (parse_int_value(ini, sec, "decimals", v, 0, 6, &d) != 0)
+		if (parse_int_value(ini, sec, "decimals", v, 0,
+		                    KPI_MAX_DECIMALS, &d) != 0)
 			rc = KPI_ECONFIG;
 		ind->decimals = (int)d;
 		ind->overrides |= KPI_OVR_DECIMALS;
@@ -911,7 +948,7 @@ int kpi_config_load(const char *path, struct kpi_config **out)
 int kpi_config_declare(struct kpi_config *cfg, const char *area,
                        const struct kpi_indicator_def *given)
 {
-	char id[256];
+	char id[KPI_MAX_ID + 1];
 	struct kpi_indicator *ind;
 	struct kpi_indicator_def copy, *def = NULL;
 
@@ -933,13 +970,28 @@ int kpi_config_declare(struct kpi_config *cfg, const char *area,
 	if (def->aggregation < KPI_AGG_SUM || def->aggregation > KPI_AGG_ROLLING12 ||
 	    def->direction < KPI_DIR_NONE || def->direction > KPI_DIR_LOWER ||
 	    !(def->scale >= 0) || !isfinite(def->scale) || def->decimals < 0 ||
-	    def->decimals > 6) {
+	    def->decimals > KPI_MAX_DECIMALS) {
 		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
 		         "indicator '%s': aggregation, direction, scale or "
 		         "decimals out of range", def->id);
 		return KPI_EINVAL;
 	}
-	snprintf(id, sizeof id, "%s.%s", area, def->id);
+	if (strlen(area) + 1 + strlen(def->id) > KPI_MAX_ID) {
+		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
+		         "indicator '%.40s...': its id '%s.<id>' is %zu bytes, "
+		         "limit %d", def->id, area,
+		         strlen(area) + 1 + strlen(def->id), KPI_MAX_ID);
+		return KPI_EINVAL;
+	}
+	if (def->unit && strlen(def->unit) > KPI_MAX_UNIT) {
+		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
+		         "indicator '%s': unit '%.40s...' is %zu bytes, limit %d",
+		         def->id, def->unit, strlen(def->unit), KPI_MAX_UNIT);
+		return KPI_EINVAL;
+	}
+	memcpy(id, area, strlen(area));         /* lengths checked above */
+	id[strlen(area)] = '.';
+	memcpy(id + strlen(area) + 1, def->id, strlen(def->id) + 1);
 	ind = indicator_get(cfg, id);
 	if (ind->declared) {
 		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
@@ -991,7 +1043,7 @@ int kpi_config_check_declared(const struct kpi_config *cfg,
 			              hint ? " (did you mean '" : "",
 			              hint ? hint : "", hint ? "'?)" : "");
 		else {
-			char sec[300];
+			char sec[KPI_MAX_ID + 16];
 
 			snprintf(sec, sizeof sec, "indicator %s", ind->id);
 			kpi_ini_error(cfg->ini, sec, NULL,
@@ -1033,7 +1085,7 @@ int kpi_config_check_targets(const struct kpi_config *cfg)
 	for (size_t i = 0; i < cfg->n_indicators; i++) {
 		const struct kpi_indicator *ind = cfg->indicators[i];
 		const struct kpi_target *t = &ind->target, *c = &ind->council;
-		char sec[300];
+		char sec[KPI_MAX_ID + 16];
 		int weaker;
 
 		if (t->kind != KPI_TARGET_NUMBER || c->kind != KPI_TARGET_NUMBER ||

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "diag.h"
 #include "ini.h"
+#include "limit.h"
 #include "path.h"
 
 static int h_run_year(struct kpi_ctx *ctx)
@@ -38,16 +39,30 @@ static const char *h_config_get(struct kpi_ctx *ctx, const char *key)
 	return kpi_ini_get(ctx->cfg->ini, ctx->area->section, key);
 }
 
+/* The plugin's message, whole, at the key's file:line. */
 static int h_config_error(struct kpi_ctx *ctx, const char *key,
                           const char *fmt, ...)
 {
-	char msg[1024];
+	char small[512], *msg = small;
 	va_list ap;
+	int n, rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	return kpi_ini_error(ctx->cfg->ini, ctx->area->section, key, "%s", msg);
+	if (n < 0)
+		small[0] = '\0';
+	else if ((size_t)n >= sizeof small && (msg = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else if (!msg) {
+		msg = small;    /* out of memory: the message as far as it fits */
+	}
+	rc = kpi_ini_error(ctx->cfg->ini, ctx->area->section, key, "%s", msg);
+	if (msg != small)
+		free(msg);
+	return rc;
 }
 
 static void h_log(struct kpi_ctx *ctx, int level, const char *fmt, ...)
@@ -82,13 +97,16 @@ static int h_declare(struct kpi_ctx *ctx, const struct kpi_indicator_def *d)
 static struct kpi_indicator *target_indicator(struct kpi_ctx *ctx,
                                               const char *local)
 {
-	char id[256];
-	struct kpi_indicator *ind;
+	char id[KPI_MAX_ID + 1];
+	struct kpi_indicator *ind = NULL;
+	int n;
 
 	if (!local)
 		return NULL;
-	snprintf(id, sizeof id, "%s.%s", ctx->area->name, local);
-	ind = kpi_config_indicator(ctx->cfg, id);
+	/* an id too long for a declaration cannot have been declared */
+	n = snprintf(id, sizeof id, "%s.%s", ctx->area->name, local);
+	if (n > 0 && (size_t)n < sizeof id)
+		ind = kpi_config_indicator(ctx->cfg, id);
 	if (!ind || !ind->declared) {
 		ctx->bad_calls++;
 		kpi_diag(KPI_LOG_ERROR, ctx->area->name, NULL, 0, 0,
@@ -189,16 +207,58 @@ static int h_emit_value(struct kpi_ctx *ctx, const struct kpi_value *v)
 	return KPI_OK;
 }
 
+/* Check the cells of a table (n of them) against the limits the report
+ * relies on.  Returns 0 or KPI_EINVAL (refused, reported). */
+static int check_cells(struct kpi_ctx *ctx, const struct kpi_table *t,
+                       const struct kpi_cell *cells)
+{
+	char what[160];
+
+	for (size_t i = 0; cells && i < t->n_rows * t->n_columns; i++) {
+		const struct kpi_cell *c = &cells[i];
+		size_t len = c->kind == KPI_CELL_TEXT && c->text ?
+		             strlen(c->text) : 0;
+
+		if (len > KPI_MAX_CELL_TEXT)
+			snprintf(what, sizeof what, "emit_table() '%.40s': the text "
+			         "of row %zu column %zu is %zu bytes, limit %d",
+			         t->id, i / t->n_columns + 1, i % t->n_columns + 1,
+			         len, KPI_MAX_CELL_TEXT);
+		else if (c->kind == KPI_CELL_NUMBER && (!isfinite(c->number) ||
+		         c->decimals < 0 || c->decimals > KPI_MAX_DECIMALS))
+			snprintf(what, sizeof what, "emit_table() '%.40s': row %zu "
+			         "column %zu is not a finite number with 0..%d "
+			         "decimals", t->id, i / t->n_columns + 1,
+			         i % t->n_columns + 1, KPI_MAX_DECIMALS);
+		else
+			continue;
+		return refuse(ctx, what);
+	}
+	return 0;
+}
+
 static int h_emit_table(struct kpi_ctx *ctx, const struct kpi_table *t)
 {
+	char what[160];
+
 	if (ctx->phase != KPI_PHASE_COMPUTE)
 		return refuse(ctx, "emit_table() called outside compute");
 	if (!t || t->size < offsetof(struct kpi_table, note_en) +
 	                    sizeof t->note_en || !t->id ||
 	    (t->n_rows > 0 && t->n_columns > 0 && !t->cells) ||
-	    t->n_columns > 64 ||
 	    (!t->columns_sv && !t->columns_en))
 		return refuse(ctx, "emit_table() with a malformed table");
+	if (t->n_columns > KPI_MAX_TABLE_COLUMNS) {
+		snprintf(what, sizeof what, "emit_table() '%.40s' with %zu "
+		         "columns, limit %d", t->id, t->n_columns,
+		         KPI_MAX_TABLE_COLUMNS);
+		return refuse(ctx, what);
+	}
+	if (check_cells(ctx, t, t->cells) ||
+	    (t->size >= offsetof(struct kpi_table, cells_en) +
+	                sizeof t->cells_en &&
+	     check_cells(ctx, t, t->cells_en)))
+		return KPI_EINVAL;
 	return kpi_config_add_table(ctx->cfg, ctx->area->name, t);
 }
 

@@ -22,22 +22,14 @@
 #include <iniparser.h>
 
 #include "diag.h"
+#include "limit.h"
 
-/* Largest config file accepted. */
-#define INI_MAX_FILE (1024L * 1024L)
-/* Longest line iniparser 4.1 accepts: fgets into a 1024-byte buffer must
- * also hold the '\n' and the terminating NUL.  Holds for a line joined
- * from continuation lines too. */
-#define INI_MAX_LINE 1022
-/* iniparser_getstring lowercases "section:key" into a 1025-byte buffer and
- * silently truncates longer names, so such a key could never be read. */
-#define INI_MAX_LOOKUP 1024
-/* Pre-scan problems printed; the rest are only counted. */
-#define INI_MAX_ERRORS 100
-/* Sections plus keys accepted.  iniparser 4.1's dictionary is searched
- * linearly, so loading n entries takes O(n^2) time: 140000 one-line keys
- * (a 1 MiB file) take seconds.  Real configs have a few hundred. */
-#define INI_MAX_ENTRIES 10000
+/* The limits (limit.h) under this file's names. */
+#define INI_MAX_FILE KPI_MAX_CONFIG_BYTES
+#define INI_MAX_LINE KPI_MAX_CONFIG_LINE
+#define INI_MAX_LOOKUP KPI_MAX_CONFIG_NAME
+#define INI_MAX_ERRORS KPI_MAX_CONFIG_ERRORS
+#define INI_MAX_ENTRIES KPI_MAX_CONFIG_ENTRIES
 /* Bytes of a bad line quoted in a message. */
 #define INI_QUOTE_MAX 60
 

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NUM_MAX_DIGITS KPI_NUM_MAX_DIGITS
+#define NUM_MAX_DIGITS KPI_MAX_NUMBER_DIGITS
 #define NUM_STR_(x) #x
 #define NUM_STR(x) NUM_STR_(x)
 #define NUM_TOO_LONG "expected a number of at most " \
-	NUM_STR(KPI_NUM_MAX_DIGITS) " digits"
+	NUM_STR(KPI_MAX_NUMBER_DIGITS) " digits"
 
 /* A number taken apart by num_scan: sign and the bare ASCII digits. */
 struct num_form {

@@ -197,7 +197,8 @@ static const char *unit_in(const char *unit, int lang)
 static void fmt_target(char *buf, size_t n, const struct kpi_target *t,
                        const struct kpi_indicator *ind, int lang)
 {
-	char num[64], w[64];
+	char num[KPI_MAX_NUMBER_TEXT];
+	char w[KPI_MAX_NUMBER_TEXT + KPI_MAX_CONFIG_LINE];   /* with a unit */
 	const char *unit = unit_in(t->unit ? t->unit : ind->unit, lang);
 
 	switch (t->kind) {
@@ -256,7 +257,7 @@ static int differs(int stated, int computed)
 static void indicator_cells(char **row, const struct kpi_indicator *ind,
                             const struct kpi_config *cfg, int lang)
 {
-	char buf[256];
+	char buf[KPI_MAX_CELL];
 	const struct kpi_result *r = &ind->res;
 
 	row[0] = xstrdup(ind_name(ind, lang));
@@ -392,7 +393,7 @@ static char **plugin_table(const struct kpi_report_ctx *rc,
 	const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
 	                             t->cells_en : t->cells;
 	char **cells = calloc(nc * nr + 1, sizeof *cells);
-	char buf[256];
+	char buf[KPI_MAX_CELL];
 
 	if (!cells)
 		abort();
@@ -422,7 +423,7 @@ static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
 	/* notes under the table: sub-periods, stated assessments, reasons */
 	for (size_t i = 0; i < g->n_indicators; i++) {
 		const struct kpi_indicator *ind = g->indicators[i];
-		char buf[256], per[64], val[64];
+		char buf[KPI_MAX_CELL], per[KPI_MAX_CELL], val[KPI_MAX_CELL];
 
 		for (int k = 0; k < ind->n_subperiods; k++) {
 			double v;
@@ -708,7 +709,7 @@ static void doc_goal(FILE *out, const struct kpi_report_ctx *rc,
 {
 	int lang = rc->lang;
 	const char *text = pick(lang, g->text_sv, g->text_en);
-	char prefix[256];
+	char prefix[KPI_MAX_CELL];
 
 	if (g->kind == KPI_GOAL_COMMITTEE)
 		snprintf(prefix, sizeof prefix, "%s: ", goal_heading(g, lang));
@@ -753,7 +754,7 @@ static void doc_report(FILE *out, const struct kpi_report_ctx *rc,
 {
 	const struct kpi_config *cfg = rc->cfg;
 	int lang = rc->lang;
-	char per[64], buf[256];
+	char per[64], buf[KPI_MAX_CELL];
 	const char *title = pick(lang, cfg->title_sv, cfg->title_en);
 
 	fputs(m->doc_open, out);
@@ -825,7 +826,7 @@ static void csv_goal(FILE *out, const struct kpi_report_ctx *rc,
 {
 	static const char *const kinds[] = { "none", "number", "increase",
 	                                     "decrease", "range", "text" };
-	char buf[256];
+	char buf[KPI_MAX_CELL];
 
 	for (size_t i = 0; i < g->n_indicators; i++) {
 		const struct kpi_indicator *ind = g->indicators[i];
@@ -925,7 +926,7 @@ static void json_target(FILE *out, const struct kpi_target *t, int lang)
 static void json_indicator(FILE *out, const struct kpi_report_ctx *rc,
                            const struct kpi_indicator *ind)
 {
-	char per[64];
+	char per[KPI_MAX_CELL];
 	const struct kpi_result *r = &ind->res;
 
 	fmt_period(per, sizeof per, ind, rc->cfg, rc->lang);
@@ -1102,7 +1103,7 @@ static void junit_report(FILE *out, const struct kpi_report_ctx *rc)
 	for (size_t i = 0; i < cfg->n_indicators; i++) {
 		const struct kpi_indicator *ind = cfg->indicators[i];
 		int a = ind->res.assessment;
-		char val[64] = "", tgt[128];
+		char val[KPI_MAX_CELL] = "", tgt[KPI_MAX_CELL];
 
 		fputs("<testcase classname=\"", out);
 		xml_str(out, ind->area);

@@ -6,16 +6,15 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kpi/plugin.h"
+#include "kpirun_exec.h"
 #include "path.h"
 
 /* A tree per test in $TMPDIR:
@@ -194,11 +193,7 @@ static const char *config(const char *file, const char *extra)
 	return at("conf.ini");
 }
 
-struct result {
-	int status;
-	char out[8192], err[8192];
-};
-
+/* The whole file at path (a report), NUL-terminated; the caller frees. */
 static void slurp(const char *path, char *buf, size_t n)
 {
 	FILE *f = fopen(path, "r");
@@ -211,42 +206,16 @@ static void slurp(const char *path, char *buf, size_t n)
 }
 
 /* Run kpirun on conf with `--output report.txt`. */
-static void run(const char *conf, struct result *r)
+static void run(const char *conf, struct kpirun_result *r)
 {
-	const char *out = at("stdout"), *err = at("stderr");
-	char out_path[PATH_MAX + 64], err_path[PATH_MAX + 64];
-	pid_t pid;
-	int st;
-
-	snprintf(out_path, sizeof out_path, "%s", out);
-	snprintf(err_path, sizeof err_path, "%s", err);
-	pid = fork();
-	cr_assert_neq(pid, -1);
-	if (pid == 0) {
-		int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(o, 1);
-		dup2(e, 2);
-		setenv("KPI_PLUGIN_PATH", KPI_PLUGIN_BUILD_DIR, 1);
-		execl(KPIRUN_BIN, KPIRUN_BIN, "--output", at("report.txt"), conf,
-		      (char *)NULL);
-		_exit(127);
-	}
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st));
-	r->status = WEXITSTATUS(st);
-	slurp(out_path, r->out, sizeof r->out);
-	slurp(err_path, r->err, sizeof r->err);
-	unlink(out_path);
-	unlink(err_path);
+	KPIRUN(r, "--output", at("report.txt"), conf);
 }
 
 /* kpirun refuses conf: status 2, the message `want` (after "conf:9: "),
  * and no report. */
 static void kpirun_refuses(const char *file, const char *want)
 {
-	static struct result r;
+	struct kpirun_result r;
 	char expect[4096];
 	const char *conf = config(file, "");
 
@@ -260,6 +229,7 @@ static void kpirun_refuses(const char *file, const char *want)
 	          expect, r.err);
 	cr_assert_eq(access(at("report.txt"), F_OK), -1, "a report was "
 	             "written");
+	kpirun_result_free(&r);
 }
 
 Test(path, kpirun_refuses_dotdot_to_etc_passwd)
@@ -285,7 +255,7 @@ Test(path, kpirun_refuses_a_symbolic_link_out)
  * January's visitors are 1 in data/in.csv and 2 in outside.csv. */
 static void expect_visitors(const char *conf, const char *outcome)
 {
-	static struct result r;
+	struct kpirun_result r;
 	static char report[8192];
 	const char *row;
 	size_t n;
@@ -300,6 +270,7 @@ static void expect_visitors(const char *conf, const char *outcome)
 	n = strcspn(row, " ");
 	cr_assert(n == strlen(outcome) && strncmp(row, outcome, n) == 0,
 	          "outcome '%.*s', expected '%s'", (int)n, row, outcome);
+	kpirun_result_free(&r);
 }
 
 Test(path, kpirun_follows_a_symbolic_link_inside)
@@ -317,7 +288,7 @@ Test(path, the_opt_out_key_reads_outside)
 
 Test(path, the_opt_out_key_takes_yes_or_no)
 {
-	static struct result r;
+	struct kpirun_result r;
 	const char *conf = config("in.csv", "allow_exports_outside_data_dir = "
 	                          "maybe");
 	char expect[4096];
@@ -328,4 +299,5 @@ Test(path, the_opt_out_key_takes_yes_or_no)
 	             "allow_exports_outside_data_dir: 'maybe' is not yes or "
 	             "no\n", conf), (int)sizeof expect);
 	cr_assert(strstr(r.err, expect) != NULL, "%s", r.err);
+	kpirun_result_free(&r);
 }
