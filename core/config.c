@@ -583,8 +583,8 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 	return rc;
 }
 
-/* Levels above g: 0 for a goal without a parent.  Parents are defined
- * above their children, so the chain has no cycle. */
+/* Levels above g: 0 for a goal without a parent.  load_goal only makes a
+ * goal defined above another its parent, so the chain has no cycle. */
 static int goal_depth(const struct kpi_goal *g)
 {
 	int d = 0;
@@ -632,18 +632,21 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		                   "council or committee)", v);
 	v = kpi_ini_get(ini, sec, "parent");
 	if (v && *v) {
-		g->parent = find_goal(cfg, v);
-		if (!g->parent || g->parent == g)
+		struct kpi_goal *p = find_goal(cfg, v);
+
+		/* only a goal above this one becomes a parent: no cycles */
+		if (!p || p == g) {
 			rc = kpi_ini_error(ini, sec, "parent",
 			                   "no goal '%s' defined above this one", v);
-		else if (goal_depth(g) > KPI_MAX_GOAL_DEPTH)
+		} else if (goal_depth(p) + 1 > KPI_MAX_GOAL_DEPTH) {
 			rc = kpi_ini_error(ini, sec, "parent",
 			                   "goal '%s' would be %d levels deep, "
-			                   "limit %d", id, goal_depth(g),
+			                   "limit %d", id, goal_depth(p) + 1,
 			                   KPI_MAX_GOAL_DEPTH);
-		else
-			push((void ***)&g->parent->children,
-			     &g->parent->n_children, g);
+		} else {
+			g->parent = p;
+			push((void ***)&p->children, &p->n_children, g);
+		}
 	} else if (g->kind != KPI_GOAL_DIRECTION) {
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'parent' (only a "

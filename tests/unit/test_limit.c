@@ -190,6 +190,17 @@ Test(limit, goal_depth)
 	free(text);
 }
 
+/* Found by fuzz_config: a goal naming itself as parent, then a goal under
+ * it - counting the levels must not follow the refused parent round in a
+ * circle. */
+Test(limit, goal_depth_after_a_goal_that_is_its_own_parent, .timeout = 10)
+{
+	load(HEAD "[goal 1]\nkind = council\ntitle_sv = M\nparent = 1\n"
+	     "[goal 2]\nkind = committee\ntitle_sv = M\nparent = 1\n",
+	     "conf.ini:8: [goal 1] parent: no goal '1' defined above this "
+	     "one\n");
+}
+
 Test(limit, subperiods)
 {
 	load(HEAD "[area a]\nplugin = p\n[indicator a.x]\n"
