@@ -15,7 +15,10 @@
 #                                 inputs of fixed crashes (crash-*) stay
 #
 # With $KPI_FUZZ_WORK set, run keeps what it found in that directory
-# (<harness>/) and merge takes it in.
+# (<harness>/) and merge takes it in.  With $KPI_FUZZ_RUNS set, run stops
+# after that many inputs (or SECONDS, whichever comes first), and with
+# $KPI_FUZZ_LOG set it keeps each harness's libFuzzer output in
+# $KPI_FUZZ_LOG.<harness>.
 #
 # BUILD is a build directory configured with CC=clang -DKPI_FUZZ=ON.
 set -eu
@@ -111,7 +114,9 @@ run() {
 		dict=
 		[ -f "$here/$h.dict" ] && dict="-dict=$here/$h.dict"
 		echo "== fuzz_$h for $secs s"
-		if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		runs=
+		[ -z "${KPI_FUZZ_RUNS:-}" ] || runs="-runs=$KPI_FUZZ_RUNS"
+		if ! "$bin" -max_total_time="$secs" $runs -timeout=10 -rss_limit_mb=2048 \
 			-max_len=4096 -print_final_stats=1 $dict \
 			-artifact_prefix="$crashes/" \
 			"$work/$h" "$tmp/seeds/$h" 2>"$tmp/log"; then
@@ -157,5 +162,5 @@ case $cmd in
 seeds) [ $# -eq 1 ] || exit 2; seeds "$1" ;;
 run) [ $# -ge 2 ] || exit 2; run "$@" ;;
 merge) [ $# -ge 1 ] || exit 2; merge "$@" ;;
-*) sed -n '2,21p' "$0" >&2; exit 2 ;;
+*) sed -n '2,24p' "$0" >&2; exit 2 ;;
 esac
