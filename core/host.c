@@ -212,7 +212,7 @@ static int h_emit_value(struct kpi_ctx *ctx, const struct kpi_value *v)
 static int check_cells(struct kpi_ctx *ctx, const struct kpi_table *t,
                        const struct kpi_cell *cells)
 {
-	char what[160];
+	char what[256];
 
 	for (size_t i = 0; cells && i < t->n_rows * t->n_columns; i++) {
 		const struct kpi_cell *c = &cells[i];
@@ -239,7 +239,7 @@ static int check_cells(struct kpi_ctx *ctx, const struct kpi_table *t,
 
 static int h_emit_table(struct kpi_ctx *ctx, const struct kpi_table *t)
 {
-	char what[160];
+	char what[256];
 
 	if (ctx->phase != KPI_PHASE_COMPUTE)
 		return refuse(ctx, "emit_table() called outside compute");
