@@ -15,11 +15,12 @@
 #include "diag.h"
 #include "limit.h"
 #include "num.h"
+#include "registry.h"
 
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
-	"title_en", "tolerance", "plugin_timeout",
-	"allow_exports_outside_data_dir", NULL
+	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
+	"plugin_process_limit", "allow_exports_outside_data_dir", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -32,7 +33,7 @@ static const char *const activity_keys[] = {
 static const char *const indicator_keys[] = {
 	"target", "council_target", "forecast", "tolerance", "stated",
 	"name_sv", "name_en", "unit", "decimals", "direction", "baseline",
-	"period_label", "subperiods", "council_scope", NULL
+	"period_label", "subperiods", "council_scope", "breakdown", NULL
 };
 
 static char *xstrdup(const char *s)
@@ -58,48 +59,6 @@ static void *xcalloc(size_t n, size_t size)
 		abort();
 	}
 	return p;
-}
-
-/* Append p to a growable pointer array. */
-static void push(void ***arr, size_t *n, void *p)
-{
-	void **a = realloc(*arr, (*n + 1) * sizeof **arr);
-
-	if (!a) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
-	a[(*n)++] = p;
-	*arr = a;
-}
-
-static int is_id_char(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-static int valid_name(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!is_id_char((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-/* "payroll.payslips_per_admin": two valid names joined by one dot (the
- * lengths are checked by the callers, with their own messages). */
-static int valid_indicator_id(const char *s)
-{
-	const char *dot = strchr(s, '.');
-	char area[KPI_MAX_NAME + 1];
-
-	if (!dot || (size_t)(dot - s) >= sizeof area || strchr(dot + 1, '.'))
-		return 0;
-	memcpy(area, s, (size_t)(dot - s));
-	area[dot - s] = '\0';
-	return valid_name(area) && valid_name(dot + 1);
 }
 
 int kpi_config_parse_period(const char *s, int year, int *month)
@@ -348,36 +307,6 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 	return 0;
 }
 
-/* The indicator with this id, created (undeclared) if new. */
-static struct kpi_indicator *indicator_get(struct kpi_config *cfg,
-                                           const char *id)
-{
-	struct kpi_indicator *ind = kpi_config_indicator(cfg, id);
-	const char *dot;
-
-	if (ind)
-		return ind;
-	ind = xcalloc(1, sizeof *ind);
-	ind->id = xstrdup(id);
-	dot = strchr(id, '.');
-	ind->area = xcalloc((size_t)(dot - id) + 1, 1);
-	memcpy(ind->area, id, (size_t)(dot - id));
-	ind->scale = 1;
-	ind->tolerance = -1;
-	ind->stated = -1;
-	ind->aggregation = KPI_AGG_SUM;
-	push((void ***)&cfg->indicators, &cfg->n_indicators, ind);
-	return ind;
-}
-
-struct kpi_indicator *kpi_config_indicator(const struct kpi_config *cfg,
-                                           const char *id)
-{
-	for (size_t i = 0; i < cfg->n_indicators; i++)
-		if (strcmp(cfg->indicators[i]->id, id) == 0)
-			return cfg->indicators[i];
-	return NULL;
-}
 
 static const struct kpi_area *find_area(const struct kpi_config *cfg,
                                         const char *name)
@@ -388,14 +317,6 @@ static const struct kpi_area *find_area(const struct kpi_config *cfg,
 	return NULL;
 }
 
-static struct kpi_goal *find_goal(const struct kpi_config *cfg,
-                                  const char *id)
-{
-	for (size_t i = 0; i < cfg->n_goals; i++)
-		if (strcmp(cfg->goals[i]->id, id) == 0)
-			return cfg->goals[i];
-	return NULL;
-}
 
 /* Resolve a path from the config relative to the config's directory. */
 static char *config_path(const struct kpi_config *cfg, const char *p)
@@ -481,6 +402,16 @@ static int load_run(struct kpi_config *cfg)
 		else
 			cfg->plugin_timeout = (int)t;
 	}
+	cfg->plugin_memory_mb = KPI_DEFAULT_PLUGIN_MEMORY_MB;
+	v = kpi_ini_get(ini, sec, "plugin_memory_limit");
+	if (v && parse_int_value(ini, sec, "plugin_memory_limit", v, 0,
+	                         1L << 30, &cfg->plugin_memory_mb))
+		rc = KPI_ECONFIG;
+	cfg->plugin_processes = KPI_DEFAULT_PLUGIN_PROCESSES;
+	v = kpi_ini_get(ini, sec, "plugin_process_limit");
+	if (v && parse_int_value(ini, sec, "plugin_process_limit", v, 0,
+	                         1L << 20, &cfg->plugin_processes))
+		rc = KPI_ECONFIG;
 	v = kpi_ini_get(ini, sec, "tolerance");
 	if (v && parse_tolerance(ini, sec, v, &cfg->tolerance,
 	                         &cfg->tolerance_rel) != 0)
@@ -493,7 +424,7 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 	const char *name = sec + 5, *plugin;
 	struct kpi_area *a;
 
-	if (!valid_name(name))
+	if (!kpi_registry_valid_name(name))
 		return kpi_ini_error(cfg->ini, sec, NULL,
 		                     "area name '%s' must be lowercase letters, "
 		                     "digits and '_'", name);
@@ -505,7 +436,7 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 	if (!plugin || !*plugin)
 		return kpi_ini_error(cfg->ini, sec, NULL,
 		                     "missing required key 'plugin'");
-	if (!valid_name(plugin))
+	if (!kpi_registry_valid_name(plugin))
 		return kpi_ini_error(cfg->ini, sec, "plugin",
 		                     "'%s' is not a plugin name (lowercase "
 		                     "letters, digits and '_')", plugin);
@@ -554,7 +485,7 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 		}
 		memcpy(id, p, len);
 		id[len] = '\0';
-		if (!valid_indicator_id(id)) {
+		if (!kpi_registry_valid_indicator_id(id)) {
 			rc = kpi_ini_error(cfg->ini, sec, "indicators",
 			                   "'%s' is not an indicator id (expected "
 			                   "area.name)", id);
@@ -569,13 +500,13 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 				                   "'%s': no [area %s] in this config",
 				                   id, area);
 			} else {
-				ind = indicator_get(cfg, id);
+				ind = kpi_registry_indicator_get(cfg, id);
 				if (!ind->ref_line) {
 					ind->ref_line = kpi_ini_line(cfg->ini, sec,
 					                             "indicators");
 					ind->ref_section = xstrdup(sec);
 				}
-				push((void ***)&g->indicators, &g->n_indicators, ind);
+				kpi_registry_goal_add_indicator(g, ind);
 			}
 		}
 		p = *end ? end + 1 : end;
@@ -603,13 +534,10 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 
 	if (kpi_ini_check_keys(ini, sec, goal_keys) != 0)
 		rc = KPI_ECONFIG;
-	if (find_goal(cfg, id))
+	if (kpi_registry_goal(cfg, id))
 		return kpi_ini_error(ini, sec, NULL, "goal '%s' defined twice", id);
-	g = xcalloc(1, sizeof *g);
-	g->id = xstrdup(id);
-	g->stated = -1;
+	g = kpi_registry_add_goal(cfg, id);
 	g->line = kpi_ini_line(ini, sec, NULL);
-	push((void ***)&cfg->goals, &cfg->n_goals, g);
 	g->title_sv = xstrdup(kpi_ini_get(ini, sec, "title_sv"));
 	g->title_en = xstrdup(kpi_ini_get(ini, sec, "title_en"));
 	g->text_sv = xstrdup(kpi_ini_get(ini, sec, "text_sv"));
@@ -632,7 +560,7 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		                   "council or committee)", v);
 	v = kpi_ini_get(ini, sec, "parent");
 	if (v && *v) {
-		struct kpi_goal *p = find_goal(cfg, v);
+		struct kpi_goal *p = kpi_registry_goal(cfg, v);
 
 		/* only a goal above this one becomes a parent: no cycles */
 		if (!p || p == g) {
@@ -645,7 +573,7 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 			                   KPI_MAX_GOAL_DEPTH);
 		} else {
 			g->parent = p;
-			push((void ***)&p->children, &p->n_children, g);
+			kpi_registry_goal_add_child(p, g);
 		}
 	} else if (g->kind != KPI_GOAL_DIRECTION) {
 		rc = kpi_ini_error(ini, sec, NULL,
@@ -686,18 +614,17 @@ static int load_activity(struct kpi_config *cfg, const char *sec)
 
 	if (kpi_ini_check_keys(ini, sec, activity_keys) != 0)
 		rc = KPI_ECONFIG;
-	a = xcalloc(1, sizeof *a);
-	push((void ***)&cfg->activities, &cfg->n_activities, a);
+	a = kpi_registry_add_activity(cfg);
 	a->line = kpi_ini_line(ini, sec, NULL);
 	v = kpi_ini_get(ini, sec, "goal");
 	if (!v)
 		return kpi_ini_error(ini, sec, NULL, "missing required key 'goal'");
 	a->goal = xstrdup(v);
-	g = find_goal(cfg, v);
+	g = kpi_registry_goal(cfg, v);
 	if (!g)
 		rc = kpi_ini_error(ini, sec, "goal", "no goal '%s'", v);
 	else
-		push((void ***)&g->activities, &g->n_activities, a);
+		kpi_registry_goal_add_activity(g, a);
 	a->text_sv = xstrdup(kpi_ini_get(ini, sec, "text_sv"));
 	a->text_en = xstrdup(kpi_ini_get(ini, sec, "text_en"));
 	a->deviation_sv = xstrdup(kpi_ini_get(ini, sec, "deviation_sv"));
@@ -769,7 +696,7 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	if (strlen(id) > KPI_MAX_ID)
 		return kpi_ini_error(ini, sec, NULL, "indicator id is %zu "
 		                     "bytes, limit %d", strlen(id), KPI_MAX_ID);
-	if (!valid_indicator_id(id))
+	if (!kpi_registry_valid_indicator_id(id))
 		return kpi_ini_error(ini, sec, NULL,
 		                     "'%s' is not an indicator id (expected "
 		                     "area.name)", id);
@@ -781,7 +708,7 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		                     area);
 	if (kpi_ini_check_keys(ini, sec, indicator_keys) != 0)
 		rc = KPI_ECONFIG;
-	ind = indicator_get(cfg, id);
+	ind = kpi_registry_indicator_get(cfg, id);
 	ind->line = kpi_ini_line(ini, sec, NULL);
 	if ((v = kpi_ini_get(ini, sec, "target")) &&
 	    parse_target(ini, sec, "target", v, &ind->target) != 0)
@@ -865,6 +792,13 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	}
 	if ((v = kpi_ini_get(ini, sec, "period_label")))
 		ind->period_label = xstrdup(v);
+	if ((v = kpi_ini_get(ini, sec, "breakdown"))) {
+		if (strcmp(v, "yes") == 0)
+			ind->breakdown = 1;
+		else if (strcmp(v, "no") != 0)
+			rc = kpi_ini_error(ini, sec, "breakdown",
+			                   "'%s' is not yes or no", v);
+	}
 	if ((v = kpi_ini_get(ini, sec, "subperiods")) &&
 	    parse_subperiods(ini, sec, v, ind) != 0)
 		rc = KPI_ECONFIG;
@@ -948,117 +882,6 @@ int kpi_config_load(const char *path, struct kpi_config **out)
 	return 0;
 }
 
-int kpi_config_declare(struct kpi_config *cfg, const char *area,
-                       const struct kpi_indicator_def *given)
-{
-	char id[KPI_MAX_ID + 1];
-	struct kpi_indicator *ind;
-	struct kpi_indicator_def copy, *def = NULL;
-
-	/* read no further than the plugin's struct; later fields stay 0 */
-	if (given && given->size >= offsetof(struct kpi_indicator_def, id) +
-	                            sizeof given->id) {
-		memset(&copy, 0, sizeof copy);
-		memcpy(&copy, given, given->size < sizeof copy ? given->size :
-		                                               sizeof copy);
-		def = &copy;
-	}
-
-	if (!def || !def->id || !valid_name(def->id)) {
-		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
-		         "declared an indicator with an invalid id '%s'",
-		         def && def->id ? def->id : "(null)");
-		return KPI_EINVAL;
-	}
-	if (def->aggregation < KPI_AGG_SUM || def->aggregation > KPI_AGG_ROLLING12 ||
-	    def->direction < KPI_DIR_NONE || def->direction > KPI_DIR_LOWER ||
-	    !(def->scale >= 0) || !isfinite(def->scale) || def->decimals < 0 ||
-	    def->decimals > KPI_MAX_DECIMALS) {
-		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
-		         "indicator '%s': aggregation, direction, scale or "
-		         "decimals out of range", def->id);
-		return KPI_EINVAL;
-	}
-	if (strlen(area) + 1 + strlen(def->id) > KPI_MAX_ID) {
-		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
-		         "indicator '%.40s...': its id '%s.<id>' is %zu bytes, "
-		         "limit %d", def->id, area,
-		         strlen(area) + 1 + strlen(def->id), KPI_MAX_ID);
-		return KPI_EINVAL;
-	}
-	if (def->unit && strlen(def->unit) > KPI_MAX_UNIT) {
-		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
-		         "indicator '%s': unit '%.40s...' is %zu bytes, limit %d",
-		         def->id, def->unit, strlen(def->unit), KPI_MAX_UNIT);
-		return KPI_EINVAL;
-	}
-	memcpy(id, area, strlen(area));         /* lengths checked above */
-	id[strlen(area)] = '.';
-	memcpy(id + strlen(area) + 1, def->id, strlen(def->id) + 1);
-	ind = indicator_get(cfg, id);
-	if (ind->declared) {
-		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
-		         "indicator '%s' declared twice", def->id);
-		return KPI_EINVAL;
-	}
-	ind->declared = 1;
-	ind->aggregation = def->aggregation;
-	ind->scale = def->scale > 0 ? def->scale : 1;
-	if (!(ind->overrides & KPI_OVR_NAME_SV))
-		ind->name_sv = xstrdup(def->name_sv ? def->name_sv : def->id);
-	if (!(ind->overrides & KPI_OVR_NAME_EN))
-		ind->name_en = xstrdup(def->name_en ? def->name_en : def->id);
-	if (!(ind->overrides & KPI_OVR_UNIT))
-		ind->unit = xstrdup(def->unit ? def->unit : "");
-	if (!(ind->overrides & KPI_OVR_DECIMALS))
-		ind->decimals = def->decimals;
-	if (!(ind->overrides & KPI_OVR_DIRECTION))
-		ind->direction = def->direction;
-	return 0;
-}
-
-int kpi_config_check_declared(const struct kpi_config *cfg,
-                              const char *const *skip, size_t n_skip)
-{
-	const char **ids = xcalloc(cfg->n_indicators + 1, sizeof *ids);
-	size_t n_ids = 0;
-	int rc = 0;
-
-	for (size_t i = 0; i < cfg->n_indicators; i++)
-		if (cfg->indicators[i]->declared)
-			ids[n_ids++] = cfg->indicators[i]->id;
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		const struct kpi_indicator *ind = cfg->indicators[i];
-		const char *hint;
-		int skipped = 0;
-
-		if (ind->declared)
-			continue;
-		for (size_t k = 0; k < n_skip; k++)
-			if (strcmp(skip[k], ind->area) == 0)
-				skipped = 1;
-		if (skipped)
-			continue;
-		hint = kpi_suggest(ind->id, ids);
-		if (ind->ref_line)
-			kpi_ini_error(cfg->ini, ind->ref_section, "indicators",
-			              "no plugin computes '%s'%s%s%s", ind->id,
-			              hint ? " (did you mean '" : "",
-			              hint ? hint : "", hint ? "'?)" : "");
-		else {
-			char sec[KPI_MAX_ID + 16];
-
-			snprintf(sec, sizeof sec, "indicator %s", ind->id);
-			kpi_ini_error(cfg->ini, sec, NULL,
-			              "no plugin computes '%s'%s%s%s", ind->id,
-			              hint ? " (did you mean '" : "",
-			              hint ? hint : "", hint ? "'?)" : "");
-		}
-		rc = KPI_ECONFIG;
-	}
-	free(ids);
-	return rc;
-}
 
 int kpi_config_check_area_keys(const struct kpi_config *cfg,
                                const struct kpi_area *area,
@@ -1119,66 +942,6 @@ int kpi_config_check_targets(const struct kpi_config *cfg)
 	return rc;
 }
 
-int kpi_config_add_table(struct kpi_config *cfg, const char *area,
-                         const struct kpi_table *t)
-{
-	struct kpi_report_table *rt;
-	size_t ncells = t->n_rows * t->n_columns;
-	const char **csv, **cen;
-	struct kpi_cell *cells;
-
-	rt = realloc(cfg->tables, (cfg->n_tables + 1) * sizeof *rt);
-	if (!rt)
-		return KPI_ENOMEM;
-	cfg->tables = rt;
-	rt = &cfg->tables[cfg->n_tables++];
-	memset(rt, 0, sizeof *rt);
-	rt->area = xstrdup(area);
-	rt->t.size = sizeof rt->t;
-	rt->t.id = xstrdup(t->id);
-	rt->t.title_sv = xstrdup(t->title_sv);
-	rt->t.title_en = xstrdup(t->title_en);
-	rt->t.note_sv = xstrdup(t->note_sv);
-	rt->t.note_en = xstrdup(t->note_en);
-	rt->t.n_columns = t->n_columns;
-	rt->t.n_rows = t->n_rows;
-	csv = xcalloc(t->n_columns + 1, sizeof *csv);
-	cen = xcalloc(t->n_columns + 1, sizeof *cen);
-	cells = xcalloc(ncells + 1, sizeof *cells);
-	for (size_t i = 0; i < t->n_columns; i++) {
-		csv[i] = xstrdup(t->columns_sv ? t->columns_sv[i] : NULL);
-		cen[i] = xstrdup(t->columns_en ? t->columns_en[i] : NULL);
-	}
-	for (size_t i = 0; i < ncells; i++) {
-		cells[i] = t->cells[i];
-		cells[i].text = xstrdup(t->cells[i].text);
-		if (cells[i].kind == KPI_CELL_NUMBER && !isfinite(cells[i].number))
-			cells[i].kind = KPI_CELL_EMPTY;
-	}
-	rt->t.columns_sv = csv;
-	rt->t.columns_en = cen;
-	rt->t.cells = cells;
-	if (t->size >= offsetof(struct kpi_table, cells_en) + sizeof t->cells_en &&
-	    t->cells_en) {
-		struct kpi_cell *en = xcalloc(ncells + 1, sizeof *en);
-
-		for (size_t i = 0; i < ncells; i++) {
-			en[i] = t->cells_en[i];
-			en[i].text = xstrdup(t->cells_en[i].text);
-			if (en[i].kind == KPI_CELL_NUMBER && !isfinite(en[i].number))
-				en[i].kind = KPI_CELL_EMPTY;
-		}
-		rt->t.cells_en = en;
-	}
-	return 0;
-}
-
-static void target_free(struct kpi_target *t)
-{
-	free(t->unit);
-	free(t->text_sv);
-	free(t->text_en);
-}
 
 void kpi_config_free(struct kpi_config *cfg)
 {
@@ -1190,74 +953,7 @@ void kpi_config_free(struct kpi_config *cfg)
 		free(cfg->areas[i].section);
 	}
 	free(cfg->areas);
-	for (size_t i = 0; i < cfg->n_goals; i++) {
-		struct kpi_goal *g = cfg->goals[i];
-
-		free(g->id);
-		free(g->title_sv);
-		free(g->title_en);
-		free(g->text_sv);
-		free(g->text_en);
-		free(g->children);
-		free(g->indicators);
-		free(g->activities);
-		free(g);
-	}
-	free(cfg->goals);
-	for (size_t i = 0; i < cfg->n_activities; i++) {
-		struct kpi_activity *a = cfg->activities[i];
-
-		free(a->goal);
-		free(a->text_sv);
-		free(a->text_en);
-		free(a->deviation_sv);
-		free(a->deviation_en);
-		free(a);
-	}
-	free(cfg->activities);
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		struct kpi_indicator *ind = cfg->indicators[i];
-
-		free(ind->id);
-		free(ind->area);
-		free(ind->name_sv);
-		free(ind->name_en);
-		free(ind->unit);
-		free(ind->period_label);
-		free(ind->ref_section);
-		target_free(&ind->target);
-		target_free(&ind->council);
-		for (size_t k = 0; k < ind->n_groups; k++)
-			free(ind->groups[k].group);
-		free(ind->groups);
-		free(ind);
-	}
-	free(cfg->indicators);
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		struct kpi_report_table *rt = &cfg->tables[i];
-		size_t ncells = rt->t.n_rows * rt->t.n_columns;
-
-		free(rt->area);
-		free((char *)rt->t.id);
-		free((char *)rt->t.title_sv);
-		free((char *)rt->t.title_en);
-		free((char *)rt->t.note_sv);
-		free((char *)rt->t.note_en);
-		for (size_t k = 0; k < rt->t.n_columns; k++) {
-			free((char *)rt->t.columns_sv[k]);
-			free((char *)rt->t.columns_en[k]);
-		}
-		for (size_t k = 0; k < ncells; k++) {
-			free((char *)rt->t.cells[k].text);
-			if (rt->t.cells_en)
-				free((char *)rt->t.cells_en[k].text);
-		}
-		free((void *)rt->t.cells_en);
-		free((void *)rt->t.columns_sv);
-		free((void *)rt->t.columns_en);
-		free((void *)rt->t.cells);
-	}
-	free(cfg->tables);
+	kpi_registry_free(cfg);
 	kpi_ini_free(cfg->ini);
 	free(cfg->path);
 	free(cfg->dir);

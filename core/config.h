@@ -3,17 +3,23 @@
  *
  * kpi_config_load reads [kpirun], [area NAME], [goal ID], [activity ID]
  * and [indicator AREA.NAME] sections, checks every key and value, and
- * builds the goals, activities and indicators.  Plugins declare their
- * indicators later (kpi_config_declare); kpi_config_check_declared then
- * reports references to indicators no plugin serves.
+ * fills the goal registry (registry.h) with goals, activities and
+ * indicators.  Plugins declare their indicators into the registry later
+ * (kpi_config_declare).
  */
 #ifndef KPI_CONFIG_H
 #define KPI_CONFIG_H
 
 #include <stddef.h>
 
+#include "hash.h"
 #include "ini.h"
 #include "model.h"
+#include "registry.h"
+
+/* Defaults of an area's resource limits (docs/config.md). */
+#define KPI_DEFAULT_PLUGIN_MEMORY_MB 4096
+#define KPI_DEFAULT_PLUGIN_PROCESSES 256
 
 struct kpi_area {
 	char *name;              /* "payroll" */
@@ -37,16 +43,22 @@ struct kpi_config {
 	double tolerance;
 	int tolerance_rel;
 	int plugin_timeout;      /* seconds a plugin may run */
+	long plugin_memory_mb;   /* an area's address space, MiB; 0 = none */
+	long plugin_processes;   /* RLIMIT_NPROC of an area's child; 0 = none */
 
 	struct kpi_area *areas;
 	size_t n_areas;
+
+	/* The goal registry: created, linked and freed only through
+	 * registry.h. */
 	struct kpi_goal **goals;     /* all goals, file order */
 	size_t n_goals;
 	struct kpi_indicator **indicators;
 	size_t n_indicators;
+	struct kpi_hash indicator_index;   /* id -> position in indicators */
 	struct kpi_activity **activities;
 	size_t n_activities;
-	struct kpi_report_table *tables;
+	struct kpi_area_table *tables;
 	size_t n_tables;
 };
 
@@ -60,22 +72,6 @@ void kpi_config_free(struct kpi_config *cfg);
  * last month.  Returns 0 or KPI_ECONFIG (nothing printed). */
 int kpi_config_parse_period(const char *s, int year, int *month);
 
-/* Indicator by full id, or NULL.  Owned by cfg. */
-struct kpi_indicator *kpi_config_indicator(const struct kpi_config *cfg,
-                                           const char *id);
-
-/* A plugin of `area` declares an indicator: create it or fill in the
- * fields the config did not override.  Returns 0, KPI_EINVAL for a bad
- * definition, or KPI_ENOMEM (messages printed). */
-int kpi_config_declare(struct kpi_config *cfg, const char *area,
-                       const struct kpi_indicator_def *def);
-
-/* Report every indicator referenced in the config that no plugin
- * declared, skipping areas listed in `skip` (n_skip names: areas whose
- * plugin failed).  Returns 0 or KPI_ECONFIG. */
-int kpi_config_check_declared(const struct kpi_config *cfg,
-                              const char *const *skip, size_t n_skip);
-
 /* Check the plugin's own keys in [area NAME] against its descriptor's
  * config_keys.  Returns 0 or KPI_ECONFIG. */
 int kpi_config_check_area_keys(const struct kpi_config *cfg,
@@ -86,9 +82,5 @@ int kpi_config_check_area_keys(const struct kpi_config *cfg,
  * council's numeric target in the same direction.  Returns 0 or
  * KPI_ECONFIG. */
 int kpi_config_check_targets(const struct kpi_config *cfg);
-
-/* Store a deep copy of a plugin's table.  Returns 0 or KPI_ENOMEM. */
-int kpi_config_add_table(struct kpi_config *cfg, const char *area,
-                         const struct kpi_table *t);
 
 #endif

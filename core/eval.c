@@ -414,15 +414,11 @@ void kpi_eval_indicator(struct kpi_indicator *ind, int year, int month,
 	r->assessment = KPI_ASSESS_NONE;
 
 	stated = eval_outcome(ind, year, month);
+	r->outcome_stated = stated && r->has_outcome;
 	eval_forecast(ind, stated, month);
+	r->forecast_stated = r->has_forecast && ind->has_value &&
+	                     ind->value.has_forecast;
 	eval_baseline(ind, year);
-
-	if (r->has_forecast)
-		v = r->forecast;
-	else if (r->has_outcome)
-		v = r->outcome;
-	else
-		return;
 
 	if (ind->tolerance >= 0) {
 		tol = ind->tolerance;
@@ -431,8 +427,20 @@ void kpi_eval_indicator(struct kpi_indicator *ind, int year, int month,
 		tol = default_tol;
 		tol_rel = default_tol_rel;
 	}
-	r->assessment = kpi_assess(&ind->target, ind->direction, v,
-	                           r->has_baseline, r->baseline, tol, tol_rel);
+	r->tolerance = tol;
+	r->tolerance_relative = tol_rel;
+	r->rule = KPI_RULE_NO_DATA;
+	if (r->has_forecast) {
+		v = r->forecast;
+		r->assessed_forecast = 1;
+	} else if (r->has_outcome) {
+		v = r->outcome;
+	} else {
+		return;
+	}
+	r->assessment = kpi_assess_rule(&ind->target, ind->direction, v,
+	                                r->has_baseline, r->baseline, tol,
+	                                tol_rel, &r->rule, &r->tolerance_abs);
 }
 
 /* The comparison margin for a and b: EVAL_EPS of the larger, at least of 1. */
@@ -462,18 +470,35 @@ static int grade(int met, int partial)
 	return partial ? KPI_ASSESS_PARTIAL : KPI_ASSESS_NOT_MET;
 }
 
+/* The rule of a grade, given the rules for met, partial and not met in
+ * that order (consecutive in enum kpi_rule). */
+static int rule_of(int assessment, int met_rule)
+{
+	if (assessment == KPI_ASSESS_MET)
+		return met_rule;
+	return assessment == KPI_ASSESS_PARTIAL ? met_rule + 1 : met_rule + 2;
+}
+
 /*
  * Assess value against t (rules: docs/evaluation.md).  tol is a fraction
  * of the reference (target, baseline or range centre) when tol_rel is set,
  * else an amount in the indicator's unit; a negative or non-finite tol is
  * 0.  Returns an enum kpi_assessment; KPI_ASSESS_NONE for text and missing
  * targets, a missing baseline, or a value or target that is not finite.
+ * *rule (enum kpi_rule) and *tol_abs (the tolerance in the unit) are set
+ * when not NULL.
  */
-int kpi_assess(const struct kpi_target *t, int dir, double value,
-               int has_baseline, double baseline, double tol, int tol_rel)
+int kpi_assess_rule(const struct kpi_target *t, int dir, double value,
+                    int has_baseline, double baseline, double tol,
+                    int tol_rel, int *rule, double *tol_abs_out)
 {
 	double ref, tol_abs, d, w;
+	int a, r;
 
+	if (rule)
+		*rule = KPI_RULE_NOT_FINITE;
+	if (tol_abs_out)
+		*tol_abs_out = 0;
 	if (!t || !isfinite(value))
 		return KPI_ASSESS_NONE;
 	if (!isfinite(tol) || tol < 0)
@@ -486,11 +511,20 @@ int kpi_assess(const struct kpi_target *t, int dir, double value,
 		break;
 	case KPI_TARGET_INCREASE:
 	case KPI_TARGET_DECREASE:
-		if (!has_baseline)
+		if (!has_baseline) {
+			if (rule)
+				*rule = KPI_RULE_NO_BASELINE;
 			return KPI_ASSESS_NONE;
+		}
 		ref = baseline;
 		break;
+	case KPI_TARGET_TEXT:
+		if (rule)
+			*rule = KPI_RULE_TEXT_TARGET;
+		return KPI_ASSESS_NONE;
 	default:
+		if (rule)
+			*rule = KPI_RULE_NO_TARGET;
 		return KPI_ASSESS_NONE;
 	}
 	if (!isfinite(ref))
@@ -499,27 +533,82 @@ int kpi_assess(const struct kpi_target *t, int dir, double value,
 
 	switch (t->kind) {
 	case KPI_TARGET_NUMBER:
-		if (dir == KPI_DIR_HIGHER)
-			return grade(ge(value, ref), ge(value, ref - tol_abs));
-		if (dir == KPI_DIR_LOWER)
-			return grade(le(value, ref), le(value, ref + tol_abs));
-		d = fabs(value - ref);
-		return grade(d <= eps_of(value, ref),
-		             d <= tol_abs + eps_of(value, ref));
+		if (dir == KPI_DIR_HIGHER) {
+			a = grade(ge(value, ref), ge(value, ref - tol_abs));
+			r = KPI_RULE_HIGHER_MET;
+		} else if (dir == KPI_DIR_LOWER) {
+			a = grade(le(value, ref), le(value, ref + tol_abs));
+			r = KPI_RULE_LOWER_MET;
+		} else {
+			d = fabs(value - ref);
+			a = grade(d <= eps_of(value, ref),
+			          d <= tol_abs + eps_of(value, ref));
+			r = KPI_RULE_EQUAL_MET;
+		}
+		break;
 	case KPI_TARGET_INCREASE:
-		return grade(value > ref + eps_of(value, ref),
-		             ge(value, ref - tol_abs));
+		a = grade(value > ref + eps_of(value, ref),
+		          ge(value, ref - tol_abs));
+		r = KPI_RULE_INCREASE_MET;
+		break;
 	case KPI_TARGET_DECREASE:
-		return grade(value < ref - eps_of(value, ref),
-		             le(value, ref + tol_abs));
+		a = grade(value < ref - eps_of(value, ref),
+		          le(value, ref + tol_abs));
+		r = KPI_RULE_DECREASE_MET;
+		break;
 	default: /* KPI_TARGET_RANGE */
 		w = fabs(t->width);
 		if (!isfinite(w))
 			return KPI_ASSESS_NONE;
 		d = fabs(value - ref);
-		return grade(d <= w + eps_of(value, ref),
-		             d <= w + tol_abs + eps_of(value, ref));
+		a = grade(d <= w + eps_of(value, ref),
+		          d <= w + tol_abs + eps_of(value, ref));
+		r = KPI_RULE_RANGE_MET;
+		break;
 	}
+	if (rule)
+		*rule = rule_of(a, r);
+	if (tol_abs_out)
+		*tol_abs_out = tol_abs;
+	return a;
+}
+
+int kpi_assess(const struct kpi_target *t, int dir, double value,
+               int has_baseline, double baseline, double tol, int tol_rel)
+{
+	return kpi_assess_rule(t, dir, value, has_baseline, baseline, tol,
+	                       tol_rel, NULL, NULL);
+}
+
+const char *kpi_rule_id(int rule)
+{
+	static const char *const ids[KPI_RULE_COUNT] = {
+		[KPI_RULE_NO_DATA] = "no_data",
+		[KPI_RULE_NO_TARGET] = "no_target",
+		[KPI_RULE_TEXT_TARGET] = "text_target",
+		[KPI_RULE_NO_BASELINE] = "no_baseline",
+		[KPI_RULE_NOT_FINITE] = "not_finite",
+		[KPI_RULE_HIGHER_MET] = "higher_met",
+		[KPI_RULE_HIGHER_TOLERANCE] = "higher_within_tolerance",
+		[KPI_RULE_HIGHER_NOT_MET] = "higher_not_met",
+		[KPI_RULE_LOWER_MET] = "lower_met",
+		[KPI_RULE_LOWER_TOLERANCE] = "lower_within_tolerance",
+		[KPI_RULE_LOWER_NOT_MET] = "lower_not_met",
+		[KPI_RULE_EQUAL_MET] = "equal_met",
+		[KPI_RULE_EQUAL_TOLERANCE] = "equal_within_tolerance",
+		[KPI_RULE_EQUAL_NOT_MET] = "equal_not_met",
+		[KPI_RULE_INCREASE_MET] = "increase_met",
+		[KPI_RULE_INCREASE_TOLERANCE] = "increase_within_tolerance",
+		[KPI_RULE_INCREASE_NOT_MET] = "increase_not_met",
+		[KPI_RULE_DECREASE_MET] = "decrease_met",
+		[KPI_RULE_DECREASE_TOLERANCE] = "decrease_within_tolerance",
+		[KPI_RULE_DECREASE_NOT_MET] = "decrease_not_met",
+		[KPI_RULE_RANGE_MET] = "range_met",
+		[KPI_RULE_RANGE_TOLERANCE] = "range_within_tolerance",
+		[KPI_RULE_RANGE_NOT_MET] = "range_not_met",
+	};
+
+	return rule >= 0 && rule < KPI_RULE_COUNT ? ids[rule] : "no_data";
 }
 
 /* Roll-up of kpi_eval_goal, `depth` levels below the goal it was called

@@ -39,6 +39,16 @@ void kpi_eval_indicator(struct kpi_indicator *ind, int year, int month,
 int kpi_assess(const struct kpi_target *t, int dir, double value,
                int has_baseline, double baseline, double tol, int tol_rel);
 
+/* kpi_assess, also storing in *rule the enum kpi_rule that decided and in
+ * *tol_abs the tolerance in the indicator's unit (either may be NULL). */
+int kpi_assess_rule(const struct kpi_target *t, int dir, double value,
+                    int has_baseline, double baseline, double tol,
+                    int tol_rel, int *rule, double *tol_abs);
+
+/* The stable machine id of an enum kpi_rule ("higher_met",
+ * "lower_within_tolerance", "no_target", ...; static string). */
+const char *kpi_rule_id(int rule);
+
 /* Roll a goal's assessment up from its indicators and sub-goals
  * (recursively, children first) and store it in g->assessment. */
 int kpi_eval_goal(struct kpi_goal *g);

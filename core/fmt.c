@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "num.h"
@@ -174,5 +175,72 @@ char *kpi_fmt_value(char *buf, size_t n, double v, int decimals,
 		len = snprintf(buf, n, "%s", num);
 	if (len < 0 || (size_t)len >= n)
 		buf[0] = '\0';
+	return buf;
+}
+
+/* Range in which kpi_fmt_roundtrip writes plain positional digits. */
+#define FMT_PLAIN_MIN 1e-6
+#define FMT_PLAIN_MAX 1e21
+
+char *kpi_fmt_roundtrip(char *buf, size_t n, double v)
+{
+	char tmp[40], digits[24], out[FMT_MAX_LEN];
+	int prec, len, e10, nd = 0, o = 0, i;
+	const char *p;
+	char *end;
+
+	if (!buf || n == 0)
+		return buf;
+	buf[0] = '\0';
+	if (!isfinite(v))
+		return buf;
+	if (v == 0) {
+		put(buf, n, "0", 1);
+		return buf;
+	}
+	/* the fewest significant digits that read back to v */
+	for (prec = 15; prec <= 17; prec++) {
+		len = snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
+		if (len < 0 || (size_t)len >= sizeof tmp)
+			return buf;
+		if (strtod(tmp, &end) == v && *end == '\0')
+			break;
+	}
+	if (fabs(v) < FMT_PLAIN_MIN || fabs(v) >= FMT_PLAIN_MAX) {
+		/* far from ordinary amounts: %g's exponent form, valid JSON */
+		len = snprintf(tmp, sizeof tmp, "%.*g", prec > 17 ? 17 : prec, v);
+		if (len > 0)
+			put(buf, n, tmp, (size_t)len);
+		return buf;
+	}
+	/* "-d.ddde+XX": digits without trailing zeros, then the exponent */
+	p = tmp;
+	if (*p == '-')
+		out[o++] = *p++;
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9' && nd < (int)sizeof digits)
+			digits[nd++] = *p;
+	if (*p != 'e')
+		return buf;
+	e10 = (int)strtol(p + 1, &end, 10);
+	if (end == p + 1 || *end != '\0')
+		return buf;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (e10 < 0) {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (i = -1; i > e10; i--)
+			out[o++] = '0';
+		for (i = 0; i < nd; i++)
+			out[o++] = digits[i];
+	} else {
+		for (i = 0; i <= e10 || i < nd; i++) {
+			if (i == e10 + 1)
+				out[o++] = '.';
+			out[o++] = i < nd ? digits[i] : '0';
+		}
+	}
+	put(buf, n, out, (size_t)o);
 	return buf;
 }

@@ -24,4 +24,11 @@ char *kpi_fmt_number(char *buf, size_t n, double v, int decimals, int lang,
 char *kpi_fmt_value(char *buf, size_t n, double v, int decimals,
                     const char *unit, int lang);
 
+/* Format v for programs (JSON): the shortest of 15, 16 or 17 significant
+ * digits that strtod reads back to the same double, decimal point,
+ * no grouping, no exponent for 1e-6 <= |v| < 1e21 ("12345678901.23",
+ * "0.000001", "78.5"); %g's exponent form outside that.  Empty for a
+ * value that is not finite.  Returns buf. */
+char *kpi_fmt_roundtrip(char *buf, size_t n, double v);
+
 #endif

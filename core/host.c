@@ -6,6 +6,7 @@
 #include "host.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "ini.h"
 #include "limit.h"
 #include "path.h"
+#include "wire.h"
 
 static int h_run_year(struct kpi_ctx *ctx)
 {
@@ -83,14 +85,41 @@ static int refuse(struct kpi_ctx *ctx, const char *what)
 	return KPI_EINVAL;
 }
 
+/* A full-size copy of a plugin's struct, read no further than the `size`
+ * the plugin declares (an older plugin's struct is smaller); members past
+ * it stay 0.  Returns 0, or -1 if the struct is missing or shorter than
+ * `min` (the members every 1.x plugin has). */
+static int copy_struct(void *dst, size_t dst_size, const void *src,
+                       size_t min)
+{
+	size_t given;
+
+	memset(dst, 0, dst_size);
+	if (!src)
+		return -1;
+	memcpy(&given, src, sizeof given);
+	if (given < min)
+		return -1;
+	memcpy(dst, src, given < dst_size ? given : dst_size);
+	memcpy(dst, &dst_size, sizeof dst_size);
+	return 0;
+}
+
 static int h_declare(struct kpi_ctx *ctx, const struct kpi_indicator_def *d)
 {
+	struct kpi_indicator_def def;
+	int rc;
+
 	if (ctx->phase != KPI_PHASE_INIT)
 		return refuse(ctx, "declare() called outside init");
-	if (!d || d->size < offsetof(struct kpi_indicator_def, decimals) +
-	                    sizeof d->decimals)
+	if (copy_struct(&def, sizeof def, d,
+	                offsetof(struct kpi_indicator_def, decimals) +
+	                sizeof d->decimals) != 0)
 		return refuse(ctx, "declare() with a missing or short definition");
-	return kpi_config_declare(ctx->cfg, ctx->area->name, d);
+	rc = kpi_config_declare(ctx->cfg, ctx->area->name, &def);
+	if (rc == 0 && ctx->rec)
+		kpi_wire_declare(ctx->rec, &def);
+	return rc;
 }
 
 /* The declared indicator `local` of this area, or NULL (reported). */
@@ -120,95 +149,122 @@ struct kpi_series *kpi_host_series(struct kpi_indicator *ind,
                                    const char *group)
 {
 	struct kpi_series *s;
+	size_t i;
 
 	if (!group)
 		return &ind->main;
-	for (size_t i = 0; i < ind->n_groups; i++)
-		if (strcmp(ind->groups[i].group, group) == 0)
-			return &ind->groups[i];
-	s = realloc(ind->groups, (ind->n_groups + 1) * sizeof *s);
-	if (!s)
-		return NULL;
-	ind->groups = s;
+	if (kpi_hash_get(&ind->group_index, group, &i))
+		return &ind->groups[i];
+	if (ind->n_groups == ind->cap_groups) {
+		size_t cap = ind->cap_groups ? ind->cap_groups * 2 : 8;
+
+		if (cap > SIZE_MAX / sizeof *s)
+			return NULL;
+		s = realloc(ind->groups, cap * sizeof *s);
+		if (!s)
+			return NULL;
+		ind->groups = s;
+		ind->cap_groups = cap;
+	}
 	s = &ind->groups[ind->n_groups];
 	memset(s, 0, sizeof *s);
 	s->group = strdup(group);
 	if (!s->group)
 		return NULL;
+	if (kpi_hash_put(&ind->group_index, s->group, ind->n_groups) != 0) {
+		free(s->group);
+		s->group = NULL;
+		return NULL;
+	}
 	ind->n_groups++;
 	return s;
 }
 
-static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *m)
+/* 0 for the year before the run's, 1 for the run's, -1 for any other
+ * (compared, never subtracted: a plugin may pass any int). */
+static int year_slot(const struct kpi_ctx *ctx, int year)
 {
+	if (year == ctx->cfg->year)
+		return 1;
+	if (ctx->cfg->year > 0 && year == ctx->cfg->year - 1)
+		return 0;
+	return -1;
+}
+
+static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *given)
+{
+	struct kpi_measurement m;
 	struct kpi_indicator *ind;
 	struct kpi_series *s;
 	struct kpi_month *mon;
 	int y;
-	const char *group = NULL;
 
 	if (ctx->phase != KPI_PHASE_COMPUTE)
 		return refuse(ctx, "emit() called outside compute");
-	if (!m || m->size < offsetof(struct kpi_measurement, den) + sizeof m->den)
+	if (copy_struct(&m, sizeof m, given,
+	                offsetof(struct kpi_measurement, den) + sizeof m.den) != 0)
 		return refuse(ctx, "emit() with a missing or short measurement");
-	if (m->size >= offsetof(struct kpi_measurement, group) + sizeof m->group)
-		group = m->group;
-	ind = target_indicator(ctx, m->indicator);
+	ind = target_indicator(ctx, m.indicator);
 	if (!ind)
 		return KPI_EINVAL;
-	if (m->month < 1 || m->month > 12)
+	if (m.month < 1 || m.month > 12)
 		return refuse(ctx, "emit() with a month outside 1..12");
-	if (!isfinite(m->num) || !isfinite(m->den))
+	if (!isfinite(m.num) || !isfinite(m.den))
 		return refuse(ctx, "emit() with a value that is not a finite number");
-	y = m->year - (ctx->cfg->year - 1);
-	if (y < 0 || y > 1)
+	y = year_slot(ctx, m.year);
+	if (y < 0)
 		return KPI_OK;      /* outside the two years the report uses */
-	s = kpi_host_series(ind, group);
+	s = kpi_host_series(ind, m.group);
 	if (!s)
 		return KPI_ENOMEM;
-	mon = &s->m[y][m->month - 1];
-	mon->num += m->num;
-	mon->den += m->den;
+	mon = &s->m[y][m.month - 1];
+	mon->num += m.num;
+	mon->den += m.den;
 	mon->has = 1;
+	if (ctx->rec)
+		kpi_wire_emit(ctx->rec, &m);
 	return KPI_OK;
 }
 
-static int h_emit_value(struct kpi_ctx *ctx, const struct kpi_value *v)
+static int h_emit_value(struct kpi_ctx *ctx, const struct kpi_value *given)
 {
 	struct kpi_indicator *ind;
-	struct kpi_value copy;
+	struct kpi_value v;
+	int y;
 
 	if (ctx->phase != KPI_PHASE_COMPUTE)
 		return refuse(ctx, "emit_value() called outside compute");
-	if (!v || v->size < offsetof(struct kpi_value, forecast) +
-	                    sizeof v->forecast)
+	if (copy_struct(&v, sizeof v, given,
+	                offsetof(struct kpi_value, forecast) +
+	                sizeof v.forecast) != 0)
 		return refuse(ctx, "emit_value() with a missing or short value");
-	ind = target_indicator(ctx, v->indicator);
+	ind = target_indicator(ctx, v.indicator);
 	if (!ind)
 		return KPI_EINVAL;
-	if ((v->has_outcome && !isfinite(v->outcome)) ||
-	    (v->has_forecast && !isfinite(v->forecast)))
+	if ((v.has_outcome && !isfinite(v.outcome)) ||
+	    (v.has_forecast && !isfinite(v.forecast)))
 		return refuse(ctx, "emit_value() with a value that is not a "
 		                   "finite number");
-	if (v->month_from < 1 || v->month_to > 12 ||
-	    v->month_from > v->month_to)
+	if (v.month_from < 1 || v.month_to > 12 || v.month_from > v.month_to)
 		return refuse(ctx, "emit_value() with months outside 1..12");
-	memset(&copy, 0, sizeof copy);
-	memcpy(&copy, v, sizeof copy);
-	copy.size = sizeof copy;
-	copy.indicator = NULL;
-	if (v->year == ctx->cfg->year) {
-		ind->value = copy;
+	y = year_slot(ctx, v.year);
+	if (y < 0)
+		return KPI_OK;
+	if (ctx->rec)
+		kpi_wire_emit_value(ctx->rec, &v);
+	v.indicator = NULL;
+	if (y == 1) {
+		ind->value = v;
 		ind->has_value = 1;
-	} else if (v->year == ctx->cfg->year - 1) {
-		ind->prev_value = copy;
+	} else {
+		ind->prev_value = v;
 		ind->has_prev_value = 1;
 	}
 	return KPI_OK;
 }
 
-/* Check the cells of a table (n of them) against the limits the report
- * relies on.  Returns 0 or KPI_EINVAL (refused, reported). */
+/* Check the cells of a table against the limits the report relies on.
+ * Returns 0 or KPI_EINVAL (refused, reported). */
 static int check_cells(struct kpi_ctx *ctx, const struct kpi_table *t,
                        const struct kpi_cell *cells)
 {
@@ -237,29 +293,33 @@ static int check_cells(struct kpi_ctx *ctx, const struct kpi_table *t,
 	return 0;
 }
 
-static int h_emit_table(struct kpi_ctx *ctx, const struct kpi_table *t)
+static int h_emit_table(struct kpi_ctx *ctx, const struct kpi_table *given)
 {
+	struct kpi_table t;
 	char what[256];
+	int rc;
 
 	if (ctx->phase != KPI_PHASE_COMPUTE)
 		return refuse(ctx, "emit_table() called outside compute");
-	if (!t || t->size < offsetof(struct kpi_table, note_en) +
-	                    sizeof t->note_en || !t->id ||
-	    (t->n_rows > 0 && t->n_columns > 0 && !t->cells) ||
-	    (!t->columns_sv && !t->columns_en))
+	if (copy_struct(&t, sizeof t, given,
+	                offsetof(struct kpi_table, note_en) +
+	                sizeof t.note_en) != 0 || !t.id ||
+	    (t.n_rows > 0 && t.n_columns > 0 && !t.cells) ||
+	    (t.n_columns && t.n_rows > SIZE_MAX / t.n_columns) ||
+	    (!t.columns_sv && !t.columns_en))
 		return refuse(ctx, "emit_table() with a malformed table");
-	if (t->n_columns > KPI_MAX_TABLE_COLUMNS) {
+	if (t.n_columns > KPI_MAX_TABLE_COLUMNS) {
 		snprintf(what, sizeof what, "emit_table() '%.40s' with %zu "
-		         "columns, limit %d", t->id, t->n_columns,
+		         "columns, limit %d", t.id, t.n_columns,
 		         KPI_MAX_TABLE_COLUMNS);
 		return refuse(ctx, what);
 	}
-	if (check_cells(ctx, t, t->cells) ||
-	    (t->size >= offsetof(struct kpi_table, cells_en) +
-	                sizeof t->cells_en &&
-	     check_cells(ctx, t, t->cells_en)))
+	if (check_cells(ctx, &t, t.cells) || check_cells(ctx, &t, t.cells_en))
 		return KPI_EINVAL;
-	return kpi_config_add_table(ctx->cfg, ctx->area->name, t);
+	rc = kpi_config_add_table(ctx->cfg, ctx->area->name, &t);
+	if (rc == 0 && ctx->rec)
+		kpi_wire_emit_table(ctx->rec, &t);
+	return rc;
 }
 
 /* Report that `path`, which a plugin of ctx's area asked to open, is

@@ -9,6 +9,8 @@
 #include "config.h"
 #include "kpi/plugin.h"
 
+struct kpi_wire_out;
+
 enum kpi_phase { KPI_PHASE_INIT = 0, KPI_PHASE_COMPUTE = 1, KPI_PHASE_DONE = 2 };
 
 struct kpi_ctx {
@@ -16,6 +18,8 @@ struct kpi_ctx {
 	const struct kpi_area *area;
 	int phase;               /* enum kpi_phase */
 	int bad_calls;           /* services refused (wrong phase, bad data) */
+	struct kpi_wire_out *rec;  /* in an area's child: where accepted
+	                              calls are recorded (wire.h), or NULL */
 };
 
 /* The host table (static, lives for the process). */

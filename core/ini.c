@@ -22,6 +22,7 @@
 #include <iniparser.h>
 
 #include "diag.h"
+#include "escape.h"
 #include "limit.h"
 
 /* The limits (limit.h) under this file's names. */
@@ -664,7 +665,7 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
 {
 	struct ini_scan sc = { ini, 0, SCAN_NO_SECTION, 0, 0 };
 	char *logical;
-	size_t pos = 0, plen = 0;
+	size_t pos = 0, plen = 0, bad = 0;
 	long lineno = 0, start = 0;
 	int pending = 0;
 
@@ -689,6 +690,14 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
 			start = lineno;
 		if (memchr(p, '\0', len)) {
 			scan_error(&sc, lineno, "NUL byte");
+			pending = 0;
+			plen = 0;
+			continue;
+		}
+		if (!kpi_utf8_valid(p, len, &bad)) {
+			scan_error(&sc, lineno, "invalid UTF-8: byte 0x%02x at "
+			           "column %zu (save the file as UTF-8)",
+			           (unsigned char)p[bad], bad + 1);
 			pending = 0;
 			plen = 0;
 			continue;

@@ -3,14 +3,14 @@
  * search list, <name>.so resolution, the file and descriptor checks made
  * before a plugin is trusted, and the --list-plugins listing.
  */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700   /* realpath */
-#endif
+#define _GNU_SOURCE         /* O_PATH */
 #include "loader.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "hash.h"
 
 #ifndef KPI_PLUGIN_DEFAULT_DIR
 #define KPI_PLUGIN_DEFAULT_DIR "/usr/local/lib/kpirun/plugins"
@@ -417,27 +418,210 @@ static bool owner_ok(uid_t uid)
 	return uid == 0 || uid == geteuid();
 }
 
-/* The directory part of an absolute path (malloc'd), or NULL when out of
- * memory. */
-static char *parent_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
+/* The most symlinks followed while walking one plugin path. */
+#define SAFE_MAX_LINKS 40
 
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+/* Refuse `what` (a directory, symlink or file on the way to path) unless
+ * it is owned by root or us and, for anything but a symlink, not writable
+ * by group or others. */
+static int check_component(const char *path, const char *what,
+                           const struct stat *st, char **why)
+{
+	const char *kind = S_ISLNK(st->st_mode) ? "symlink" :
+	                   S_ISDIR(st->st_mode) ? "directory" : "file";
+
+	if (strcmp(path, what) == 0) {
+		if (st->st_mode & (S_IWGRP | S_IWOTH))
+			return refuse(why, "refusing '%s': writable by group or "
+			              "others", path);
+		if (!owner_ok(st->st_uid))
+			return refuse(why, "refusing '%s': owned by uid %ld, "
+			              "neither root nor the current user", path,
+			              (long)st->st_uid);
+		return 0;
+	}
+	if (!S_ISLNK(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return refuse(why, "refusing '%s': %s '%s' is writable by group "
+		              "or others", path, kind, what);
+	if (!owner_ok(st->st_uid))
+		return refuse(why, "refusing '%s': %s '%s' is owned by uid %ld, "
+		              "neither root nor the current user", path, kind,
+		              what, (long)st->st_uid);
+	return 0;
 }
 
-/* Check the file before anything is loaded from it: absolute, named
- * *.so, not a symlink, a regular file, neither it nor its directory
- * writable by group or others, both owned by root or us.  0, KPI_EPLUGIN
- * with *why set, or KPI_ENOMEM. */
-static int check_file(const char *path, char **why)
+/* "cannot load PATH: [WHAT: ]ERROR" for a failed step of the walk. */
+static int refuse_errno(char **why, const char *path, const char *what)
 {
+	const char *err = strerror(errno);
+
+	if (strcmp(path, what) == 0)
+		return refuse(why, "cannot load '%s': %s", path, err);
+	return refuse(why, "cannot load '%s': %s: %s", path, what, err);
+}
+
+/* The path walked so far plus "/" and comp, for messages (malloc'd). */
+static char *walked_join(const char *walked, const char *comp)
+{
+	return path_join(*walked ? walked : "/", comp);
+}
+
+/* Open `path` (absolute) for loading, checking it the way OpenSSH's
+ * safe_path does, but on open descriptors so that nothing can change
+ * between the check and the use: from "/" each component is opened with
+ * O_NOFOLLOW relative to the directory before it and checked with fstat;
+ * every directory must be owned by root or us and not writable by group
+ * or others (so nobody else can rename or replace what it holds); a
+ * symlink on the way is followed only if owned by root or us, its target
+ * walked the same way; the file itself must be a regular file, not a
+ * symlink, under the same rules.  On success *fd is open O_RDONLY on
+ * exactly the file that was checked.  0, KPI_EPLUGIN with *why set, or
+ * KPI_ENOMEM. */
+static int safe_open(const char *path, int *fd, char **why)
+{
+	char *todo = strdup(path), *walked = strdup("");
+	int dirfd = -1, links = 0, rc = 0;
 	struct stat st;
+
+	*fd = -1;
+	if (!todo || !walked) {
+		rc = KPI_ENOMEM;
+		goto out;
+	}
+restart:
+	if (dirfd >= 0)
+		close(dirfd);
+	walked[0] = '\0';
+	dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0 || fstat(dirfd, &st) != 0) {
+		rc = refuse(why, "cannot load '%s': /: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((rc = check_component(path, "/", &st, why)) != 0)
+		goto out;
+	for (char *p = todo;;) {
+		char *comp, *next, *what, *rest;
+		int last, nfd;
+		struct stat lst;
+
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			rc = refuse(why, "refusing '%s': not a file", path);
+			goto out;
+		}
+		comp = p;
+		next = strchr(p, '/');
+		if (next)
+			*next++ = '\0';
+		rest = next ? next : p + strlen(p);
+		while (*rest == '/')
+			rest++;
+		last = *rest == '\0';
+		if (strcmp(comp, ".") == 0 && !last) {
+			p = rest;
+			continue;
+		}
+		what = walked_join(walked, comp);
+		if (!what) {
+			rc = KPI_ENOMEM;
+			goto out;
+		}
+		if (fstatat(dirfd, comp, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
+			rc = refuse_errno(why, path, what);
+			free(what);
+			goto out;
+		}
+		if (S_ISLNK(lst.st_mode)) {
+			char target[4096], *joined;
+			ssize_t n;
+
+			if (last) {
+				free(what);
+				rc = refuse(why, "refusing symlink '%s'", path);
+				goto out;
+			}
+			if ((rc = check_component(path, what, &lst, why)) != 0 ||
+			    ++links > SAFE_MAX_LINKS) {
+				if (!rc)
+					rc = refuse(why, "refusing '%s': too many "
+					            "symlinks", path);
+				free(what);
+				goto out;
+			}
+			n = readlinkat(dirfd, comp, target, sizeof target - 1);
+			free(what);
+			if (n <= 0 || (size_t)n >= sizeof target - 1) {
+				rc = refuse(why, "cannot load '%s': unreadable "
+				            "symlink", path);
+				goto out;
+			}
+			target[n] = '\0';
+			joined = path_join(target, rest);
+			if (!joined) {
+				rc = KPI_ENOMEM;
+				goto out;
+			}
+			free(todo);
+			todo = joined;
+			if (target[0] == '/')
+				goto restart;
+			p = todo;
+			continue;
+		}
+		/* O_NONBLOCK: a FIFO put in the plugin's place must not
+		 * block the open; it is refused below */
+		nfd = openat(dirfd, comp, (last ? O_RDONLY | O_NONBLOCK :
+		                           O_PATH | O_DIRECTORY) |
+		                          O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 || fstat(nfd, &st) != 0) {
+			rc = refuse_errno(why, path, what);
+			if (nfd >= 0)
+				close(nfd);
+			free(what);
+			goto out;
+		}
+		if (last && !S_ISREG(st.st_mode))
+			rc = refuse(why, "refusing '%s': not a regular file", path);
+		else
+			rc = check_component(path, what, &st, why);
+		free(what);
+		if (rc) {
+			close(nfd);
+			goto out;
+		}
+		close(dirfd);
+		dirfd = -1;
+		if (last) {
+			*fd = nfd;
+			goto out;
+		}
+		dirfd = nfd;
+		{
+			char *w = walked_join(walked, comp);
+
+			if (!w) {
+				rc = KPI_ENOMEM;
+				goto out;
+			}
+			free(walked);
+			walked = w;
+		}
+		p = rest;
+	}
+out:
+	if (dirfd >= 0)
+		close(dirfd);
+	free(todo);
+	free(walked);
+	return rc;
+}
+
+/* Check the name before anything is opened: absolute, <name>.so.  0 or
+ * KPI_EPLUGIN with *why set. */
+static int check_name(const char *path, char **why)
+{
 	size_t len = strlen(path);
-	char *dir;
-	int rc = 0;
 
 	if (path[0] != '/')
 		return refuse(why, "refusing '%s': not an absolute path", path);
@@ -445,45 +629,15 @@ static int check_file(const char *path, char **why)
 	    strcmp(path + len - PLUGIN_SUFFIX_LEN, PLUGIN_SUFFIX) != 0)
 		return refuse(why, "refusing '%s': a plugin file is named "
 		              "<name>" PLUGIN_SUFFIX, path);
-	if (lstat(path, &st) != 0)
-		return refuse(why, "cannot load '%s': %s", path,
-		              strerror(errno));
-	if (S_ISLNK(st.st_mode))
-		return refuse(why, "refusing symlink '%s'", path);
-	if (!S_ISREG(st.st_mode))
-		return refuse(why, "refusing '%s': not a regular file", path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return refuse(why, "refusing '%s': writable by group or others",
-		              path);
-	if (!owner_ok(st.st_uid))
-		return refuse(why, "refusing '%s': owned by uid %ld, neither "
-		              "root nor the current user", path,
-		              (long)st.st_uid);
-
-	/* stat, not lstat: the directory may be reached through a symlink
-	 * (/lib -> usr/lib); what matters is who can write to it. */
-	dir = parent_dir(path);
-	if (!dir)
-		return KPI_ENOMEM;
-	if (stat(dir, &st) != 0)
-		rc = refuse(why, "cannot load '%s': %s: %s", path, dir,
-		            strerror(errno));
-	else if (st.st_mode & (S_IWGRP | S_IWOTH))
-		rc = refuse(why, "refusing '%s': writable by group or others",
-		            dir);
-	else if (!owner_ok(st.st_uid))
-		rc = refuse(why, "refusing '%s': owned by uid %ld, neither "
-		            "root nor the current user", dir, (long)st.st_uid);
-	free(dir);
-	return rc;
+	return 0;
 }
 
 /* Indicator i of the descriptor's static array.  The array is stepped by
  * the plugin's own sizeof(struct kpi_indicator_def), taken from the first
  * element's size, so that a plugin built against an older minor (smaller
  * struct) is read correctly by a newer host. */
-static const struct kpi_indicator_def *
-desc_indicator(const struct kpi_plugin *d, size_t i)
+const struct kpi_indicator_def *
+kpi_loader_indicator(const struct kpi_plugin *d, size_t i)
 {
 	size_t stride = d->indicators[0].size;
 
@@ -513,9 +667,10 @@ static const char *direction_name(int dir)
 }
 
 /* Validate the static indicators.  0 or KPI_EPLUGIN with *why set. */
-static int check_indicators(const char *path, const struct kpi_plugin *d,
-                            char **why)
+static int check_indicators_in(const char *path, const struct kpi_plugin *d,
+                               char **why, struct kpi_hash *seenp)
 {
+#define seen (*seenp)
 	size_t i, j, stride;
 
 	if (d->n_indicators == 0)
@@ -531,7 +686,7 @@ static int check_indicators(const char *path, const struct kpi_plugin *d,
 		              "(ABI 1.0: %zu)", path, stride,
 		              (size_t)IND_V1_0_SIZE);
 	for (i = 0; i < d->n_indicators; i++) {
-		const struct kpi_indicator_def *def = desc_indicator(d, i);
+		const struct kpi_indicator_def *def = kpi_loader_indicator(d, i);
 
 		if (def->size != stride)
 			return refuse(why, "plugin '%s': indicators[%zu]: size "
@@ -561,14 +716,27 @@ static int check_indicators(const char *path, const struct kpi_plugin *d,
 			return refuse(why, "plugin '%s': indicator '%s': unit "
 			              "is NULL (use \"\" for none)", path,
 			              def->id);
-		for (j = 0; j < i; j++) {
-			if (strcmp(desc_indicator(d, j)->id, def->id) == 0)
-				return refuse(why, "plugin '%s': indicator "
-				              "'%s' is declared twice", path,
-				              def->id);
-		}
+		if (kpi_hash_get(&seen, def->id, &j))
+			return refuse(why, "plugin '%s': indicator '%s' is "
+			              "declared twice", path, def->id);
+		if (kpi_hash_put(&seen, def->id, i) != 0)
+			return KPI_ENOMEM;
 	}
 	return 0;
+#undef seen
+}
+
+/* Validate the static indicators: each well-formed, no id twice (an
+ * index keeps that linear).  0, KPI_EPLUGIN with *why set, or
+ * KPI_ENOMEM. */
+static int check_indicators(const char *path, const struct kpi_plugin *d,
+                            char **why)
+{
+	struct kpi_hash seen = { NULL, 0, 0 };
+	int rc = check_indicators_in(path, d, why, &seen);
+
+	kpi_hash_clear(&seen);
+	return rc;
 }
 
 /* Validate a descriptor returned by the entry point of `path`, never
@@ -641,22 +809,31 @@ static int lib_open(const char *path, const char *expect_name,
 	} entry;
 	const struct kpi_plugin *desc;
 	struct kpi_lib *lib;
+	char by_fd[64];
 	void *handle;
 	const char *err;
-	int rc;
+	int rc, fd;
 
 	*out = NULL;
-	rc = check_file(path, why);
+	rc = check_name(path, why);
+	if (rc == 0)
+		rc = safe_open(path, &fd, why);
 	if (rc)
 		return rc;
 
-	/* Checked, then opened by the same absolute path.  Neither the file
-	 * nor its directory is writable by anyone but root or us, so nobody
-	 * else can swap the file between the check and the open. */
+	/* Loaded from the descriptor that was checked, so what was checked
+	 * is what is loaded, whatever happens to the path meanwhile. */
+	snprintf(by_fd, sizeof by_fd, "/proc/self/fd/%d", fd);
 	dlerror();
-	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	handle = dlopen(by_fd, RTLD_NOW | RTLD_LOCAL);
+	close(fd);
 	if (!handle) {
+		size_t lb = strlen(by_fd);
+
 		err = dlerror();
+		/* the message names the descriptor's path: name the file */
+		if (err && strncmp(err, by_fd, lb) == 0 && err[lb] == ':')
+			err += lb + (err[lb + 1] == ' ' ? 2 : 1);
 		return refuse(why, "cannot load '%s': %s " LOAD_HINT, path,
 		              err ? err : "unknown error", path);
 	}
@@ -817,7 +994,7 @@ static void list_indicators(const struct kpi_plugin *d, FILE *out)
 	}
 	fputs("    indicators:\n", out);
 	for (i = 0; i < d->n_indicators; i++) {
-		const struct kpi_indicator_def *def = desc_indicator(d, i);
+		const struct kpi_indicator_def *def = kpi_loader_indicator(d, i);
 		size_t l = strlen(def->id);
 
 		w_id = l > w_id ? l : w_id;
@@ -827,7 +1004,7 @@ static void list_indicators(const struct kpi_plugin *d, FILE *out)
 		w_agg = l > w_agg ? l : w_agg;
 	}
 	for (i = 0; i < d->n_indicators; i++) {
-		const struct kpi_indicator_def *def = desc_indicator(d, i);
+		const struct kpi_indicator_def *def = kpi_loader_indicator(d, i);
 
 		format_aggregation(def, agg, sizeof(agg));
 		fprintf(out, "      %-*s  %-*s  %-6s  %-*s  %s\n", (int)w_id,
@@ -839,13 +1016,10 @@ static void list_indicators(const struct kpi_plugin *d, FILE *out)
 
 /* List one plugin file.  Returns true if it loaded. */
 static bool list_plugin(char *const *dirs, size_t idx, const char *file,
-                        FILE *out)
+                        FILE *out, kpi_describe_fn describe)
 {
-	struct kpi_lib *lib = NULL;
-	const struct kpi_plugin *d;
 	const char *shadow = shadowing_dir(dirs, idx, file);
 	char *path = path_join(dirs[idx], file);
-	char *why = NULL;
 	int rc;
 
 	fprintf(out, "  %s\n", file);
@@ -857,13 +1031,23 @@ static bool list_plugin(char *const *dirs, size_t idx, const char *file,
 	if (shadow)
 		fprintf(out, "    note:        not used: %s/%s comes first\n",
 		        shadow, file);
-	rc = lib_open(path, NULL, &lib, &why);
+	rc = describe(path, out);
 	free(path);
+	return rc == 0;
+}
+
+int kpi_loader_describe(const char *path, FILE *out)
+{
+	struct kpi_lib *lib = NULL;
+	const struct kpi_plugin *d;
+	char *why = NULL;
+	int rc = lib_open(path, NULL, &lib, &why);
+
 	if (rc) {
 		fprintf(out, "    error:       %s\n",
 		        why ? why : "out of memory");
 		free(why);
-		return false;
+		return rc == KPI_ENOMEM ? rc : KPI_EPLUGIN;
 	}
 	d = lib->desc;
 	fprintf(out, "    name:        %s\n", d->name);
@@ -874,7 +1058,7 @@ static bool list_plugin(char *const *dirs, size_t idx, const char *file,
 	        is_nonempty(d->description) ? d->description : "-");
 	list_indicators(d, out);
 	kpi_loader_close(lib);
-	return true;
+	return 0;
 }
 
 /* --list-plugins: for each directory, its *.so files in name order, each
@@ -882,6 +1066,12 @@ static bool list_plugin(char *const *dirs, size_t idx, const char *file,
  * its reason.  0, KPI_EPLUGIN if any failed (a summary is printed),
  * KPI_EIO if `out` could not be written, KPI_ENOMEM. */
 int kpi_loader_list(char *const *dirs, size_t n, FILE *out)
+{
+	return kpi_loader_list_with(dirs, n, out, kpi_loader_describe);
+}
+
+int kpi_loader_list_with(char *const *dirs, size_t n, FILE *out,
+                         kpi_describe_fn describe)
 {
 	size_t i, j, total = 0, failed = 0;
 
@@ -901,7 +1091,7 @@ int kpi_loader_list(char *const *dirs, size_t n, FILE *out)
 		        n_names ? "" : " (no plugins)");
 		for (j = 0; j < n_names; j++) {
 			total++;
-			if (!list_plugin(dirs, i, names[j], out))
+			if (!list_plugin(dirs, i, names[j], out, describe))
 				failed++;
 		}
 		kpi_loader_dirs_free(names, n_names);

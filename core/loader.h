@@ -3,10 +3,13 @@
  *
  * A plugin is <name>.so in one of the plugin directories, searched in
  * order: the config's plugin_dir, each directory of $KPI_PLUGIN_PATH
- * (colon-separated), then the install default.  It is opened by absolute
- * path with RTLD_NOW | RTLD_LOCAL after checks: not a symlink, a regular
- * file, neither it nor its directory writable by group or others, owned
- * by root or the current user.  Its descriptor must carry our ABI major and
+ * (colon-separated), then the install default.  Its path is walked from
+ * "/" on open descriptors (OpenSSH's safe_path rules: every directory
+ * owned by root or the current user and not writable by group or others,
+ * a symlink on the way only if owned by root or the current user, the
+ * file itself a regular file, not a symlink, under the same rules), and
+ * it is loaded with RTLD_NOW | RTLD_LOCAL from the descriptor that was
+ * checked (/proc/self/fd/N).  Its descriptor must carry our ABI major and
  * a minor no newer than ours, and the mandatory fields.
  */
 #ifndef KPI_LOADER_H
@@ -46,9 +49,28 @@ int kpi_loader_open(const char *path, const char *expect_name,
                     struct kpi_lib **out);
 void kpi_loader_close(struct kpi_lib *lib);
 
+/* Static indicator i of a checked descriptor, stepped by the plugin's own
+ * sizeof(struct kpi_indicator_def) (indicators[0].size), so a plugin built
+ * against an older minor is read correctly.  Points into the plugin. */
+const struct kpi_indicator_def *
+kpi_loader_indicator(const struct kpi_plugin *d, size_t i);
+
+/* Load the plugin at path in THIS process and print its --list-plugins
+ * lines (name, version, ABI, licence, indicators), or an "error:" line
+ * with the reason it was refused.  0 if it loaded, KPI_EPLUGIN or
+ * KPI_ENOMEM.  kpirun calls it only inside an area's child (sandbox.c). */
+int kpi_loader_describe(const char *path, FILE *out);
+
+typedef int (*kpi_describe_fn)(const char *path, FILE *out);
+
 /* Print every plugin found in dirs (--list-plugins): path, name, version,
  * ABI, licence, indicators; plugins that fail to load are listed with the
  * reason.  Returns 0, or KPI_EPLUGIN if any plugin failed to load. */
 int kpi_loader_list(char *const *dirs, size_t n, FILE *out);
+
+/* kpi_loader_list with each plugin described by `describe` (kpirun passes
+ * kpi_sandbox_describe, which loads it in a child process). */
+int kpi_loader_list_with(char *const *dirs, size_t n, FILE *out,
+                         kpi_describe_fn describe);
 
 #endif

@@ -1,15 +1,27 @@
 /*
- * main.c - the kpirun command line.  Parses options into struct
- * kpi_options and hands over to kpi_run(); nothing else lives here.
+ * main.c - the kpirun command line.  Parses options (getopt_long) into
+ * struct kpi_options, picks each output's format and hands over to
+ * kpi_run(); nothing else lives here.
  */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "formats.h"
+#include "ini.h"
 #include "kpi/plugin.h"
 #include "model.h"
-#include "report.h"
+#include "output.h"
 #include "run.h"
+#include "writer.h"
+
+#ifndef KPI_PLUGIN_DEFAULT_DIR
+#define KPI_PLUGIN_DEFAULT_DIR "/usr/local/lib/kpirun/plugins"
+#endif
 
 static const char usage_text[] =
 "usage: kpirun [options] CONFIG\n"
@@ -19,122 +31,352 @@ static const char usage_text[] =
 "against the goal registry's targets and print the follow-up report.\n"
 "\n"
 "options:\n"
-"  --period P          T1, T2, T3, year or YYYY-MM (overrides the config)\n"
-"  --lang sv|en        report language (default: the config's, else sv)\n"
-"  --format F          text (default), markdown, html, csv, json or junit\n"
-"  --output FILE       write the report to FILE (atomically) instead of stdout\n"
-"  --check             validate config, plugins and data; write no report\n"
-"  --fail-on WHEN      never (default), not-met or partial: exit 1 when an\n"
+"  -o, --output FILE   write the report to FILE; give it again for more\n"
+"                      reports in one run (-o r.html -o r.json); '-' is\n"
+"                      standard output (the default).  A regular file is\n"
+"                      replaced atomically, a device or FIFO written in place\n"
+"  -f, --format F      text, markdown, html, csv, json or junit, for every\n"
+"                      output; without it each file's extension decides\n"
+"                      (.txt .md .html .htm .csv .json .xml), else text\n"
+"  -p, --period P      T1, T2, T3, year or YYYY-MM (overrides the config)\n"
+"  -l, --lang sv|en    report language (default: the config's, else sv)\n"
+"      --check         validate config, plugins and data; write no report\n"
+"      --fail-on WHEN  never (default), not-met or partial: exit 1 when an\n"
 "                      indicator's assessment is that or worse\n"
-"  --keep-going        a bad export makes only its area's indicators unknown\n"
-"  --list-plugins      list the plugins found, with version and indicators\n"
+"      --keep-going    a bad export makes only its area's indicators unknown\n"
+"      --list-plugins  list the plugins found, with version and indicators\n"
 "  -v, --verbose       print progress notes\n"
-"  --version           print the version and plugin ABI\n"
+"  -V, --version       print the version and plugin ABI\n"
 "  -h, --help          print this help\n"
+"  --                  end of options (a CONFIG named '-x.ini' follows)\n"
+"\n"
+"plugins are searched in the config's plugin_dir, then each directory of\n"
+"$KPI_PLUGIN_PATH (colon-separated), then " KPI_PLUGIN_DEFAULT_DIR "\n"
 "\n"
 "exit status: 0 success, 1 targets missed (--fail-on), 2 usage or config\n"
-"error, 3 data error, 4 plugin failure, 5 report could not be written\n";
+"error, 3 data error, 4 plugin failure, 5 report could not be written\n"
+"(no report file replaced), e.g. a closed pipe or a full disk\n"
+"\n"
+"see kpirun(1) and kpirun.ini(5)\n";
 
-static int usage_error(const char *fmt, const char *arg)
+enum {
+	OPT_CHECK = 256,
+	OPT_FAIL_ON,
+	OPT_KEEP_GOING,
+	OPT_LIST_PLUGINS
+};
+
+static const struct option long_options[] = {
+	{ "output",       required_argument, NULL, 'o' },
+	{ "format",       required_argument, NULL, 'f' },
+	{ "period",       required_argument, NULL, 'p' },
+	{ "lang",         required_argument, NULL, 'l' },
+	{ "check",        no_argument,       NULL, OPT_CHECK },
+	{ "fail-on",      required_argument, NULL, OPT_FAIL_ON },
+	{ "keep-going",   no_argument,       NULL, OPT_KEEP_GOING },
+	{ "list-plugins", no_argument,       NULL, OPT_LIST_PLUGINS },
+	{ "verbose",      no_argument,       NULL, 'v' },
+	{ "version",      no_argument,       NULL, 'V' },
+	{ "help",         no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* ':' first: a missing value returns ':' instead of '?', and no message
+ * from getopt itself (opterr = 0); we word our own. */
+static const char short_options[] = ":o:f:p:l:vVh";
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("kpirun: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs("\ntry 'kpirun --help'\n", stderr);
 	return KPI_EXIT_USAGE;
 }
 
-/* Value of an option given as "--opt VALUE" or "--opt=VALUE". */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
+/* The long option whose val is `val`, or NULL. */
+static const struct option *option_by_val(int val)
 {
-	size_t n = strlen(name);
+	for (const struct option *op = long_options; op->name; op++)
+		if (op->val == val)
+			return op;
+	return NULL;
+}
 
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc)
-		return "";
-	return argv[++*i];
+/* An option getopt_long did not accept.  optopt_val is getopt's optopt:
+ * the letter of an unknown short option, the value of a long option given
+ * a value it does not take ("--check=yes"), or 0 for an unknown or
+ * ambiguous long option, whose text as typed ("--perod=T1") is `text`. */
+static int bad_option(const char *text, int optopt_val)
+{
+	const char *names[sizeof long_options / sizeof long_options[0]];
+	const char *hint, *eq;
+	char word[64];
+	size_t len, n = 0, matches = 0;
+
+	if (optopt_val > 0 && optopt_val < 256 &&
+	    !strchr(short_options + 1, optopt_val))
+		return usage_error("unknown option '-%c'", optopt_val);
+	if (optopt_val != 0) {
+		const struct option *op = option_by_val(optopt_val);
+
+		return usage_error("option '--%s' takes no value",
+		                   op ? op->name : "?");
+	}
+	if (strncmp(text, "--", 2) != 0)
+		return usage_error("unknown option '%s'", text);
+	text += 2;
+	eq = strchr(text, '=');
+	len = eq ? (size_t)(eq - text) : strlen(text);
+	for (const struct option *op = long_options; op->name; op++) {
+		names[n++] = op->name;
+		matches += len > 0 && strncmp(op->name, text, len) == 0;
+	}
+	names[n] = NULL;
+	if (matches > 1) {
+		size_t k = 0;
+
+		fprintf(stderr, "kpirun: option '--%.*s' is ambiguous; it could "
+		        "be", (int)len, text);
+		for (const struct option *op = long_options; op->name; op++)
+			if (strncmp(op->name, text, len) == 0)
+				fprintf(stderr, "%s '--%s'", k++ == 0 ? "" :
+				        k == matches ? " or" : ",", op->name);
+		fputs("\ntry 'kpirun --help'\n", stderr);
+		return KPI_EXIT_USAGE;
+	}
+	if (len >= sizeof word)
+		len = sizeof word - 1;
+	memcpy(word, text, len);
+	word[len] = '\0';
+	hint = len > 0 ? kpi_suggest(word, names) : NULL;
+	if (hint)
+		return usage_error("unknown option '--%s' (did you mean "
+		                   "'--%s'?)", word, hint);
+	return usage_error("unknown option '--%s'", word);
+}
+
+/* The option that lacks its value, as the user would write it. */
+static int missing_value(const char *text, int val)
+{
+	const struct option *op = option_by_val(val);
+
+	if (strncmp(text, "--", 2) != 0 && val > 0 && val < 256)
+		return usage_error("option '-%c' needs a value", val);
+	return usage_error("option '--%s' needs a value",
+	                   op ? op->name : text);
+}
+
+/* The format of the output `dest` when --format did not name one:
+ * standard output and names without an extension are text; a known
+ * extension decides; an unknown one is refused rather than guessed. */
+static int format_of(const char *dest, const struct kpi_format_info **out)
+{
+	int has_ext;
+
+	*out = NULL;
+	if (strcmp(dest, "-") == 0)
+		return 0;
+	*out = kpi_format_by_extension(dest, &has_ext);
+	if (!*out && has_ext)
+		return usage_error("'%s': no format is known for its extension "
+		                   "(known: %s); name one with --format", dest,
+		                   kpi_format_extensions());
+	return 0;
+}
+
+/* Every output with its format (a new array the caller frees). */
+static int plan_outputs(const char **dests, size_t n,
+                        const struct kpi_format_info *forced,
+                        struct kpi_output_spec **out)
+{
+	static const char *const std_out[] = { "-" };
+	struct kpi_output_spec *specs;
+
+	if (n == 0) {
+		dests = (const char **)std_out;
+		n = 1;
+	}
+	specs = calloc(n, sizeof *specs);
+	if (!specs) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+		return KPI_EXIT_OUTPUT;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct kpi_format_info *f = forced;
+
+		if (!f && format_of(dests[i], &f) != 0)
+			goto out_free;
+		if (f && f->id == KPI_FORMAT_UNAVAILABLE) {
+			usage_error("'%s': the %s format is not available in "
+			            "this build", dests[i], f->name);
+			goto out_free;
+		}
+		specs[i].dest = dests[i];
+		specs[i].format = f ? f->id : KPI_FORMAT_TEXT;
+	}
+	*out = specs;
+	return 0;
+out_free:
+	free(specs);
+	return KPI_EXIT_USAGE;
+}
+
+static int parse_lang(const char *v, int *lang)
+{
+	if (strcmp(v, "sv") == 0)
+		*lang = KPI_LANG_SV;
+	else if (strcmp(v, "en") == 0)
+		*lang = KPI_LANG_EN;
+	else
+		return usage_error("--lang: '%s' is not sv or en", v);
+	return 0;
+}
+
+static int parse_fail_on(const char *v, int *fail_on)
+{
+	if (strcmp(v, "never") == 0)
+		*fail_on = KPI_FAIL_NEVER;
+	else if (strcmp(v, "not-met") == 0)
+		*fail_on = KPI_FAIL_NOT_MET;
+	else if (strcmp(v, "partial") == 0)
+		*fail_on = KPI_FAIL_PARTIAL;
+	else
+		return usage_error("--fail-on: '%s' is not never, not-met or "
+		                   "partial", v);
+	return 0;
+}
+
+static int parse_format(const char *v, const struct kpi_format_info **f)
+{
+	*f = kpi_format_by_name(v);
+	if (!*f)
+		return usage_error("--format: '%s' is not %s", v,
+		                   kpi_format_names());
+	if ((*f)->id == KPI_FORMAT_UNAVAILABLE)
+		return usage_error("--format: the %s format is not available "
+		                   "in this build", v);
+	return 0;
+}
+
+/* After printing `what` to stdout: KPI_EXIT_OK, or KPI_EXIT_OUTPUT with a
+ * message if it could not be written (a closed pipe, a full disk). */
+static int flush_stdout(const char *what)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return KPI_EXIT_OK;
+	kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
+	         "cannot write %s to standard output: %s", what,
+	         strerror(errno));
+	return KPI_EXIT_OUTPUT;
 }
 
 int main(int argc, char **argv)
 {
 	struct kpi_options o = { .lang = -1 };
-	int list = 0;
+	const struct kpi_format_info *forced = NULL;
+	struct kpi_output_spec *specs = NULL;
+	const char **dests;
+	size_t n_dests = 0;
+	int list = 0, c, status;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+	kpi_output_init();
+	dests = calloc((size_t)argc, sizeof *dests);
+	if (!dests) {
+		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+		return KPI_EXIT_OUTPUT;
+	}
+	opterr = 0;
+	status = -1;
+	while (status < 0 &&
+	       (c = getopt_long(argc, argv, short_options, long_options,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			fputs(usage_text, stdout);
-			return KPI_EXIT_OK;
-		} else if (strcmp(a, "--version") == 0) {
+			status = flush_stdout("the help");
+			break;
+		case 'V':
 			printf("kpirun %s (plugin ABI %d.%d)\n", KPI_VERSION,
 			       KPI_ABI_MAJOR, KPI_ABI_MINOR);
-			return KPI_EXIT_OK;
-		} else if (strcmp(a, "--check") == 0) {
-			o.check = 1;
-		} else if (strcmp(a, "--keep-going") == 0) {
-			o.keep_going = 1;
-		} else if (strcmp(a, "--list-plugins") == 0) {
-			list = 1;
-		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			status = flush_stdout("the version");
+			break;
+		case 'v':
 			kpi_diag_set_verbosity(KPI_LOG_INFO);
-		} else if ((v = opt_value(argc, argv, &i, "--period"))) {
-			if (!*v)
-				return usage_error("--period needs a value%s", "");
-			o.period = v;
-		} else if ((v = opt_value(argc, argv, &i, "--lang"))) {
-			if (strcmp(v, "sv") == 0)
-				o.lang = KPI_LANG_SV;
-			else if (strcmp(v, "en") == 0)
-				o.lang = KPI_LANG_EN;
+			break;
+		case 'o':
+			if (!*optarg)
+				status = usage_error("option '--output' needs a "
+				                     "file name ('-' for standard "
+				                     "output)");
 			else
-				return usage_error("--lang: '%s' is not sv or en", v);
-		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
-			if (strcmp(v, "text") == 0)
-				o.format = KPI_FORMAT_TEXT;
-			else if (strcmp(v, "json") == 0)
-				o.format = KPI_FORMAT_JSON;
-			else if (strcmp(v, "junit") == 0)
-				o.format = KPI_FORMAT_JUNIT;
-			else if (strcmp(v, "markdown") == 0)
-				o.format = KPI_FORMAT_MARKDOWN;
-			else if (strcmp(v, "html") == 0)
-				o.format = KPI_FORMAT_HTML;
-			else if (strcmp(v, "csv") == 0)
-				o.format = KPI_FORMAT_CSV;
-			else
-				return usage_error("--format: '%s' is not text, "
-				                   "markdown, html, csv, json or "
-				                   "junit", v);
-		} else if ((v = opt_value(argc, argv, &i, "--output"))) {
-			if (!*v)
-				return usage_error("--output needs a file name%s", "");
-			o.output = v;
-		} else if ((v = opt_value(argc, argv, &i, "--fail-on"))) {
-			if (strcmp(v, "never") == 0)
-				o.fail_on = KPI_FAIL_NEVER;
-			else if (strcmp(v, "not-met") == 0)
-				o.fail_on = KPI_FAIL_NOT_MET;
-			else if (strcmp(v, "partial") == 0)
-				o.fail_on = KPI_FAIL_PARTIAL;
-			else
-				return usage_error("--fail-on: '%s' is not never, "
-				                   "not-met or partial", v);
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return usage_error("unknown option '%s'", a);
-		} else if (o.config) {
-			return usage_error("more than one config given ('%s')", a);
-		} else {
-			o.config = a;
+				dests[n_dests++] = optarg;
+			break;
+		case 'f':
+			if (parse_format(optarg, &forced) != 0)
+				status = KPI_EXIT_USAGE;
+			break;
+		case 'p':
+			if (!*optarg)
+				status = missing_value("--period", 'p');
+			o.period = optarg;
+			break;
+		case 'l':
+			if (parse_lang(optarg, &o.lang) != 0)
+				status = KPI_EXIT_USAGE;
+			break;
+		case OPT_FAIL_ON:
+			if (parse_fail_on(optarg, &o.fail_on) != 0)
+				status = KPI_EXIT_USAGE;
+			break;
+		case OPT_CHECK:
+			o.check = 1;
+			break;
+		case OPT_KEEP_GOING:
+			o.keep_going = 1;
+			break;
+		case OPT_LIST_PLUGINS:
+			list = 1;
+			break;
+		case ':':
+			status = missing_value(argv[optind - 1], optopt);
+			break;
+		default:
+			status = bad_option(argv[optind - 1], optopt);
+			break;
 		}
 	}
-	if (list)
-		return kpi_run_list_plugins(o.config);
-	if (!o.config)
-		return usage_error("no config given%s", "");
-	return kpi_run(&o);
+	if (status >= 0)
+		goto out_free;
+	if (optind < argc)
+		o.config = argv[optind++];
+	if (optind < argc) {
+		status = usage_error("more than one config given ('%s')",
+		                     argv[optind]);
+		goto out_free;
+	}
+	if (list) {
+		status = kpi_run_list_plugins(o.config);
+		goto out_free;
+	}
+	if (!o.config) {
+		status = usage_error("no config given");
+		goto out_free;
+	}
+	status = plan_outputs(dests, n_dests, forced, &specs);
+	if (status != 0)
+		goto out_free;
+	o.outputs = specs;
+	o.n_outputs = n_dests ? n_dests : 1;
+	status = kpi_run(&o);
+out_free:
+	free(specs);
+	free(dests);
+	return status;
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "hash.h"
 #include "kpi/plugin.h"
 #include "limit.h"
 
@@ -50,6 +51,35 @@ enum kpi_forecast_kind {
 	KPI_FORECAST_SEASONAL = 3 /* scaled by the previous year's profile */
 };
 
+/* The rule that gave an assessment (kpi_assess_rule in eval.h); the
+ * machine ids are kpi_rule_id(). */
+enum kpi_rule {
+	KPI_RULE_NO_DATA = 0,             /* neither outcome nor forecast */
+	KPI_RULE_NO_TARGET,               /* no target: not assessed */
+	KPI_RULE_TEXT_TARGET,             /* a text target: shown only */
+	KPI_RULE_NO_BASELINE,             /* increase/decrease, no baseline */
+	KPI_RULE_NOT_FINITE,              /* value or target not finite */
+	KPI_RULE_HIGHER_MET,              /* value >= target */
+	KPI_RULE_HIGHER_TOLERANCE,        /* target - tol <= value < target */
+	KPI_RULE_HIGHER_NOT_MET,          /* value < target - tol */
+	KPI_RULE_LOWER_MET,               /* value <= target */
+	KPI_RULE_LOWER_TOLERANCE,         /* target < value <= target + tol */
+	KPI_RULE_LOWER_NOT_MET,           /* value > target + tol */
+	KPI_RULE_EQUAL_MET,               /* no direction: value == target */
+	KPI_RULE_EQUAL_TOLERANCE,         /* |value - target| <= tol */
+	KPI_RULE_EQUAL_NOT_MET,
+	KPI_RULE_INCREASE_MET,            /* value > baseline */
+	KPI_RULE_INCREASE_TOLERANCE,      /* baseline - tol <= value */
+	KPI_RULE_INCREASE_NOT_MET,
+	KPI_RULE_DECREASE_MET,            /* value < baseline */
+	KPI_RULE_DECREASE_TOLERANCE,      /* value <= baseline + tol */
+	KPI_RULE_DECREASE_NOT_MET,
+	KPI_RULE_RANGE_MET,               /* |value - centre| <= width */
+	KPI_RULE_RANGE_TOLERANCE,         /* ... <= width + tol */
+	KPI_RULE_RANGE_NOT_MET,
+	KPI_RULE_COUNT
+};
+
 /* One month of measurements.  [0] is the previous year, [1] the run year. */
 struct kpi_month {
 	double num;
@@ -75,6 +105,14 @@ struct kpi_result {
 	int assessment;          /* enum kpi_assessment */
 	const char *why;         /* static reason when no outcome ("no data",
 	                            "denominator is 0"), or NULL */
+	int outcome_stated;      /* the outcome is a plugin's kpi_value */
+	int forecast_stated;     /* the forecast is a plugin's kpi_value */
+	int rule;                /* enum kpi_rule that gave the assessment */
+	int assessed_forecast;   /* the rule compared the forecast (1) or
+	                            the outcome (0) */
+	double tolerance;        /* the tolerance applied, as configured */
+	int tolerance_relative;  /* ... a fraction of the reference */
+	double tolerance_abs;    /* the tolerance in the indicator's unit */
 };
 
 /* Fields of a plugin's declaration the config overrides. */
@@ -109,7 +147,8 @@ struct kpi_indicator {
 	int has_baseline_cfg;    /* baseline given in the config */
 	double baseline_cfg;
 	char *period_label;      /* config override of the period text */
-	int subperiods[KPI_MAX_SUBPERIODS][2];    /* extra month ranges to show (from, to) */
+	int breakdown;           /* the report shows the group rows */
+	int subperiods[KPI_MAX_SUBPERIODS][2];  /* extra month ranges (from, to) */
 	int n_subperiods;
 	unsigned overrides;      /* KPI_OVR_* set by the config */
 	long line;               /* line of [indicator id], 0 if none */
@@ -119,6 +158,8 @@ struct kpi_indicator {
 	struct kpi_series main;
 	struct kpi_series *groups;  /* breakdowns, in first-emitted order */
 	size_t n_groups;
+	size_t cap_groups;
+	struct kpi_hash group_index;   /* group -> position in groups */
 
 	/* Period values stated by a plugin (kpi_value), run year and the
 	 * previous year (baseline). */
@@ -166,8 +207,8 @@ struct kpi_goal {
 	long line;
 };
 
-/* A table a plugin emitted, deep-copied. */
-struct kpi_report_table {
+/* A table a plugin emitted, deep-copied into the registry. */
+struct kpi_area_table {
 	char *area;
 	struct kpi_table t;      /* every pointer inside is owned here */
 };

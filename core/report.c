@@ -1,180 +1,146 @@
 /*
- * report.c - the follow-up report: goals in the registry's order with
- * their indicator tables, activities and assessments, the plugins' tables,
- * and a summary; as aligned text, Markdown, JSON or JUnit XML.
+ * report.c - builds the evaluated report (report.h) from the registry
+ * once eval has run: every figure raw and formatted in both languages,
+ * sub-period values, group rows, the rule behind each assessment, the
+ * other indicators, tables, failures and the summary.  Writers render the
+ * result; nothing after this file computes.
  */
 #include "report.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "diag.h"
 #include "eval.h"
 #include "fmt.h"
 
+#ifndef KPI_VERSION
+#define KPI_VERSION "0"
+#endif
+
 #define DASH "\xe2\x80\x93"   /* U+2013, the seed's empty cell */
-#define NAME_WIDTH 46         /* the indicator column wraps here */
-
-static const char *L(int lang, const char *sv, const char *en)
-{
-	return lang == KPI_LANG_EN ? en : sv;
-}
-
-/* Prefer the language asked for, fall back to the other. */
-static const char *pick(int lang, const char *sv, const char *en)
-{
-	const char *s = lang == KPI_LANG_EN ? en : sv;
-
-	if (s && *s)
-		return s;
-	s = lang == KPI_LANG_EN ? sv : en;
-	return s ? s : "";
-}
+#define SV KPI_LANG_SV
+#define EN KPI_LANG_EN
 
 const char *kpi_assessment_label(int a, int lang)
 {
+	int en = lang == EN;
+
 	switch (a) {
 	case KPI_ASSESS_MET:
-		return L(lang, "uppfylls helt", "met");
+		return en ? "met" : "uppfylls helt";
 	case KPI_ASSESS_PARTIAL:
-		return L(lang, "uppfylls delvis", "partially met");
+		return en ? "partially met" : "uppfylls delvis";
 	case KPI_ASSESS_NOT_MET:
-		return L(lang, "uppfylls ej", "not met");
+		return en ? "not met" : "uppfylls ej";
 	default:
-		return L(lang, "ej bedömd", "not assessed");
+		return en ? "not assessed" : "ej bedömd";
 	}
 }
 
-/* Display width of UTF-8 text: code points (the report's text has no
- * wide characters). */
-static size_t width(const char *s)
+const char *kpi_assessment_key(int a)
 {
-	size_t w = 0;
+	static const char *const k[] = { "not_assessed", "met", "partial",
+	                                 "not_met" };
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
+	return k[a & 3];
 }
 
-static void pad(FILE *out, size_t n)
+/* The builder's state: the first allocation failure is remembered and
+ * everything after it is a no-op, so the build is checked once at the
+ * end. */
+struct bld {
+	const struct kpi_config *cfg;
+	int oom;
+};
+
+static void *balloc(struct bld *b, size_t n, size_t size)
 {
-	while (n--)
-		fputc(' ', out);
+	void *p;
+
+	if (b->oom)
+		return NULL;
+	p = calloc(n ? n : 1, size);
+	if (!p)
+		b->oom = 1;
+	return p;
 }
 
-/* Byte length of the longest prefix of s that is at most w wide and ends
- * at a space if possible. */
-static size_t wrap_at(const char *s, size_t w)
+static char *bdup(struct bld *b, const char *s)
 {
-	size_t bytes = 0, cols = 0, last_space = 0;
+	char *c;
 
-	while (s[bytes]) {
-		if (((unsigned char)s[bytes] & 0xC0) != 0x80) {
-			if (cols == w)
-				break;
-			cols++;
-			if (s[bytes] == ' ')
-				last_space = bytes;
-		}
-		bytes++;
-	}
-	if (!s[bytes])
-		return bytes;
-	return last_space ? last_space : bytes;
-}
-
-/* Print wrapped paragraph text at an indent. */
-static void paragraph(FILE *out, int indent, const char *text, size_t w)
-{
-	while (*text) {
-		size_t n = wrap_at(text, w);
-
-		pad(out, (size_t)indent);
-		fwrite(text, 1, n, out);
-		fputc('\n', out);
-		text += n;
-		while (*text == ' ')
-			text++;
-	}
-}
-
-/* A table of strings: cells[r * ncols + c]; row 0 is the header.  The
- * first column wraps at NAME_WIDTH; the others are as wide as their
- * widest cell.  Cells after a row's last non-empty one are not padded. */
-static void text_table(FILE *out, int indent, size_t ncols, size_t nrows,
-                       char **cells)
-{
-	size_t *w = calloc(ncols ? ncols : 1, sizeof *w);
-
-	if (!w)
-		abort();
-
-	for (size_t r = 0; r < nrows; r++)
-		for (size_t c = 0; c < ncols; c++) {
-			size_t cw = width(cells[r * ncols + c]);
-
-			if (c == 0 && cw > NAME_WIDTH)
-				cw = NAME_WIDTH;
-			if (cw > w[c])
-				w[c] = cw;
-		}
-	for (size_t r = 0; r < nrows; r++) {
-		const char *first = cells[r * ncols];
-		int line = 0;
-
-		do {
-			size_t n = wrap_at(first, w[0]);
-
-			pad(out, (size_t)indent);
-			fwrite(first, 1, n, out);
-			first += n;
-			while (*first == ' ')
-				first++;
-			if (line == 0) {
-				size_t used = 0;
-
-				/* width of what was printed of column 0 */
-				for (size_t i = 0; i < n; i++)
-					if (((unsigned char)cells[r * ncols][i] & 0xC0) !=
-					    0x80)
-						used++;
-				size_t last = ncols;
-
-				while (last > 1 && !*cells[r * ncols + last - 1])
-					last--;
-				for (size_t c = 1; c < last; c++) {
-					const char *cell = cells[r * ncols + c];
-					size_t prev = c == 1 ? used : width(cells[r * ncols + c - 1]);
-
-					pad(out, w[c - 1] - prev + 2);
-					fputs(cell, out);
-				}
-			}
-			fputc('\n', out);
-			line++;
-		} while (*first);
-		if (r == 0) {
-			size_t total = 0;
-
-			for (size_t c = 0; c < ncols; c++)
-				total += w[c] + (c ? 2 : 0);
-			pad(out, (size_t)indent);
-			for (size_t i = 0; i < total; i++)
-				fputc('-', out);
-			fputc('\n', out);
-		}
-	}
-	free(w);
-}
-
-static char *xstrdup(const char *s)
-{
-	char *c = strdup(s ? s : "");
-
+	if (b->oom)
+		return NULL;
+	c = strdup(s ? s : "");
 	if (!c)
-		abort();
+		b->oom = 1;
 	return c;
+}
+
+static char *bprintf(struct bld *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static char *bprintf(struct bld *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *s;
+
+	if (b->oom)
+		return NULL;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = 1;
+		return NULL;
+	}
+	s = balloc(b, (size_t)n + 1, 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Both languages, each falling back to the other, else "". */
+static void text_pick(struct bld *b, struct kpi_text *t, const char *sv,
+                      const char *en)
+{
+	if (!sv || !*sv)
+		sv = en;
+	if (!en || !*en)
+		en = sv;
+	t->s[SV] = bdup(b, sv);
+	t->s[EN] = bdup(b, en);
+}
+
+static void text_same(struct bld *b, struct kpi_text *t, const char *s)
+{
+	text_pick(b, t, s, s);
+}
+
+static void text_free(struct kpi_text *t)
+{
+	free(t->s[SV]);
+	free(t->s[EN]);
+}
+
+/* The text in `lang`, else in the other language, else "". */
+static const char *pick(int lang, const char *sv, const char *en)
+{
+	const char *s = lang == EN ? en : sv;
+
+	if (s && *s)
+		return s;
+	s = lang == EN ? sv : en;
+	return s ? s : "";
 }
 
 /* A unit as the report writes it in `lang`: Swedish units in the config
@@ -186,20 +152,75 @@ static const char *unit_in(const char *unit, int lang)
 		{ "mnkr", "SEK m" }, { "kvm", "m²" },
 	};
 
-	if (!unit || lang != KPI_LANG_EN)
-		return unit;
+	if (!unit || lang != EN)
+		return unit ? unit : "";
 	for (size_t i = 0; i < sizeof en / sizeof en[0]; i++)
 		if (strcmp(unit, en[i][0]) == 0)
 			return en[i][1];
 	return unit;
 }
 
-static void fmt_target(char *buf, size_t n, const struct kpi_target *t,
-                       const struct kpi_indicator *ind, int lang)
+static void figure_set(struct bld *b, struct kpi_figure *f, int has,
+                       double v, int decimals, const char *unit)
+{
+	char buf[KPI_MAX_CELL];
+
+	f->has = has && isfinite(v);
+	f->value = f->has ? v : 0;
+	f->decimals = decimals;
+	for (int l = SV; l <= EN; l++) {
+		if (f->has) {
+			kpi_fmt_value(buf, sizeof buf, v, decimals,
+			              unit_in(unit, l), l);
+			f->text.s[l] = bdup(b, buf);
+			kpi_fmt_number(buf, sizeof buf, v, decimals, l, 1);
+			f->number.s[l] = bdup(b, buf);
+		} else {
+			f->text.s[l] = bdup(b, DASH);
+			f->number.s[l] = bdup(b, DASH);
+		}
+	}
+}
+
+static void figure_free(struct kpi_figure *f)
+{
+	text_free(&f->text);
+	text_free(&f->number);
+}
+
+static void span_set(struct bld *b, struct kpi_span *sp, int fy, int fm,
+                     int ty, int tm)
+{
+	char buf[64];
+
+	sp->from_year = fy;
+	sp->from_month = fm;
+	sp->to_year = ty;
+	sp->to_month = tm;
+	for (int l = SV; l <= EN; l++) {
+		kpi_period_label(buf, sizeof buf, l, fy, fm, ty, tm);
+		sp->label.s[l] = bdup(b, buf);
+	}
+}
+
+static void grade_set(struct bld *b, struct kpi_grade *g, int a)
+{
+	g->value = a;
+	g->key = kpi_assessment_key(a);
+	for (int l = SV; l <= EN; l++)
+		g->label.s[l] = bdup(b, kpi_assessment_label(a, l));
+}
+
+/* ---- targets ---------------------------------------------------------- */
+
+static const char *const target_keys[] = { "none", "number", "increase",
+                                           "decrease", "range", "text" };
+
+static void target_display(char *buf, size_t n, const struct kpi_target *t,
+                           const char *unit, int lang)
 {
 	char num[KPI_MAX_NUMBER_TEXT];
 	char w[KPI_MAX_NUMBER_TEXT + KPI_MAX_CONFIG_LINE];   /* with a unit */
-	const char *unit = unit_in(t->unit ? t->unit : ind->unit, lang);
 
 	switch (t->kind) {
 	case KPI_TARGET_NUMBER:
@@ -212,10 +233,10 @@ static void fmt_target(char *buf, size_t n, const struct kpi_target *t,
 		snprintf(buf, n, "%s +/- %s", num, w);
 		break;
 	case KPI_TARGET_INCREASE:
-		snprintf(buf, n, "%s", L(lang, "öka", "increase"));
+		snprintf(buf, n, "%s", lang == EN ? "increase" : "öka");
 		break;
 	case KPI_TARGET_DECREASE:
-		snprintf(buf, n, "%s", L(lang, "minska", "decrease"));
+		snprintf(buf, n, "%s", lang == EN ? "decrease" : "minska");
 		break;
 	case KPI_TARGET_TEXT:
 		snprintf(buf, n, "%s", pick(lang, t->text_sv, t->text_en));
@@ -225,26 +246,341 @@ static void fmt_target(char *buf, size_t n, const struct kpi_target *t,
 	}
 }
 
-static void fmt_period(char *buf, size_t n, const struct kpi_indicator *ind,
-                       const struct kpi_config *cfg, int lang)
+static void target_set(struct bld *b, struct kpi_report_target *rt,
+                       const struct kpi_target *t,
+                       const struct kpi_indicator *ind)
 {
-	const struct kpi_result *r = &ind->res;
+	const char *unit = t->unit ? t->unit : ind->unit;
+	int kind = t->kind >= 0 && t->kind <= KPI_TARGET_TEXT ? t->kind : 0;
+	char buf[KPI_MAX_CELL];
 
-	if (ind->period_label)
-		snprintf(buf, n, "%s", ind->period_label);
-	else if (r->from_year)
-		kpi_period_label(buf, n, lang, r->from_year, r->from_month,
-		                 r->to_year, r->to_month);
+	rt->kind = kind;
+	rt->kind_key = target_keys[kind];
+	rt->has_value = kind == KPI_TARGET_NUMBER || kind == KPI_TARGET_RANGE;
+	rt->value = rt->has_value ? t->value : 0;
+	rt->has_width = kind == KPI_TARGET_RANGE;
+	rt->width = rt->has_width ? t->width : 0;
+	rt->decimals = t->decimals;
+	rt->line = t->line;
+	for (int l = SV; l <= EN; l++) {
+		rt->unit.s[l] = bdup(b, rt->has_value ? unit_in(unit, l) : "");
+		if (rt->has_value)
+			kpi_fmt_number(buf, sizeof buf, t->value, t->decimals, l, 1);
+		else
+			buf[0] = '\0';
+		rt->number.s[l] = bdup(b, buf);
+		target_display(buf, sizeof buf, t, unit_in(unit, l), l);
+		rt->display.s[l] = bdup(b, buf);
+	}
+	if (kind == KPI_TARGET_TEXT)
+		text_pick(b, &rt->text, t->text_sv, t->text_en);
 	else
-		snprintf(buf, n, "%d", cfg->year);
+		text_same(b, &rt->text, "");
 }
 
-static const char *ind_name(const struct kpi_indicator *ind, int lang)
+static void target_free(struct kpi_report_target *t)
 {
-	const char *s = pick(lang, ind->name_sv, ind->name_en);
-
-	return *s ? s : ind->id;
+	text_free(&t->unit);
+	text_free(&t->number);
+	text_free(&t->text);
+	text_free(&t->display);
 }
+
+/* ---- series ----------------------------------------------------------- */
+
+static double scale_of(const struct kpi_indicator *ind)
+{
+	return ind->scale > 0 && isfinite(ind->scale) ? ind->scale : 1.0;
+}
+
+static void series_set(struct kpi_report_series *rs,
+                       const struct kpi_series *s,
+                       const struct kpi_indicator *ind, int year)
+{
+	memset(rs, 0, sizeof *rs);
+	for (int i = 0; i < 24; i++) {
+		const struct kpi_month *m = &s->m[i / 12][i % 12];
+		struct kpi_report_month *o = &rs->m[i];
+		double v;
+
+		o->year = year - 1 + i / 12;
+		o->month = i % 12 + 1;
+		if (!m->has)
+			continue;
+		o->has = 1;
+		o->num = m->num;
+		o->den = m->den;
+		rs->n_with_data++;
+		switch (ind->aggregation) {
+		case KPI_AGG_SUM:
+			v = m->num;
+			break;
+		case KPI_AGG_LAST:
+			v = m->num / (m->den > 0 ? m->den : 1.0) * scale_of(ind);
+			break;
+		default:
+			if (m->den == 0)
+				continue;
+			v = m->num / m->den * scale_of(ind);
+		}
+		if (isfinite(v)) {
+			o->has_value = 1;
+			o->value = v;
+		}
+	}
+}
+
+/* ---- indicators ------------------------------------------------------- */
+
+/* A static reason from eval in both languages, and its machine key. */
+static void why_set(struct bld *b, struct kpi_report_indicator *ri,
+                    const char *why)
+{
+	static const char *const map[][3] = {
+		{ "no data", "inga data", "no_data" },
+		{ "denominator is 0", "nämnaren är 0", "zero_denominator" },
+		{ "value is not finite", "värdet är inte ett tal", "not_finite" },
+		{ "invalid period", "ogiltig period", "invalid_period" },
+		{ "unknown aggregation", "okänd aggregering",
+		  "unknown_aggregation" },
+	};
+
+	ri->why_key = NULL;
+	if (ri->outcome.has) {
+		text_same(b, &ri->why, "");
+		return;
+	}
+	if (!why)
+		why = "no data";
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(why, map[i][0]) == 0) {
+			text_pick(b, &ri->why, map[i][1], map[i][0]);
+			ri->why_key = map[i][2];
+			return;
+		}
+	text_same(b, &ri->why, why);
+	ri->why_key = "other";
+}
+
+/* The tolerance as a person reads it: "10 % (85 st)" when relative to the
+ * reference, "0,5 %" when an amount in the unit. */
+static void tolerance_text(char *buf, size_t n,
+                           const struct kpi_report_indicator *ri,
+                           const struct kpi_result *r, int lang)
+{
+	char a[KPI_MAX_NUMBER_TEXT], b[KPI_MAX_NUMBER_TEXT + KPI_MAX_UNIT + 2];
+	const char *unit = KPI_TEXT(ri->unit, lang);
+
+	int d = ri->decimals;
+
+	/* enough decimals to show the tolerance as it is (0.5, not 1) */
+	while (d < 6 && fabs(r->tolerance_abs * pow(10, d) -
+	                     round(r->tolerance_abs * pow(10, d))) > 1e-9)
+		d++;
+	kpi_fmt_value(b, sizeof b, r->tolerance_abs, d, unit, lang);
+	if (r->tolerance_relative) {
+		double pct = r->tolerance * 100;
+
+		kpi_fmt_number(a, sizeof a, pct, pct == floor(pct) ? 0 : 1, lang,
+		               1);
+		snprintf(buf, n, "%s %% (%s)", a, b);
+	} else {
+		snprintf(buf, n, "%s", b);
+	}
+}
+
+/* The sentence naming the rule that gave the assessment. */
+static char *rule_sentence(struct bld *b, const struct kpi_report_indicator *ri,
+                           const struct kpi_result *r, int lang)
+{
+	int en = lang == EN;
+	const char *what = ri->assessed_on_forecast ?
+	                   (en ? "forecast" : "prognos") :
+	                   (en ? "outcome" : "utfall");
+	const char *val = ri->assessed_on_forecast ?
+	                  KPI_TEXT(ri->forecast.text, lang) :
+	                  KPI_TEXT(ri->outcome.text, lang);
+	const char *tgt = KPI_TEXT(ri->target.display, lang);
+	const char *base = KPI_TEXT(ri->baseline.text, lang);
+	char tol[KPI_MAX_CELL];
+
+	tolerance_text(tol, sizeof tol, ri, r, lang);
+	switch (r->rule) {
+	case KPI_RULE_NO_TARGET:
+		return bdup(b, en ? "no target" : "inget mål");
+	case KPI_RULE_TEXT_TARGET:
+		return bdup(b, en ? "the target is a text: not assessed"
+		                  : "målet är en text: bedöms inte");
+	case KPI_RULE_NO_BASELINE:
+		return bdup(b, en ? "no baseline to compare with"
+		                  : "inget jämförelsevärde");
+	case KPI_RULE_NOT_FINITE:
+		return bdup(b, en ? "the value or the target is not a number"
+		                  : "värdet eller målet är inte ett tal");
+	case KPI_RULE_HIGHER_MET:
+		return bprintf(b, en ? "higher is better: %s %s >= target %s"
+		                     : "högre är bättre: %s %s >= mål %s",
+		               what, val, tgt);
+	case KPI_RULE_HIGHER_TOLERANCE:
+		return bprintf(b, en ? "higher is better: %s %s below target %s, "
+		                       "within tolerance %s"
+		                     : "högre är bättre: %s %s under mål %s, "
+		                       "inom toleransen %s", what, val, tgt, tol);
+	case KPI_RULE_HIGHER_NOT_MET:
+		return bprintf(b, en ? "higher is better: %s %s below target %s "
+		                       "by more than tolerance %s"
+		                     : "högre är bättre: %s %s under mål %s med "
+		                       "mer än toleransen %s", what, val, tgt, tol);
+	case KPI_RULE_LOWER_MET:
+		return bprintf(b, en ? "lower is better: %s %s <= target %s"
+		                     : "lägre är bättre: %s %s <= mål %s",
+		               what, val, tgt);
+	case KPI_RULE_LOWER_TOLERANCE:
+		return bprintf(b, en ? "lower is better: %s %s above target %s, "
+		                       "within tolerance %s"
+		                     : "lägre är bättre: %s %s över mål %s, "
+		                       "inom toleransen %s", what, val, tgt, tol);
+	case KPI_RULE_LOWER_NOT_MET:
+		return bprintf(b, en ? "lower is better: %s %s above target %s "
+		                       "by more than tolerance %s"
+		                     : "lägre är bättre: %s %s över mål %s med "
+		                       "mer än toleransen %s", what, val, tgt, tol);
+	case KPI_RULE_EQUAL_MET:
+		return bprintf(b, en ? "on target: %s %s = target %s"
+		                     : "på målet: %s %s = mål %s", what, val, tgt);
+	case KPI_RULE_EQUAL_TOLERANCE:
+		return bprintf(b, en ? "on target: %s %s differs from target %s "
+		                       "within tolerance %s"
+		                     : "på målet: %s %s avviker från mål %s inom "
+		                       "toleransen %s", what, val, tgt, tol);
+	case KPI_RULE_EQUAL_NOT_MET:
+		return bprintf(b, en ? "on target: %s %s differs from target %s "
+		                       "by more than tolerance %s"
+		                     : "på målet: %s %s avviker från mål %s med "
+		                       "mer än toleransen %s", what, val, tgt, tol);
+	case KPI_RULE_INCREASE_MET:
+		return bprintf(b, en ? "increase: %s %s > baseline %s"
+		                     : "öka: %s %s > jämförelsevärde %s",
+		               what, val, base);
+	case KPI_RULE_INCREASE_TOLERANCE:
+		return bprintf(b, en ? "increase: %s %s not above baseline %s, "
+		                       "within tolerance %s"
+		                     : "öka: %s %s inte över jämförelsevärde %s, "
+		                       "inom toleransen %s", what, val, base, tol);
+	case KPI_RULE_INCREASE_NOT_MET:
+		return bprintf(b, en ? "increase: %s %s below baseline %s by more "
+		                       "than tolerance %s"
+		                     : "öka: %s %s under jämförelsevärde %s med "
+		                       "mer än toleransen %s", what, val, base, tol);
+	case KPI_RULE_DECREASE_MET:
+		return bprintf(b, en ? "decrease: %s %s < baseline %s"
+		                     : "minska: %s %s < jämförelsevärde %s",
+		               what, val, base);
+	case KPI_RULE_DECREASE_TOLERANCE:
+		return bprintf(b, en ? "decrease: %s %s not below baseline %s, "
+		                       "within tolerance %s"
+		                     : "minska: %s %s inte under jämförelsevärde "
+		                       "%s, inom toleransen %s", what, val, base,
+		               tol);
+	case KPI_RULE_DECREASE_NOT_MET:
+		return bprintf(b, en ? "decrease: %s %s above baseline %s by more "
+		                       "than tolerance %s"
+		                     : "minska: %s %s över jämförelsevärde %s med "
+		                       "mer än toleransen %s", what, val, base, tol);
+	case KPI_RULE_RANGE_MET:
+		return bprintf(b, en ? "range: %s %s within target %s"
+		                     : "intervall: %s %s inom mål %s",
+		               what, val, tgt);
+	case KPI_RULE_RANGE_TOLERANCE:
+		return bprintf(b, en ? "range: %s %s outside target %s, within "
+		                       "tolerance %s"
+		                     : "intervall: %s %s utanför mål %s, inom "
+		                       "toleransen %s", what, val, tgt, tol);
+	case KPI_RULE_RANGE_NOT_MET:
+		return bprintf(b, en ? "range: %s %s outside target %s by more "
+		                       "than tolerance %s"
+		                     : "intervall: %s %s utanför mål %s med mer "
+		                       "än toleransen %s", what, val, tgt, tol);
+	default: /* KPI_RULE_NO_DATA */
+		return bprintf(b, en ? "no outcome or forecast (%s)"
+		                     : "inget utfall eller prognos (%s)",
+		               KPI_TEXT(ri->why, lang));
+	}
+}
+
+static const char *name_in(const struct kpi_indicator *ind, int lang)
+{
+	const char *a = lang == EN ? ind->name_en : ind->name_sv;
+	const char *o = lang == EN ? ind->name_sv : ind->name_en;
+
+	if (a && *a)
+		return a;
+	return o && *o ? o : ind->id;
+}
+
+static void subperiods_set(struct bld *b, struct kpi_report_indicator *ri,
+                           const struct kpi_indicator *ind, int year)
+{
+	ri->n_subperiods = (size_t)(ind->n_subperiods > 0 ? ind->n_subperiods : 0);
+	ri->subperiods = balloc(b, ri->n_subperiods, sizeof *ri->subperiods);
+	if (!ri->subperiods) {
+		ri->n_subperiods = 0;
+		return;
+	}
+	for (size_t k = 0; k < ri->n_subperiods; k++) {
+		struct kpi_report_subperiod *sp = &ri->subperiods[k];
+		int fy = 0, fm = 0, ty = 0, tm = 0, ok;
+		const char *why = NULL;
+		double v = 0;
+
+		sp->from_month = ind->subperiods[k][0];
+		sp->to_month = ind->subperiods[k][1];
+		ok = kpi_eval_aggregate(ind, &ind->main, year, sp->from_month,
+		                        sp->to_month, &v, &fy, &fm, &ty,
+		                        &tm, &why) == 0;
+		span_set(b, &sp->asked, year, sp->from_month, year, sp->to_month);
+		span_set(b, &sp->covered, ok ? fy : 0, fm, ty, tm);
+		figure_set(b, &sp->value, ok, v, ind->decimals, ind->unit);
+		sp->why = ok ? NULL : why;
+		for (int l = SV; l <= EN; l++)
+			sp->line.s[l] = bprintf(b, "%s, %s: %s", name_in(ind, l),
+			                        ok ? sp->covered.label.s[l]
+			                           : sp->asked.label.s[l],
+			                        sp->value.text.s[l]);
+	}
+}
+
+static void groups_set(struct bld *b, struct kpi_report_indicator *ri,
+                       const struct kpi_indicator *ind, int year, int month)
+{
+	ri->n_groups = ind->n_groups;
+	ri->groups = balloc(b, ri->n_groups, sizeof *ri->groups);
+	if (!ri->groups) {
+		ri->n_groups = 0;
+		return;
+	}
+	for (size_t k = 0; k < ri->n_groups; k++) {
+		struct kpi_report_group *g = &ri->groups[k];
+		const struct kpi_series *s = &ind->groups[k];
+		int fy = 0, fm = 0, ty = 0, tm = 0, ok;
+		const char *why = NULL;
+		double v = 0;
+
+		g->name = bdup(b, s->group);
+		ok = kpi_eval_aggregate(ind, s, year, 1, month, &v, &fy, &fm, &ty,
+		                        &tm, &why) == 0;
+		figure_set(b, &g->outcome, ok, v, ind->decimals, ind->unit);
+		span_set(b, &g->covered, ok ? fy : 0, fm, ty, tm);
+		g->why = ok ? NULL : why;
+		series_set(&g->series, s, ind, year);
+	}
+}
+
+static const char *const method_keys[] = { "none", "manual", "linear",
+                                           "seasonal", "stated" };
+static const char *const direction_keys[] = { "none", "higher", "lower" };
+static const char *const aggregation_keys[] = { "sum", "sum", "ratio",
+                                                "last", "rolling12" };
 
 /* A stated assessment is flagged when the computed one is a real
  * assessment that differs from it; "not assessed" (no data yet) is not. */
@@ -253,910 +589,476 @@ static int differs(int stated, int computed)
 	return stated >= 0 && computed != KPI_ASSESS_NONE && stated != computed;
 }
 
-/* Fill the seven display strings of an indicator row. */
-static void indicator_cells(char **row, const struct kpi_indicator *ind,
-                            const struct kpi_config *cfg, int lang)
+static void indicator_set(struct bld *b, struct kpi_report_indicator *ri,
+                          const struct kpi_indicator *ind)
 {
-	char buf[KPI_MAX_CELL];
+	const struct kpi_config *cfg = b->cfg;
 	const struct kpi_result *r = &ind->res;
+	int fdec;
 
-	row[0] = xstrdup(ind_name(ind, lang));
-	if (r->has_outcome)
-		kpi_fmt_value(buf, sizeof buf, r->outcome, ind->decimals,
-		              unit_in(ind->unit, lang), lang);
+	ri->id = bdup(b, ind->id);
+	ri->area = bdup(b, ind->area);
+	text_pick(b, &ri->name, name_in(ind, SV), name_in(ind, EN));
+	for (int l = SV; l <= EN; l++)
+		ri->unit.s[l] = bdup(b, unit_in(ind->unit, l));
+	ri->unit_raw = bdup(b, ind->unit);
+	ri->decimals = ind->decimals;
+	ri->direction = ind->direction;
+	ri->direction_key = direction_keys[(unsigned)ind->direction % 3];
+	ri->aggregation = ind->aggregation;
+	ri->aggregation_key = aggregation_keys[(unsigned)ind->aggregation % 5];
+	ri->scale = scale_of(ind);
+	ri->declared = ind->declared;
+	ri->line = ind->line;
+
+	figure_set(b, &ri->outcome, r->has_outcome, r->outcome, ind->decimals,
+	           ind->unit);
+	ri->outcome_stated = r->outcome_stated;
+	why_set(b, ri, r->has_outcome ? NULL : r->why);
+	fdec = ind->forecast_kind == KPI_FORECAST_MANUAL &&
+	       ind->forecast_decimals > ind->decimals ? ind->forecast_decimals
+	                                              : ind->decimals;
+	figure_set(b, &ri->forecast, r->has_forecast, r->forecast, fdec,
+	           ind->unit);
+	if (r->forecast_stated)
+		ri->forecast_method = KPI_METHOD_STATED;
+	else if (r->has_forecast)
+		ri->forecast_method = ind->forecast_kind;
 	else
-		snprintf(buf, sizeof buf, DASH);
-	row[1] = xstrdup(buf);
-	if (r->has_forecast)
-		kpi_fmt_value(buf, sizeof buf, r->forecast,
-		              ind->forecast_kind == KPI_FORECAST_MANUAL &&
-		              ind->forecast_decimals > ind->decimals ?
-		              ind->forecast_decimals : ind->decimals,
-		              unit_in(ind->unit, lang), lang);
-	else
-		snprintf(buf, sizeof buf, DASH);
-	row[2] = xstrdup(buf);
-	fmt_target(buf, sizeof buf, &ind->target, ind, lang);
-	row[3] = xstrdup(buf);
-	fmt_target(buf, sizeof buf, &ind->council, ind, lang);
-	row[4] = xstrdup(buf);
-	fmt_period(buf, sizeof buf, ind, cfg, lang);
-	row[5] = xstrdup(buf);
-	snprintf(buf, sizeof buf, "%s%s", kpi_assessment_label(r->assessment, lang),
-	         differs(ind->stated, r->assessment) ? " !" : "");
-	row[6] = xstrdup(buf);
-}
+		ri->forecast_method = KPI_METHOD_NONE;
+	if (ri->forecast_method < 0 || ri->forecast_method > KPI_METHOD_STATED)
+		ri->forecast_method = KPI_METHOD_NONE;
+	ri->forecast_method_key = method_keys[ri->forecast_method];
+	figure_set(b, &ri->baseline, r->has_baseline, r->baseline,
+	           ind->decimals, ind->unit);
+	target_set(b, &ri->target, &ind->target, ind);
+	target_set(b, &ri->council, &ind->council, ind);
+	ri->council_citywide = ind->council_citywide;
+	ri->tolerance = r->tolerance;
+	ri->tolerance_relative = r->tolerance_relative;
 
-static void free_cells(char **cells, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(cells[i]);
-	free(cells);
-}
-
-static const char *goal_heading(const struct kpi_goal *g, int lang)
-{
-	switch (g->kind) {
-	case KPI_GOAL_DIRECTION:
-		return L(lang, "KF:s inriktningsmål", "Council's directional goal");
-	case KPI_GOAL_COUNCIL:
-		return L(lang, "KF:s mål för verksamhetsområdet",
-		         "Council's goal for the area");
-	default:
-		return L(lang, "Nämndmål", "Committee goal");
-	}
-}
-
-/* Cells of a goal's indicator table, the header row first with `first`
- * as the indicator column's title.  7 columns, g->n_indicators + 1 rows;
- * the caller frees with free_cells. */
-static char **indicator_table(const struct kpi_report_ctx *rc,
-                              const struct kpi_goal *g, const char *first)
-{
-	int lang = rc->lang;
-	size_t nc = 7, nr = g->n_indicators + 1;
-	char **cells = calloc(nc * nr, sizeof *cells);
-	const char *head[7] = {
-		first,
-		L(lang, "Periodens utfall", "Outcome"),
-		L(lang, "Prognos helår", "Forecast"),
-		L(lang, "Årsmål", "Target"),
-		L(lang, "KF:s årsmål", "Council target"),
-		L(lang, "Period", "Period"),
-		L(lang, "Bedömning", "Assessment"),
-	};
-
-	if (!cells)
-		abort();
-	for (size_t c = 0; c < nc; c++)
-		cells[c] = xstrdup(head[c]);
-	for (size_t i = 0; i < g->n_indicators; i++)
-		indicator_cells(&cells[(i + 1) * nc], g->indicators[i], rc->cfg,
-		                lang);
-	return cells;
-}
-
-static void fmt_date(char *buf, size_t n, const struct kpi_date *d)
-{
-	snprintf(buf, n, "%04d-%02d-%02d", d->year, d->month, d->day);
-}
-
-/* Cells of a goal's activity table (4 columns, g->n_activities + 1 rows),
- * `first` titling the activity column.  The caller frees with
- * free_cells. */
-static char **activity_table(const struct kpi_report_ctx *rc,
-                             const struct kpi_goal *g, const char *first)
-{
-	int lang = rc->lang;
-	size_t nc = 4, nr = g->n_activities + 1;
-	char **cells = calloc(nc * nr, sizeof *cells);
-	char buf[32];
-
-	if (!cells)
-		abort();
-	cells[0] = xstrdup(first);
-	cells[1] = xstrdup(L(lang, "Startdatum", "Start"));
-	cells[2] = xstrdup(L(lang, "Slutdatum", "End"));
-	cells[3] = xstrdup(L(lang, "Avvikelse", "Deviation"));
-	for (size_t i = 0; i < g->n_activities; i++) {
-		const struct kpi_activity *a = g->activities[i];
-		char **row = &cells[(i + 1) * nc];
-
-		row[0] = xstrdup(pick(lang, a->text_sv, a->text_en));
-		fmt_date(buf, sizeof buf, &a->start);
-		row[1] = xstrdup(buf);
-		fmt_date(buf, sizeof buf, &a->end);
-		row[2] = xstrdup(buf);
-		row[3] = xstrdup(pick(lang, a->deviation_sv, a->deviation_en));
-	}
-	return cells;
-}
-
-static void fmt_cell(char *buf, size_t n, const struct kpi_cell *c, int lang)
-{
-	if (c->kind == KPI_CELL_NUMBER)
-		kpi_fmt_number(buf, n, c->number, c->decimals, lang, 1);
-	else if (c->kind == KPI_CELL_TEXT && c->text)
-		snprintf(buf, n, "%s", c->text);
-	else
-		snprintf(buf, n, "%s", "");
-}
-
-/* Cells of a plugin's table as strings in rc->lang (English row labels
- * where the plugin gave them): t->n_columns columns, t->n_rows + 1 rows
- * with the header first.  The caller frees with free_cells. */
-static char **plugin_table(const struct kpi_report_ctx *rc,
-                           const struct kpi_table *t)
-{
-	int lang = rc->lang;
-	size_t nc = t->n_columns, nr = t->n_rows + 1;
-	const struct kpi_cell *src = lang == KPI_LANG_EN && t->cells_en ?
-	                             t->cells_en : t->cells;
-	char **cells = calloc(nc * nr + 1, sizeof *cells);
-	char buf[KPI_MAX_CELL];
-
-	if (!cells)
-		abort();
-	for (size_t c = 0; c < nc; c++)
-		cells[c] = xstrdup(pick(lang,
-		                        t->columns_sv ? t->columns_sv[c] : NULL,
-		                        t->columns_en ? t->columns_en[c] : NULL));
-	for (size_t r = 0; r < t->n_rows; r++)
-		for (size_t c = 0; c < nc; c++) {
-			fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
-			cells[(r + 1) * nc + c] = xstrdup(buf);
-		}
-	return cells;
-}
-
-static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
-                            const struct kpi_goal *g, int indent)
-{
-	int lang = rc->lang;
-	char **cells = indicator_table(rc, g, g->kind == KPI_GOAL_COMMITTEE ?
-		L(lang, "Nämndens indikatorer", "Committee's indicators") :
-		L(lang, "KF:s indikatorer", "Council's indicators"));
-
-	text_table(out, indent, 7, g->n_indicators + 1, cells);
-	free_cells(cells, 7 * (g->n_indicators + 1));
-
-	/* notes under the table: sub-periods, stated assessments, reasons */
-	for (size_t i = 0; i < g->n_indicators; i++) {
-		const struct kpi_indicator *ind = g->indicators[i];
-		char buf[KPI_MAX_CELL], per[KPI_MAX_CELL], val[KPI_MAX_CELL];
-
-		for (int k = 0; k < ind->n_subperiods; k++) {
-			double v;
-			int fy, fm, ty, tm;
-			const char *why = NULL;
-
-			if (kpi_eval_aggregate(ind, &ind->main, rc->cfg->year,
-			                       ind->subperiods[k][0],
-			                       ind->subperiods[k][1], &v, &fy, &fm,
-			                       &ty, &tm, &why) == 0) {
-				kpi_fmt_value(val, sizeof val, v, ind->decimals,
-				              unit_in(ind->unit, lang), lang);
-				kpi_period_label(per, sizeof per, lang, fy, fm, ty, tm);
-			} else {
-				kpi_period_label(per, sizeof per, lang, rc->cfg->year,
-				                 ind->subperiods[k][0], rc->cfg->year,
-				                 ind->subperiods[k][1]);
-				snprintf(val, sizeof val, "%s", DASH);
-			}
-			pad(out, (size_t)indent + 2);
-			fprintf(out, "%s, %s: %s\n", ind_name(ind, lang), per, val);
-		}
-		if (differs(ind->stated, ind->res.assessment)) {
-			snprintf(buf, sizeof buf, "%s",
-			         kpi_assessment_label(ind->stated, lang));
-			pad(out, (size_t)indent + 2);
-			fprintf(out, L(lang, "! %s: angiven bedömning \"%s\", "
-			                     "beräknad \"%s\"\n",
-			               "! %s: stated assessment \"%s\", "
-			               "computed \"%s\"\n"),
-			        ind_name(ind, lang), buf,
-			        kpi_assessment_label(ind->res.assessment, lang));
-		}
-	}
-}
-
-static void text_activities(FILE *out, const struct kpi_report_ctx *rc,
-                            const struct kpi_goal *g, int indent)
-{
-	int lang = rc->lang;
-	char **cells = activity_table(rc, g, g->kind == KPI_GOAL_COMMITTEE ?
-		L(lang, "Nämndens aktiviteter", "Committee's activities") :
-		L(lang, "KF:s aktiviteter", "Council's activities"));
-
-	text_table(out, indent, 4, g->n_activities + 1, cells);
-	free_cells(cells, 4 * (g->n_activities + 1));
-}
-
-static void text_goal(FILE *out, const struct kpi_report_ctx *rc,
-                      const struct kpi_goal *g, int indent)
-{
-	int lang = rc->lang;
-	const char *text = pick(lang, g->text_sv, g->text_en);
-
-	pad(out, (size_t)indent);
-	if (g->kind == KPI_GOAL_COMMITTEE)
-		fprintf(out, "%s: %s\n", goal_heading(g, lang),
-		        pick(lang, g->title_sv, g->title_en));
-	else
-		fprintf(out, "%s %s: %s\n", goal_heading(g, lang), g->id,
-		        pick(lang, g->title_sv, g->title_en));
-	pad(out, (size_t)indent);
-	fprintf(out, "%s: %s", L(lang, "Bedömning", "Assessment"),
-	        kpi_assessment_label(g->assessment, lang));
-	if (differs(g->stated, g->assessment))
-		fprintf(out, L(lang, " ! angiven: %s", " ! stated: %s"),
-		        kpi_assessment_label(g->stated, lang));
-	fputc('\n', out);
-	if (*text) {
-		fputc('\n', out);
-		paragraph(out, indent, text, 78 - (size_t)indent);
-	}
-	if (g->n_indicators) {
-		fputc('\n', out);
-		text_indicators(out, rc, g, indent);
-	}
-	if (g->n_activities) {
-		fputc('\n', out);
-		text_activities(out, rc, g, indent);
-	}
-	for (size_t i = 0; i < g->n_children; i++) {
-		fputc('\n', out);
-		text_goal(out, rc, g->children[i], indent + 2);
-	}
-}
-
-static void text_plugin_table(FILE *out, const struct kpi_report_ctx *rc,
-                              const struct kpi_report_table *rt)
-{
-	const struct kpi_table *t = &rt->t;
-	const char *note = pick(rc->lang, t->note_sv, t->note_en);
-	char **cells;
-
-	if (t->n_columns == 0)
-		return;
-	fprintf(out, "%s\n\n", pick(rc->lang, t->title_sv, t->title_en));
-	cells = plugin_table(rc, t);
-	text_table(out, 0, t->n_columns, t->n_rows + 1, cells);
-	free_cells(cells, t->n_columns * (t->n_rows + 1));
-	if (*note) {
-		fputc('\n', out);
-		paragraph(out, 0, note, 78);
-	}
-	fputc('\n', out);
-}
-
-struct counts {
-	unsigned n[4];
-	unsigned differ;
-};
-
-static void count_indicators(const struct kpi_config *cfg, struct counts *c)
-{
-	memset(c, 0, sizeof *c);
-	for (size_t i = 0; i < cfg->n_goals; i++)
-		for (size_t k = 0; k < cfg->goals[i]->n_indicators; k++) {
-			const struct kpi_indicator *ind = cfg->goals[i]->indicators[k];
-
-			c->n[ind->res.assessment & 3]++;
-			if (differs(ind->stated, ind->res.assessment))
-				c->differ++;
-		}
-}
-
-static void text_report(FILE *out, const struct kpi_report_ctx *rc)
-{
-	const struct kpi_config *cfg = rc->cfg;
-	int lang = rc->lang;
-	char per[64];
-	struct counts c;
-	const char *title = pick(lang, cfg->title_sv, cfg->title_en);
-
-	if (!*title)
-		title = L(lang, "Uppföljning", "Follow-up");
-	fprintf(out, "%s\n", title);
-	kpi_period_label(per, sizeof per, lang, cfg->year, 1, cfg->year,
-	                 cfg->period_month);
-	fprintf(out, "%s: %s\n", L(lang, "Period", "Period"), per);
-	for (size_t i = 0; i < rc->n_failures; i++)
-		fprintf(out, L(lang, "FEL: området %s kunde inte beräknas: %s\n",
-		               "ERROR: area %s could not be computed: %s\n"),
-		        rc->failures[i].area, rc->failures[i].reason);
-	for (size_t i = 0; i < cfg->n_goals; i++) {
-		if (cfg->goals[i]->parent)
-			continue;
-		fputs("\n", out);
-		text_goal(out, rc, cfg->goals[i], 0);
-	}
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		fputs("\n", out);
-		text_plugin_table(out, rc, &cfg->tables[i]);
-	}
-	count_indicators(cfg, &c);
-	fprintf(out, "\n%s\n", L(lang, "Sammanfattning", "Summary"));
-	fprintf(out, L(lang, "Indikatorer: %u uppfylls helt, %u uppfylls delvis, "
-	                     "%u uppfylls ej, %u ej bedömda\n",
-	               "Indicators: %u met, %u partially met, %u not met, "
-	               "%u not assessed\n"),
-	        c.n[KPI_ASSESS_MET], c.n[KPI_ASSESS_PARTIAL],
-	        c.n[KPI_ASSESS_NOT_MET], c.n[KPI_ASSESS_NONE]);
-	if (c.differ)
-		fprintf(out, L(lang, "Beräknad bedömning skiljer sig från den "
-		                     "angivna för %u indikatorer (!)\n",
-		               "Computed assessment differs from the stated one "
-		               "for %u indicators (!)\n"), c.differ);
-}
-
-static const char *assess_key(int a)
-{
-	static const char *const k[] = { "not_assessed", "met", "partial",
-	                                 "not_met" };
-	return k[a & 3];
-}
-
-/* ---- Markdown and HTML: one document walk, two markups --------------- */
-
-/* How a document format writes text, headings, tables and emphasis. */
-struct markup {
-	void (*text)(FILE *out, const char *s);
-	/* cells[r * ncols + c], row 0 the header */
-	void (*table)(FILE *out, size_t ncols, size_t nrows, char **cells);
-	const char *h_open[7], *h_close[7];   /* per heading level 1..6 */
-	const char *p_open, *p_close;         /* a paragraph */
-	const char *b_open, *b_close;         /* emphasis */
-	const char *doc_open, *doc_close;
-};
-
-static void md_text(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		if (strchr("|\\*_<>`[]", *s))
-			fputc('\\', out);
-		fputc(*s == '\n' ? ' ' : *s, out);
-	}
-}
-
-static void md_table(FILE *out, size_t ncols, size_t nrows, char **cells)
-{
-	for (size_t r = 0; r < nrows; r++) {
-		for (size_t c = 0; c < ncols; c++) {
-			fputs(c ? " | " : "| ", out);
-			md_text(out, cells[r * ncols + c]);
-		}
-		fputs(" |\n", out);
-		if (r == 0) {
-			for (size_t c = 0; c < ncols; c++)
-				fputs("|---", out);
-			fputs("|\n", out);
-		}
-	}
-}
-
-/* HTML-escape; C0 control characters other than TAB and LF are dropped. */
-static void html_text(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		switch (ch) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default:
-			if (ch >= 0x20 || ch == '\t' || ch == '\n')
-				fputc(ch, out);
-		}
-	}
-}
-
-static void html_table(FILE *out, size_t ncols, size_t nrows, char **cells)
-{
-	fputs("<table>\n", out);
-	for (size_t r = 0; r < nrows; r++) {
-		fputs("<tr>", out);
-		for (size_t c = 0; c < ncols; c++) {
-			fputs(r ? "<td>" : "<th>", out);
-			html_text(out, cells[r * ncols + c]);
-			fputs(r ? "</td>" : "</th>", out);
-		}
-		fputs("</tr>\n", out);
-	}
-	fputs("</table>\n", out);
-}
-
-static const struct markup markdown = {
-	.text = md_text, .table = md_table,
-	.h_open = { "", "# ", "\n## ", "\n### ", "\n#### ", "\n##### ",
-	            "\n###### " },
-	.h_close = { "", "\n", "\n", "\n", "\n", "\n", "\n" },
-	.p_open = "\n", .p_close = "\n",
-	.b_open = "**", .b_close = "**",
-	.doc_open = "", .doc_close = "",
-};
-
-static const struct markup html = {
-	.text = html_text, .table = html_table,
-	.h_open = { "", "<h1>", "<h2>", "<h3>", "<h4>", "<h5>", "<h6>" },
-	.h_close = { "", "</h1>\n", "</h2>\n", "</h3>\n", "</h4>\n",
-	             "</h5>\n", "</h6>\n" },
-	.p_open = "<p>", .p_close = "</p>\n",
-	.b_open = "<strong>", .b_close = "</strong>",
-	.doc_open = "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-	            "<style>table{border-collapse:collapse}"
-	            "td,th{border:1px solid #999;padding:2px 6px;"
-	            "text-align:left}</style>\n</head>\n<body>\n",
-	.doc_close = "</body>\n</html>\n",
-};
-
-static void doc_heading(FILE *out, const struct markup *m, int level,
-                        const char *prefix, const char *title)
-{
-	fputs(m->h_open[level], out);
-	m->text(out, prefix);
-	m->text(out, title);
-	fputs(m->h_close[level], out);
-}
-
-static void doc_goal(FILE *out, const struct kpi_report_ctx *rc,
-                     const struct markup *m, const struct kpi_goal *g,
-                     int level)
-{
-	int lang = rc->lang;
-	const char *text = pick(lang, g->text_sv, g->text_en);
-	char prefix[KPI_MAX_CELL];
-
-	if (g->kind == KPI_GOAL_COMMITTEE)
-		snprintf(prefix, sizeof prefix, "%s: ", goal_heading(g, lang));
-	else
-		snprintf(prefix, sizeof prefix, "%s %s: ", goal_heading(g, lang),
-		         g->id);
-	doc_heading(out, m, level, prefix, pick(lang, g->title_sv, g->title_en));
-	fprintf(out, "%s%s%s: %s%s", m->p_open, m->b_open,
-	        L(lang, "Bedömning", "Assessment"),
-	        kpi_assessment_label(g->assessment, lang), m->b_close);
-	if (differs(g->stated, g->assessment))
-		fprintf(out, L(lang, " (angiven: %s)", " (stated: %s)"),
-		        kpi_assessment_label(g->stated, lang));
-	fputs(m->p_close, out);
-	if (*text) {
-		fputs(m->p_open, out);
-		m->text(out, text);
-		fputs(m->p_close, out);
-	}
-	if (g->n_indicators) {
-		char **cells = indicator_table(rc, g,
-		                               L(lang, "Indikator", "Indicator"));
-
-		fputs(m == &markdown ? "\n" : "", out);
-		m->table(out, 7, g->n_indicators + 1, cells);
-		free_cells(cells, 7 * (g->n_indicators + 1));
-	}
-	if (g->n_activities) {
-		char **cells = activity_table(rc, g,
-		                              L(lang, "Aktivitet", "Activity"));
-
-		fputs(m == &markdown ? "\n" : "", out);
-		m->table(out, 4, g->n_activities + 1, cells);
-		free_cells(cells, 4 * (g->n_activities + 1));
-	}
-	for (size_t i = 0; i < g->n_children; i++)
-		doc_goal(out, rc, m, g->children[i], level < 6 ? level + 1 : 6);
-}
-
-static void doc_report(FILE *out, const struct kpi_report_ctx *rc,
-                       const struct markup *m)
-{
-	const struct kpi_config *cfg = rc->cfg;
-	int lang = rc->lang;
-	char per[64], buf[KPI_MAX_CELL];
-	const char *title = pick(lang, cfg->title_sv, cfg->title_en);
-
-	fputs(m->doc_open, out);
-	doc_heading(out, m, 1, "", *title ? title :
-	            L(lang, "Uppföljning", "Follow-up"));
-	kpi_period_label(per, sizeof per, lang, cfg->year, 1, cfg->year,
-	                 cfg->period_month);
-	fprintf(out, "%s%s: %s%s", m->p_open, L(lang, "Period", "Period"), per,
-	        m->p_close);
-	for (size_t i = 0; i < rc->n_failures; i++) {
-		fprintf(out, "%s%s", m->p_open, m->b_open);
-		snprintf(buf, sizeof buf,
-		         L(lang, "FEL: området %s kunde inte beräknas: %s",
-		           "ERROR: area %s could not be computed: %s"),
-		         rc->failures[i].area, rc->failures[i].reason);
-		m->text(out, buf);
-		fprintf(out, "%s%s", m->b_close, m->p_close);
-	}
-	for (size_t i = 0; i < cfg->n_goals; i++)
-		if (!cfg->goals[i]->parent)
-			doc_goal(out, rc, m, cfg->goals[i], 2);
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		const struct kpi_table *t = &cfg->tables[i].t;
-		const char *note = pick(lang, t->note_sv, t->note_en);
-		char **cells;
-
-		if (t->n_columns == 0)
-			continue;
-		doc_heading(out, m, 2, "", pick(lang, t->title_sv, t->title_en));
-		fputs(m == &markdown ? "\n" : "", out);
-		cells = plugin_table(rc, t);
-		m->table(out, t->n_columns, t->n_rows + 1, cells);
-		free_cells(cells, t->n_columns * (t->n_rows + 1));
-		if (*note) {
-			fputs(m->p_open, out);
-			m->text(out, note);
-			fputs(m->p_close, out);
-		}
-	}
-	fputs(m->doc_close, out);
-}
-
-/* ---- CSV: one row per indicator, for spreadsheets ------------------- */
-
-/* An RFC 4180 field; text that a spreadsheet would run as a formula
- * (starting with = + - @ TAB CR) gets a leading apostrophe. */
-static void csv_field_out(FILE *out, const char *s)
-{
-	fputc('"', out);
-	if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' ||
-	          *s == '\t' || *s == '\r'))
-		fputc('\'', out);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void csv_num_out(FILE *out, int has, double v)
-{
-	if (has && isfinite(v))
-		fprintf(out, "%.10g", v);
-}
-
-static void csv_goal(FILE *out, const struct kpi_report_ctx *rc,
-                     const struct kpi_goal *g)
-{
-	static const char *const kinds[] = { "none", "number", "increase",
-	                                     "decrease", "range", "text" };
-	char buf[KPI_MAX_CELL];
-
-	for (size_t i = 0; i < g->n_indicators; i++) {
-		const struct kpi_indicator *ind = g->indicators[i];
-		const struct kpi_result *r = &ind->res;
-
-		csv_field_out(out, g->id);
-		fputc(',', out);
-		csv_field_out(out, ind->id);
-		fputc(',', out);
-		csv_field_out(out, ind_name(ind, rc->lang));
-		fputc(',', out);
-		csv_field_out(out, unit_in(ind->unit, rc->lang));
-		fputc(',', out);
-		csv_num_out(out, r->has_outcome, r->outcome);
-		fputc(',', out);
-		csv_num_out(out, r->has_forecast, r->forecast);
-		fprintf(out, ",%s,", kinds[ind->target.kind % 6]);
-		fmt_target(buf, sizeof buf, &ind->target, ind, rc->lang);
-		csv_field_out(out, buf);
-		fprintf(out, ",%s,", kinds[ind->council.kind % 6]);
-		fmt_target(buf, sizeof buf, &ind->council, ind, rc->lang);
-		csv_field_out(out, buf);
-		fputc(',', out);
-		fmt_period(buf, sizeof buf, ind, rc->cfg, rc->lang);
-		csv_field_out(out, buf);
-		fprintf(out, ",%s,%s\r\n", assess_key(r->assessment),
-		        ind->stated >= 0 ? assess_key(ind->stated) : "");
-	}
-	for (size_t i = 0; i < g->n_children; i++)
-		csv_goal(out, rc, g->children[i]);
-}
-
-static void csv_report(FILE *out, const struct kpi_report_ctx *rc)
-{
-	fputs("goal,indicator,name,unit,outcome,forecast,target_kind,target,"
-	      "council_target_kind,council_target,period,assessment,stated\r\n",
-	      out);
-	for (size_t i = 0; i < rc->cfg->n_goals; i++)
-		if (!rc->cfg->goals[i]->parent)
-			csv_goal(out, rc, rc->cfg->goals[i]);
-}
-
-/* ---- JSON ------------------------------------------------------------ */
-
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
+	span_set(b, &ri->covered, r->from_year, r->from_month, r->to_year,
+	         r->to_month);
+	for (int l = SV; l <= EN; l++) {
+		if (ind->period_label)
+			ri->period.s[l] = bdup(b, ind->period_label);
+		else if (r->from_year)
+			ri->period.s[l] = bdup(b, ri->covered.label.s[l]);
 		else
-			fputc(ch, out);
+			ri->period.s[l] = bprintf(b, "%d", cfg->year);
 	}
-	fputc('"', out);
+
+	series_set(&ri->series, &ind->main, ind, cfg->year);
+	subperiods_set(b, ri, ind, cfg->year);
+	ri->breakdown = ind->breakdown;
+	groups_set(b, ri, ind, cfg->year, cfg->period_month);
+
+	grade_set(b, &ri->assessment, r->assessment);
+	ri->has_stated = ind->stated >= 0;
+	grade_set(b, &ri->stated, ri->has_stated ? ind->stated : KPI_ASSESS_NONE);
+	ri->differs = differs(ind->stated, r->assessment);
+	for (int l = SV; l <= EN; l++)
+		ri->note.s[l] = ri->differs ?
+			bprintf(b, l == EN ? "%s: stated assessment \"%s\", "
+			                     "computed \"%s\""
+			                   : "%s: angiven bedömning \"%s\", "
+			                     "beräknad \"%s\"",
+			        name_in(ind, l), ri->stated.label.s[l],
+			        ri->assessment.label.s[l]) : bdup(b, "");
+	ri->assessed_on_forecast = r->assessed_forecast;
+	ri->rule.value = r->rule;
+	ri->rule.id = kpi_rule_id(r->rule);
+	if (!b->oom)
+		for (int l = SV; l <= EN; l++)
+			ri->rule.text.s[l] = rule_sentence(b, ri, r, l);
 }
 
-static void json_num(FILE *out, int has, double v)
+static void indicator_free(struct kpi_report_indicator *ri)
 {
-	if (has && isfinite(v))
-		fprintf(out, "%.10g", v);
-	else
-		fputs("null", out);
+	free(ri->id);
+	free(ri->area);
+	text_free(&ri->name);
+	text_free(&ri->unit);
+	free(ri->unit_raw);
+	figure_free(&ri->outcome);
+	text_free(&ri->why);
+	figure_free(&ri->forecast);
+	figure_free(&ri->baseline);
+	target_free(&ri->target);
+	target_free(&ri->council);
+	text_free(&ri->covered.label);
+	text_free(&ri->period);
+	for (size_t k = 0; k < ri->n_subperiods; k++) {
+		text_free(&ri->subperiods[k].asked.label);
+		text_free(&ri->subperiods[k].covered.label);
+		figure_free(&ri->subperiods[k].value);
+		text_free(&ri->subperiods[k].line);
+	}
+	free(ri->subperiods);
+	for (size_t k = 0; k < ri->n_groups; k++) {
+		free(ri->groups[k].name);
+		figure_free(&ri->groups[k].outcome);
+		text_free(&ri->groups[k].covered.label);
+	}
+	free(ri->groups);
+	text_free(&ri->assessment.label);
+	text_free(&ri->stated.label);
+	text_free(&ri->note);
+	text_free(&ri->rule.text);
 }
 
+/* ---- goals ------------------------------------------------------------ */
 
-static void json_target(FILE *out, const struct kpi_target *t, int lang)
+static const char *kind_label(int kind, int lang)
 {
-	static const char *const kinds[] = { "none", "number", "increase",
-	                                     "decrease", "range", "text" };
+	int en = lang == EN;
 
-	fprintf(out, "{\"kind\": \"%s\"", kinds[t->kind % 6]);
-	if (t->kind == KPI_TARGET_NUMBER || t->kind == KPI_TARGET_RANGE) {
-		fputs(", \"value\": ", out);
-		json_num(out, 1, t->value);
+	switch (kind) {
+	case KPI_GOAL_DIRECTION:
+		return en ? "Council's directional goal" : "KF:s inriktningsmål";
+	case KPI_GOAL_COUNCIL:
+		return en ? "Council's goal for the area"
+		          : "KF:s mål för verksamhetsområdet";
+	default:
+		return en ? "Committee goal" : "Nämndmål";
 	}
-	if (t->kind == KPI_TARGET_RANGE) {
-		fputs(", \"width\": ", out);
-		json_num(out, 1, t->width);
-	}
-	if (t->kind == KPI_TARGET_TEXT) {
-		fputs(", \"text\": ", out);
-		json_str(out, pick(lang, t->text_sv, t->text_en));
-	}
-	if (t->unit) {
-		fputs(", \"unit\": ", out);
-		json_str(out, t->unit);
-	}
-	fputc('}', out);
 }
 
-static void json_indicator(FILE *out, const struct kpi_report_ctx *rc,
-                           const struct kpi_indicator *ind)
+static size_t goal_index(const struct kpi_config *cfg,
+                         const struct kpi_goal *g)
 {
-	char per[KPI_MAX_CELL];
-	const struct kpi_result *r = &ind->res;
-
-	fmt_period(per, sizeof per, ind, rc->cfg, rc->lang);
-	fputs("{\"id\": ", out);
-	json_str(out, ind->id);
-	fputs(", \"name\": ", out);
-	json_str(out, ind_name(ind, rc->lang));
-	fputs(", \"unit\": ", out);
-	json_str(out, ind->unit);
-	fputs(", \"outcome\": ", out);
-	json_num(out, r->has_outcome, r->outcome);
-	fputs(", \"forecast\": ", out);
-	json_num(out, r->has_forecast, r->forecast);
-	fputs(", \"target\": ", out);
-	json_target(out, &ind->target, rc->lang);
-	fputs(", \"council_target\": ", out);
-	json_target(out, &ind->council, rc->lang);
-	fputs(", \"period\": ", out);
-	json_str(out, per);
-	fprintf(out, ", \"assessment\": \"%s\"", assess_key(r->assessment));
-	if (ind->stated >= 0)
-		fprintf(out, ", \"stated\": \"%s\"", assess_key(ind->stated));
-	if (r->why) {
-		fputs(", \"why\": ", out);
-		json_str(out, r->why);
-	}
-	fputc('}', out);
+	for (size_t i = 0; i < cfg->n_goals; i++)
+		if (cfg->goals[i] == g)
+			return i;
+	return 0;
 }
 
-static void json_goal(FILE *out, const struct kpi_report_ctx *rc,
-                      const struct kpi_goal *g)
+static size_t indicator_index(const struct kpi_config *cfg,
+                              const struct kpi_indicator *ind)
 {
+	for (size_t i = 0; i < cfg->n_indicators; i++)
+		if (cfg->indicators[i] == ind)
+			return i;
+	return 0;
+}
+
+static void activity_set(struct bld *b, struct kpi_report_activity *ra,
+                         const struct kpi_activity *a)
+{
+	text_pick(b, &ra->text, a->text_sv, a->text_en);
+	ra->start = a->start;
+	ra->end = a->end;
+	snprintf(ra->start_text, sizeof ra->start_text, "%04d-%02d-%02d",
+	         a->start.year, a->start.month, a->start.day);
+	snprintf(ra->end_text, sizeof ra->end_text, "%04d-%02d-%02d",
+	         a->end.year, a->end.month, a->end.day);
+	text_pick(b, &ra->deviation, a->deviation_sv, a->deviation_en);
+	ra->line = a->line;
+}
+
+static void goal_set(struct bld *b, struct kpi_report *rep,
+                     struct kpi_report_goal *rg, const struct kpi_goal *g)
+{
+	const struct kpi_config *cfg = b->cfg;
+	int kind = g->kind >= 0 && g->kind <= KPI_GOAL_COMMITTEE ? g->kind : 2;
 	static const char *const kinds[] = { "direction", "council",
 	                                     "committee" };
 
-	fputs("{\"id\": ", out);
-	json_str(out, g->id);
-	fprintf(out, ", \"kind\": \"%s\", \"title\": ", kinds[g->kind % 3]);
-	json_str(out, pick(rc->lang, g->title_sv, g->title_en));
-	fprintf(out, ", \"assessment\": \"%s\"", assess_key(g->assessment));
-	if (g->stated >= 0)
-		fprintf(out, ", \"stated\": \"%s\"", assess_key(g->stated));
-	fputs(", \"indicators\": [", out);
+	rg->id = bdup(b, g->id);
+	rg->kind = kind;
+	rg->kind_key = kinds[kind];
+	text_pick(b, &rg->kind_label, kind_label(kind, SV), kind_label(kind, EN));
+	text_pick(b, &rg->title, g->title_sv, g->title_en);
+	text_pick(b, &rg->text, g->text_sv, g->text_en);
+	for (int l = SV; l <= EN; l++)
+		rg->heading.s[l] = kind == KPI_GOAL_COMMITTEE ?
+			bprintf(b, "%s: %s", kind_label(kind, l),
+			        rg->title.s[l] ? rg->title.s[l] : "") :
+			bprintf(b, "%s %s: %s", kind_label(kind, l), g->id,
+			        rg->title.s[l] ? rg->title.s[l] : "");
+	rg->line = g->line;
+	grade_set(b, &rg->assessment, g->assessment);
+	rg->has_stated = g->stated >= 0;
+	grade_set(b, &rg->stated, rg->has_stated ? g->stated : KPI_ASSESS_NONE);
+	rg->differs = differs(g->stated, g->assessment);
+	for (int l = SV; l <= EN; l++)
+		rg->note.s[l] = rg->differs ?
+			bprintf(b, l == EN ? "stated: %s" : "angiven: %s",
+			        rg->stated.label.s[l]) : bdup(b, "");
+
+	rg->parent = g->parent ? &rep->goals[goal_index(cfg, g->parent)] : NULL;
+	rg->children = balloc(b, g->n_children, sizeof *rg->children);
+	rg->indicators = balloc(b, g->n_indicators, sizeof *rg->indicators);
+	rg->activities = balloc(b, g->n_activities, sizeof *rg->activities);
+	if (b->oom)
+		return;
+	rg->n_children = g->n_children;
+	for (size_t i = 0; i < g->n_children; i++)
+		rg->children[i] = &rep->goals[goal_index(cfg, g->children[i])];
+	rg->n_indicators = g->n_indicators;
 	for (size_t i = 0; i < g->n_indicators; i++) {
-		fputs(i ? ", " : "", out);
-		json_indicator(out, rc, g->indicators[i]);
+		size_t k = indicator_index(cfg, g->indicators[i]);
+
+		rg->indicators[i] = &rep->indicators[k];
+		rep->indicators[k].listed = 1;
 	}
-	fputs("], \"activities\": [", out);
+	rg->n_activities = g->n_activities;
+	for (size_t i = 0; i < g->n_activities; i++)
+		activity_set(b, &rg->activities[i], g->activities[i]);
+}
+
+static void set_depth(struct kpi_report_goal *g, int depth)
+{
+	g->depth = depth;
+	for (size_t i = 0; i < g->n_children; i++)
+		if (depth < 64)
+			set_depth(g->children[i], depth + 1);
+}
+
+static void goal_free(struct kpi_report_goal *g)
+{
+	free(g->id);
+	text_free(&g->kind_label);
+	text_free(&g->heading);
+	text_free(&g->title);
+	text_free(&g->text);
+	free(g->children);
+	free(g->indicators);
 	for (size_t i = 0; i < g->n_activities; i++) {
-		const struct kpi_activity *a = g->activities[i];
-		char s[16], e[16];
-
-		fmt_date(s, sizeof s, &a->start);
-		fmt_date(e, sizeof e, &a->end);
-		fputs(i ? ", " : "", out);
-		fputs("{\"text\": ", out);
-		json_str(out, pick(rc->lang, a->text_sv, a->text_en));
-		fprintf(out, ", \"start\": \"%s\", \"end\": \"%s\", "
-		             "\"deviation\": ", s, e);
-		json_str(out, pick(rc->lang, a->deviation_sv, a->deviation_en));
-		fputc('}', out);
+		text_free(&g->activities[i].text);
+		text_free(&g->activities[i].deviation);
 	}
-	fputs("], \"goals\": [", out);
-	for (size_t i = 0; i < g->n_children; i++) {
-		fputs(i ? ", " : "", out);
-		json_goal(out, rc, g->children[i]);
-	}
-	fputs("]}", out);
+	free(g->activities);
+	text_free(&g->assessment.label);
+	text_free(&g->stated.label);
+	text_free(&g->note);
 }
 
-static void json_report(FILE *out, const struct kpi_report_ctx *rc)
+/* ---- tables, failures, summary ------------------------------------------ */
+
+static void table_set(struct bld *b, struct kpi_report_table *rt,
+                      const struct kpi_area_table *at)
 {
-	const struct kpi_config *cfg = rc->cfg;
-	int first = 1;
+	const struct kpi_table *t = &at->t;
+	size_t nc = t->n_columns, ncells = t->n_rows * t->n_columns;
+	char buf[600];
 
-	fprintf(out, "{\"year\": %d, \"period_month\": %d, \"lang\": \"%s\", "
-	             "\"goals\": [", cfg->year, cfg->period_month,
-	        rc->lang == KPI_LANG_EN ? "en" : "sv");
-	for (size_t i = 0; i < cfg->n_goals; i++) {
-		if (cfg->goals[i]->parent)
-			continue;
-		fputs(first ? "" : ", ", out);
-		first = 0;
-		json_goal(out, rc, cfg->goals[i]);
-	}
-	fputs("], \"tables\": [", out);
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		const struct kpi_table *t = &cfg->tables[i].t;
+	rt->area = bdup(b, at->area);
+	rt->id = bdup(b, t->id);
+	text_pick(b, &rt->title, t->title_sv, t->title_en);
+	text_pick(b, &rt->note, t->note_sv, t->note_en);
+	rt->columns = balloc(b, nc, sizeof *rt->columns);
+	rt->cells[SV] = balloc(b, ncells, sizeof *rt->cells[SV]);
+	rt->cells[EN] = balloc(b, ncells, sizeof *rt->cells[EN]);
+	if (b->oom)
+		return;
+	rt->n_columns = nc;
+	rt->n_rows = t->n_rows;
+	for (size_t c = 0; c < nc; c++)
+		text_pick(b, &rt->columns[c],
+		          t->columns_sv ? t->columns_sv[c] : NULL,
+		          t->columns_en ? t->columns_en[c] : NULL);
+	for (int l = SV; l <= EN; l++) {
+		const struct kpi_cell *src = l == EN && t->cells_en ? t->cells_en
+		                                                    : t->cells;
 
-		fputs(i ? ", " : "", out);
-		fputs("{\"area\": ", out);
-		json_str(out, cfg->tables[i].area);
-		fputs(", \"id\": ", out);
-		json_str(out, t->id);
-		fputs(", \"title\": ", out);
-		json_str(out, pick(rc->lang, t->title_sv, t->title_en));
-		fputs(", \"columns\": [", out);
-		for (size_t c = 0; c < t->n_columns; c++) {
-			fputs(c ? ", " : "", out);
-			json_str(out, pick(rc->lang,
-			                   t->columns_sv ? t->columns_sv[c] : NULL,
-			                   t->columns_en ? t->columns_en[c] : NULL));
-		}
-		fputs("], \"rows\": [", out);
-		const struct kpi_cell *src = rc->lang == KPI_LANG_EN &&
-		                             t->cells_en ? t->cells_en : t->cells;
-		for (size_t r = 0; r < t->n_rows; r++) {
-			fputs(r ? ", [" : "[", out);
-			for (size_t c = 0; c < t->n_columns; c++) {
-				const struct kpi_cell *cell = &src[r * t->n_columns + c];
+		for (size_t i = 0; i < ncells; i++) {
+			struct kpi_report_cell *o = &rt->cells[l][i];
 
-				fputs(c ? ", " : "", out);
-				if (cell->kind == KPI_CELL_NUMBER)
-					json_num(out, 1, cell->number);
-				else if (cell->kind == KPI_CELL_TEXT)
-					json_str(out, cell->text);
-				else
-					fputs("null", out);
+			o->kind = src[i].kind;
+			if (src[i].kind == KPI_CELL_NUMBER) {
+				o->number = src[i].number;
+				o->decimals = src[i].decimals;
+				kpi_fmt_number(buf, sizeof buf, o->number,
+				               o->decimals, l, 1);
+				o->text = bdup(b, buf);
+			} else if (src[i].kind == KPI_CELL_TEXT) {
+				o->text = bdup(b, src[i].text);
+			} else {
+				o->kind = KPI_CELL_EMPTY;
+				o->text = bdup(b, "");
 			}
-			fputc(']', out);
-		}
-		fputs("]}", out);
-	}
-	fputs("], \"failures\": [", out);
-	for (size_t i = 0; i < rc->n_failures; i++) {
-		fputs(i ? ", " : "", out);
-		fputs("{\"area\": ", out);
-		json_str(out, rc->failures[i].area);
-		fputs(", \"reason\": ", out);
-		json_str(out, rc->failures[i].reason);
-		fputc('}', out);
-	}
-	fputs("]}\n", out);
-}
-
-/* ---- JUnit XML: one test case per assessed indicator --------------- */
-
-static void xml_str(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		switch (ch) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&apos;", out); break;
-		default:
-			/* C0 controls are invalid in XML 1.0, even escaped */
-			if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-				fputc('?', out);
-			else
-				fputc(ch, out);
 		}
 	}
 }
 
-static void junit_report(FILE *out, const struct kpi_report_ctx *rc)
+static void table_free(struct kpi_report_table *t)
 {
-	const struct kpi_config *cfg = rc->cfg;
-	size_t total = 0, failures = 0;
-
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		total++;
-		if (cfg->indicators[i]->res.assessment == KPI_ASSESS_NOT_MET ||
-		    cfg->indicators[i]->res.assessment == KPI_ASSESS_PARTIAL)
-			failures++;
+	free(t->area);
+	free(t->id);
+	text_free(&t->title);
+	text_free(&t->note);
+	for (size_t c = 0; c < t->n_columns; c++)
+		text_free(&t->columns[c]);
+	free(t->columns);
+	for (int l = SV; l <= EN; l++) {
+		for (size_t i = 0; t->cells[l] && i < t->n_rows * t->n_columns; i++)
+			free(t->cells[l][i].text);
+		free(t->cells[l]);
 	}
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	             "<testsuites><testsuite name=\"kpirun %d\" tests=\"%zu\" "
-	             "failures=\"%zu\" errors=\"%zu\">\n", cfg->year, total,
-	        failures, rc->n_failures);
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		const struct kpi_indicator *ind = cfg->indicators[i];
-		int a = ind->res.assessment;
-		char val[KPI_MAX_CELL] = "", tgt[KPI_MAX_CELL];
-
-		fputs("<testcase classname=\"", out);
-		xml_str(out, ind->area);
-		fputs("\" name=\"", out);
-		xml_str(out, ind->id);
-		fputs("\">", out);
-		if (a == KPI_ASSESS_NONE)
-			fputs("<skipped/>", out);
-		else if (a != KPI_ASSESS_MET) {
-			double v = ind->res.has_forecast ? ind->res.forecast :
-			           ind->res.outcome;
-
-			kpi_fmt_value(val, sizeof val, v, ind->decimals,
-			              unit_in(ind->unit, KPI_LANG_EN), KPI_LANG_EN);
-			fmt_target(tgt, sizeof tgt, &ind->target, ind, KPI_LANG_EN);
-			fprintf(out, "<failure message=\"%s: ", assess_key(a));
-			xml_str(out, val);
-			fputs(" against target ", out);
-			xml_str(out, tgt);
-			fputs("\"/>", out);
-		}
-		fputs("</testcase>\n", out);
-	}
-	for (size_t i = 0; i < rc->n_failures; i++) {
-		fputs("<testcase classname=\"plugin\" name=\"", out);
-		xml_str(out, rc->failures[i].area);
-		fputs("\"><error message=\"", out);
-		xml_str(out, rc->failures[i].reason);
-		fputs("\"/></testcase>\n", out);
-	}
-	fputs("</testsuite></testsuites>\n", out);
 }
 
-int kpi_report_write(FILE *out, int format, const struct kpi_report_ctx *rc)
+static void summary_set(struct bld *b, struct kpi_report *rep)
 {
-	switch (format) {
-	case KPI_FORMAT_JSON:
-		json_report(out, rc);
-		break;
-	case KPI_FORMAT_JUNIT:
-		junit_report(out, rc);
-		break;
-	case KPI_FORMAT_MARKDOWN:
-		doc_report(out, rc, &markdown);
-		break;
-	case KPI_FORMAT_HTML:
-		doc_report(out, rc, &html);
-		break;
-	case KPI_FORMAT_CSV:
-		csv_report(out, rc);
-		break;
-	default:
-		text_report(out, rc);
+	struct kpi_report_summary *s = &rep->summary;
+
+	for (size_t i = 0; i < rep->n_indicators; i++) {
+		const struct kpi_report_indicator *ri = &rep->indicators[i];
+
+		if (!ri->listed && !ri->declared)
+			continue;
+		s->total++;
+		switch (ri->assessment.value) {
+		case KPI_ASSESS_MET: s->met++; break;
+		case KPI_ASSESS_PARTIAL: s->partial++; break;
+		case KPI_ASSESS_NOT_MET: s->not_met++; break;
+		default: s->not_assessed++;
+		}
+		s->differ += ri->differs != 0;
 	}
-	return ferror(out) ? KPI_EIO : 0;
+	s->text.s[SV] = bprintf(b, "Indikatorer: %zu uppfylls helt, %zu uppfylls "
+	                           "delvis, %zu uppfylls ej, %zu ej bedömda",
+	                        s->met, s->partial, s->not_met, s->not_assessed);
+	s->text.s[EN] = bprintf(b, "Indicators: %zu met, %zu partially met, %zu "
+	                           "not met, %zu not assessed",
+	                        s->met, s->partial, s->not_met, s->not_assessed);
+	if (s->differ) {
+		s->differ_text.s[SV] = bprintf(b, "Beräknad bedömning skiljer sig "
+		                                  "från den angivna för %zu "
+		                                  "indikatorer (!)", s->differ);
+		s->differ_text.s[EN] = bprintf(b, "Computed assessment differs "
+		                                  "from the stated one for %zu "
+		                                  "indicators (!)", s->differ);
+	} else {
+		text_same(b, &s->differ_text, "");
+	}
+}
+
+/* The organisation is the title's part before " – " ("Servicenämnden"). */
+static void title_set(struct bld *b, struct kpi_report *rep)
+{
+	const struct kpi_config *cfg = b->cfg;
+
+	text_pick(b, &rep->title, cfg->title_sv, cfg->title_en);
+	for (int l = SV; l <= EN; l++) {
+		const char *t = rep->title.s[l], *sep;
+
+		if (t && !*t) {
+			free(rep->title.s[l]);
+			rep->title.s[l] = bdup(b, l == EN ? "Follow-up"
+			                                  : "Uppföljning");
+			t = NULL;
+		}
+		sep = t ? strstr(t, " " DASH " ") : NULL;
+		rep->organisation.s[l] = sep ? bprintf(b, "%.*s", (int)(sep - t), t)
+		                             : bdup(b, "");
+	}
+}
+
+void kpi_report_free(struct kpi_report *r)
+{
+	if (!r)
+		return;
+	text_free(&r->title);
+	text_free(&r->organisation);
+	text_free(&r->period.label);
+	for (size_t i = 0; r->goals && i < r->n_goals; i++)
+		goal_free(&r->goals[i]);
+	free(r->goals);
+	free(r->roots);
+	for (size_t i = 0; r->indicators && i < r->n_indicators; i++)
+		indicator_free(&r->indicators[i]);
+	free(r->indicators);
+	free(r->other);
+	text_free(&r->other_heading);
+	for (size_t i = 0; r->tables && i < r->n_tables; i++)
+		table_free(&r->tables[i]);
+	free(r->tables);
+	for (size_t i = 0; r->failures && i < r->n_failures; i++) {
+		free(r->failures[i].area);
+		free(r->failures[i].reason);
+		text_free(&r->failures[i].text);
+	}
+	free(r->failures);
+	text_free(&r->summary.text);
+	text_free(&r->summary.differ_text);
+	free(r);
+}
+
+int kpi_report_build(const struct kpi_config *cfg, int lang,
+                     const struct kpi_failure *failures, size_t n_failures,
+                     struct kpi_report **out)
+{
+	struct bld b = { .cfg = cfg, .oom = 0 };
+	struct kpi_report *rep;
+
+	*out = NULL;
+	rep = balloc(&b, 1, sizeof *rep);
+	if (!rep)
+		return KPI_ENOMEM;
+	rep->schema_version = KPI_REPORT_SCHEMA_VERSION;
+	rep->generator = "kpirun";
+	rep->version = KPI_VERSION;
+	rep->lang = lang == EN ? EN : SV;
+	rep->year = cfg->year;
+	title_set(&b, rep);
+	span_set(&b, &rep->period, cfg->year, 1, cfg->year, cfg->period_month);
+
+	rep->indicators = balloc(&b, cfg->n_indicators, sizeof *rep->indicators);
+	rep->goals = balloc(&b, cfg->n_goals, sizeof *rep->goals);
+	rep->roots = balloc(&b, cfg->n_goals, sizeof *rep->roots);
+	rep->other = balloc(&b, cfg->n_indicators, sizeof *rep->other);
+	rep->tables = balloc(&b, cfg->n_tables, sizeof *rep->tables);
+	rep->failures = balloc(&b, n_failures, sizeof *rep->failures);
+	if (b.oom)
+		goto out_free;
+	rep->n_indicators = cfg->n_indicators;
+	for (size_t i = 0; i < cfg->n_indicators; i++)
+		indicator_set(&b, &rep->indicators[i], cfg->indicators[i]);
+	rep->n_goals = cfg->n_goals;
+	for (size_t i = 0; i < cfg->n_goals; i++) {
+		goal_set(&b, rep, &rep->goals[i], cfg->goals[i]);
+		if (!cfg->goals[i]->parent)
+			rep->roots[rep->n_roots++] = &rep->goals[i];
+	}
+	for (size_t i = 0; !b.oom && i < rep->n_roots; i++)
+		set_depth(rep->roots[i], 0);
+	text_pick(&b, &rep->other_heading, "Övriga indikatorer",
+	          "Other indicators");
+	for (size_t i = 0; i < rep->n_indicators; i++) {
+		struct kpi_report_indicator *ri = &rep->indicators[i];
+
+		if (ri->listed || !ri->declared)
+			continue;
+		rep->other[rep->n_other++] = ri;
+		kpi_diag(KPI_LOG_WARN, NULL, cfg->path, ri->line, 0,
+		         "indicator '%s' is listed by no goal: shown under "
+		         "\"%s\"", ri->id, "Other indicators");
+	}
+	rep->n_tables = cfg->n_tables;
+	for (size_t i = 0; i < cfg->n_tables; i++)
+		table_set(&b, &rep->tables[i], &cfg->tables[i]);
+	rep->n_failures = n_failures;
+	for (size_t i = 0; i < n_failures; i++) {
+		struct kpi_report_failure *f = &rep->failures[i];
+
+		f->area = bdup(&b, failures[i].area);
+		f->reason = bdup(&b, failures[i].reason);
+		f->status = failures[i].status;
+		f->text.s[SV] = bprintf(&b, "FEL: området %s kunde inte beräknas: "
+		                            "%s", failures[i].area,
+		                        failures[i].reason);
+		f->text.s[EN] = bprintf(&b, "ERROR: area %s could not be "
+		                            "computed: %s", failures[i].area,
+		                        failures[i].reason);
+	}
+	summary_set(&b, rep);
+	if (b.oom)
+		goto out_free;
+	*out = rep;
+	return 0;
+out_free:
+	kpi_report_free(rep);
+	kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+	return KPI_ENOMEM;
 }

@@ -6,6 +6,8 @@
 #ifndef KPI_RUN_H
 #define KPI_RUN_H
 
+#include <stddef.h>
+
 /* Exit statuses (documented in the README; never renumbered). */
 enum kpi_exit {
 	KPI_EXIT_OK = 0,       /* success */
@@ -19,14 +21,21 @@ enum kpi_exit {
 enum kpi_fail_on { KPI_FAIL_NEVER = 0, KPI_FAIL_NOT_MET = 1,
                    KPI_FAIL_PARTIAL = 2 };
 
+/* One report destination of the run: "-" for standard output or a path
+ * (output.h says how each kind is written), and its enum kpi_format. */
+struct kpi_output_spec {
+	const char *dest;
+	int format;
+};
+
 struct kpi_options {
 	const char *config;
 	const char *period;    /* NULL: the config's */
 	int lang;              /* -1: the config's */
 	int check;             /* validate only, write no report */
 	int fail_on;           /* enum kpi_fail_on */
-	int format;            /* enum kpi_format */
-	const char *output;    /* NULL: stdout */
+	const struct kpi_output_spec *outputs;  /* at least one */
+	size_t n_outputs;
 	int keep_going;        /* a bad export makes only its area unknown */
 };
 

@@ -1,129 +1,41 @@
 /*
- * sandbox.c - one area's plugin run in a forked child with a deadline.
- * The child sends back what it declared and emitted as a stream of plain
- * records; a crash, an exit, a hang or a garbled stream fails the area
- * alone.
- *
- * Stream: records of one tag byte and their fields; numbers as
- * native-endian int32 / double (parent and child are the same binary),
- * strings as int32 length (-1 = NULL) and bytes.  'D' declaration, 'S'
- * series, 'V' period value, 'T' table, 'F' final status, 'E' end.
+ * sandbox.c - one area's plugin loaded and run in a forked child with a
+ * deadline and resource limits; its accepted host calls come back over
+ * the wire (wire.h) and are replayed here.  A crash, an exit, a hang, a
+ * garbled stream or a process left behind fails the area alone.
  */
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
 #include "host.h"
+#include "loader.h"
 #include "run.h"
+#include "wire.h"
 
-#define SANDBOX_MAX_STREAM (256u << 20)   /* what a child may send */
+/* How often the parent looks whether the child has exited while a
+ * process it left behind still holds the pipes open (milliseconds). */
+#define SANDBOX_POLL_MS 50
 
-struct buf {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void put(struct buf *b, const void *data, size_t n)
-{
-	if (b->oom || n == 0)
-		return;
-	if (b->n + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (cap < b->n + n)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, data, n);
-	b->n += n;
-}
-
-static void put_i32(struct buf *b, int32_t v) { put(b, &v, sizeof v); }
-static void put_f64(struct buf *b, double v) { put(b, &v, sizeof v); }
-static void put_tag(struct buf *b, char t) { put(b, &t, 1); }
-
-static void put_str(struct buf *b, const char *s)
-{
-	int32_t n = s ? (int32_t)strlen(s) : -1;
-
-	put_i32(b, n);
-	if (s)
-		put(b, s, (size_t)n);
-}
-
-struct cursor {
-	const char *p, *end;
-	int bad;
-};
-
-static void get(struct cursor *c, void *out, size_t n)
-{
-	if (c->bad || (size_t)(c->end - c->p) < n) {
-		c->bad = 1;
-		memset(out, 0, n);
-		return;
-	}
-	memcpy(out, c->p, n);
-	c->p += n;
-}
-
-static int32_t get_i32(struct cursor *c)
-{
-	int32_t v;
-
-	get(c, &v, sizeof v);
-	return v;
-}
-
-static double get_f64(struct cursor *c)
-{
-	double v;
-
-	get(c, &v, sizeof v);
-	return v;
-}
-
-/* A string of the stream, malloc'd (NULL for a NULL string or on error). */
-static char *get_str(struct cursor *c)
-{
-	int32_t n = get_i32(c);
-	char *s;
-
-	if (c->bad || n < 0)
-		return NULL;
-	if ((size_t)(c->end - c->p) < (size_t)n) {
-		c->bad = 1;
-		return NULL;
-	}
-	s = malloc((size_t)n + 1);
-	if (!s) {
-		c->bad = 1;
-		return NULL;
-	}
-	memcpy(s, c->p, (size_t)n);
-	s[n] = '\0';
-	c->p += n;
-	return s;
-}
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANDBOX_UNDER_ASAN 1
+#endif
+#endif
 
 static const char *code_name(int rc)
 {
@@ -146,16 +58,73 @@ static void fail(struct kpi_area_result *res, int status, const char *fmt,
 	snprintf(res->reason, sizeof res->reason, fmt, arg);
 }
 
-/* Init, compute and shutdown in this process; the outcome in *res. */
-static void run_here(struct kpi_config *cfg, const struct kpi_area *area,
-                     const struct kpi_plugin *p, struct kpi_area_result *res)
+/* ---- the child -------------------------------------------------------- */
+
+/* Limits of the area's child; a limit the kernel refuses is reported and
+ * the area failed rather than run unbounded. */
+static int apply_limits(const struct kpi_sandbox_limits *lim,
+                        const struct kpi_area *area)
+{
+	struct rlimit rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+#ifndef SANDBOX_UNDER_ASAN
+	/* AddressSanitizer reserves terabytes of address space: the memory
+	 * limit applies to ordinary builds only */
+	if (lim->memory_mb > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)lim->memory_mb << 20;
+		if (setrlimit(RLIMIT_AS, &rl) != 0) {
+			kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
+			         "cannot limit memory: %s", strerror(errno));
+			return -1;
+		}
+	}
+#endif
+	if (lim->processes > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)lim->processes;
+		if (setrlimit(RLIMIT_NPROC, &rl) != 0) {
+			kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
+			         "cannot limit processes: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Load, check and run the plugin in this (the child) process, recording
+ * into w; the outcome in *res. */
+static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
+                       const char *path, struct kpi_wire_out *w,
+                       struct kpi_area_result *res)
 {
 	const struct kpi_host *host = kpi_host_table();
+	const struct kpi_plugin *p;
+	struct kpi_lib *lib = NULL;
 	struct kpi_ctx ctx;
 	void *state = NULL;
 	int rc;
 
+	if (kpi_loader_open(path, area->plugin, &lib) != 0) {
+		kpi_ini_error(cfg->ini, area->section, "plugin",
+		              "plugin '%s' (%s) could not be loaded",
+		              area->plugin, path);
+		fail(res, KPI_EXIT_PLUGIN, "plugin '%s' could not be loaded",
+		     area->plugin);
+		return;
+	}
+	p = lib->desc;
+	if (kpi_config_check_area_keys(cfg, area, p->config_keys) != 0) {
+		fail(res, KPI_EXIT_USAGE, "%s", "configuration error");
+		return;
+	}
 	kpi_host_ctx_init(&ctx, cfg, area);
+	ctx.rec = w;
+	for (size_t k = 0; k < p->n_indicators; k++)
+		if (host->declare(&ctx, kpi_loader_indicator(p, k)) != 0) {
+			fail(res, KPI_EXIT_PLUGIN, "%s",
+			     "declares an invalid indicator");
+			return;
+		}
 	rc = p->init(host, &ctx, &state);
 	if (rc != 0) {
 		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
@@ -180,135 +149,20 @@ static void run_here(struct kpi_config *cfg, const struct kpi_area *area,
 	}
 	if (p->shutdown)
 		p->shutdown(state);
+	/* never dlclose: the child ends with _exit, so nothing the plugin
+	 * registered (atexit, destructors, threads) runs after its code is
+	 * unmapped */
 }
 
-static void put_value(struct buf *b, const char *local, int prev,
-                      const struct kpi_value *v)
+/* Common set-up of a child: its own process group, default signals, no
+ * outliving kpirun, the plugin's stdout into ofd. */
+static void child_setup(int ofd, pid_t parent)
 {
-	put_tag(b, 'V');
-	put_str(b, local);
-	put_i32(b, prev);
-	put_i32(b, v->year);
-	put_i32(b, v->month_from);
-	put_i32(b, v->month_to);
-	put_i32(b, v->has_outcome);
-	put_f64(b, v->outcome);
-	put_i32(b, v->has_forecast);
-	put_f64(b, v->forecast);
-}
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 
-static void put_series(struct buf *b, const char *local,
-                       const struct kpi_series *s)
-{
-	put_tag(b, 'S');
-	put_str(b, local);
-	put_str(b, s->group);
-	for (int y = 0; y < 2; y++)
-		for (int m = 0; m < 12; m++) {
-			put_i32(b, s->m[y][m].has);
-			put_f64(b, s->m[y][m].num);
-			put_f64(b, s->m[y][m].den);
-		}
-}
-
-static void put_cells(struct buf *b, const struct kpi_cell *cells, size_t n)
-{
-	put_i32(b, cells != NULL);
-	for (size_t i = 0; cells && i < n; i++) {
-		put_i32(b, cells[i].kind);
-		put_str(b, cells[i].text);
-		put_f64(b, cells[i].number);
-		put_i32(b, cells[i].decimals);
-	}
-}
-
-static void put_table(struct buf *b, const struct kpi_table *t)
-{
-	size_t n = t->n_rows * t->n_columns;
-
-	put_tag(b, 'T');
-	put_str(b, t->id);
-	put_str(b, t->title_sv);
-	put_str(b, t->title_en);
-	put_str(b, t->note_sv);
-	put_str(b, t->note_en);
-	put_i32(b, (int32_t)t->n_columns);
-	put_i32(b, (int32_t)t->n_rows);
-	for (size_t c = 0; c < t->n_columns; c++) {
-		put_str(b, t->columns_sv ? t->columns_sv[c] : NULL);
-		put_str(b, t->columns_en ? t->columns_en[c] : NULL);
-	}
-	put_cells(b, t->cells, n);
-	put_cells(b, t->cells_en, n);
-}
-
-/* Everything the area produced, from the child's registry. */
-static void serialize(struct buf *b, const struct kpi_config *cfg,
-                      const struct kpi_area *area, const char *was_declared,
-                      const struct kpi_area_result *res)
-{
-	size_t alen = strlen(area->name);
-
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		const struct kpi_indicator *ind = cfg->indicators[i];
-		const char *local = ind->id + alen + 1;
-
-		if (strcmp(ind->area, area->name) != 0 || !ind->declared)
-			continue;
-		if (!was_declared[i]) {
-			put_tag(b, 'D');
-			put_str(b, local);
-			put_str(b, ind->name_sv);
-			put_str(b, ind->name_en);
-			put_str(b, ind->unit);
-			put_i32(b, ind->aggregation);
-			put_f64(b, ind->scale);
-			put_i32(b, ind->direction);
-			put_i32(b, ind->decimals);
-		}
-		put_series(b, local, &ind->main);
-		for (size_t k = 0; k < ind->n_groups; k++)
-			put_series(b, local, &ind->groups[k]);
-		if (ind->has_value)
-			put_value(b, local, 0, &ind->value);
-		if (ind->has_prev_value)
-			put_value(b, local, 1, &ind->prev_value);
-	}
-	for (size_t i = 0; i < cfg->n_tables; i++)
-		if (strcmp(cfg->tables[i].area, area->name) == 0)
-			put_table(b, &cfg->tables[i].t);
-	put_tag(b, 'F');
-	put_i32(b, res->failed);
-	put_str(b, res->reason);
-	put_tag(b, 'E');
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* The child: run the area, send the results, leave without running the
- * parent's exit handlers. */
-static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
-                  const struct kpi_area *area, const struct kpi_plugin *p)
-{
-	struct kpi_area_result res = { 0 };
-	struct buf b = { 0 };
-	char *was = calloc(cfg->n_indicators + 1, 1);
-
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	setpgid(0, 0);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
 	/* never outlive kpirun (Ctrl-C, SIGTERM, a crash of the parent) */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(72);
@@ -317,20 +171,31 @@ static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
 	if (dup2(ofd, STDOUT_FILENO) < 0)
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 	close(ofd);
-	if (!was)
+}
+
+static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
+                  const struct kpi_area *area, const char *path,
+                  const struct kpi_sandbox_limits *lim)
+{
+	struct kpi_area_result res = { 0, "" };
+	struct kpi_wire_out *w = malloc(sizeof *w);
+
+	child_setup(ofd, parent);
+	if (!w)
 		_exit(70);
-	for (size_t i = 0; i < cfg->n_indicators; i++)
-		was[i] = (char)cfg->indicators[i]->declared;
-	run_here(cfg, area, p, &res);
+	kpi_wire_out_init(w, fd);
+	if (apply_limits(lim, area) != 0)
+		fail(&res, KPI_EXIT_PLUGIN, "%s", "cannot set its resource limits");
+	else
+		run_plugin(cfg, area, path, w, &res);
 	fflush(stdout);
 	fflush(stderr);
-	serialize(&b, cfg, area, was, &res);
-	free(was);
-	if (b.oom || write_all(fd, b.p, b.n) != 0)
+	if (kpi_wire_finish(w, res.failed, res.reason) != 0)
 		_exit(71);
-	free(b.p);
 	_exit(0);
 }
+
+/* ---- the parent ------------------------------------------------------- */
 
 static double now(void)
 {
@@ -340,363 +205,369 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* What the plugin printed on its standard output, passed on to stderr
- * with every line prefixed by the area's name. */
+/* The plugin's standard output, passed on to stderr in blocks with every
+ * line prefixed by the area's name, at most KPI_SANDBOX_MAX_RELAY bytes. */
 struct relay {
 	const char *who;
 	int at_line_start;
+	size_t passed;
+	int dropped;
 };
 
 static void relay_out(struct relay *rl, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	if (rl->passed >= KPI_SANDBOX_MAX_RELAY) {
+		rl->dropped = 1;
+		return;
+	}
+	if (n > KPI_SANDBOX_MAX_RELAY - rl->passed) {
+		n = KPI_SANDBOX_MAX_RELAY - rl->passed;
+		rl->dropped = 1;
+	}
+	rl->passed += n;
+	while (n) {
+		const char *nl = memchr(p, '\n', n);
+		size_t k = nl ? (size_t)(nl - p) + 1 : n;
+
 		if (rl->at_line_start)
 			fprintf(stderr, "%s: ", rl->who);
-		fputc(p[i], stderr);
-		rl->at_line_start = p[i] == '\n';
+		fwrite(p, 1, k, stderr);
+		rl->at_line_start = nl != NULL;
+		p += k;
+		n -= k;
 	}
 	fflush(stderr);
 }
 
-/* Read the child's result stream (fd) until EOF or the deadline, relaying
- * its standard output (ofd) meanwhile.  Returns 0 at EOF, 1 on timeout,
- * -1 on error or an oversized stream. */
-static int read_stream(int fd, int ofd, struct relay *rl, struct buf *b,
-                       int timeout_s)
+static void relay_end(struct relay *rl)
+{
+	if (!rl->at_line_start)
+		relay_out(rl, "\n", 1);
+	if (rl->dropped)
+		kpi_diag(KPI_LOG_WARN, rl->who, NULL, 0, 0,
+		         "standard output beyond %u KiB dropped",
+		         KPI_SANDBOX_MAX_RELAY >> 10);
+}
+
+/* A growing buffer for the child's result stream. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static int buf_put(struct buf *b, const char *data, size_t n)
+{
+	if (n > KPI_WIRE_MAX_STREAM - b->n)
+		return -1;
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		char *p;
+
+		while (cap < b->n + n)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p)
+			return -1;
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, data, n);
+	b->n += n;
+	return 0;
+}
+
+/* How the child's run ended, as the parent saw it. */
+struct watch {
+	pid_t pid;
+	int reaped, status;
+	int timed_out;
+	int overflow;            /* stream too big, or out of memory */
+};
+
+/* Read one ready descriptor: 1 if it is still open, 0 at EOF or error. */
+static int drain(int fd, struct buf *b, struct relay *rl, struct watch *wt)
+{
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof chunk);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (r <= 0)
+			return 0;
+		if (rl) {
+			relay_out(rl, chunk, (size_t)r);
+		} else if (!wt->overflow && buf_put(b, chunk, (size_t)r) != 0) {
+			wt->overflow = 1;
+			return 0;
+		}
+	}
+}
+
+/* Collect the child's stream (fd) and relay its stdout (ofd) until both
+ * are closed or the child has exited and nothing more is ready (a process
+ * it left behind may hold them open), or the deadline passes. */
+static void collect(int fd, int ofd, struct relay *rl, struct buf *b,
+                    struct watch *wt, int timeout_s)
 {
 	double deadline = now() + timeout_s;
-	char chunk[65536];
-	int done = 0;
 
-	while (!done || ofd >= 0) {
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	fcntl(ofd, F_SETFL, fcntl(ofd, F_GETFL) | O_NONBLOCK);
+	while (fd >= 0 || ofd >= 0 || !wt->reaped) {
 		struct pollfd pfd[2] = {
-			{ .fd = done ? -1 : fd, .events = POLLIN },
+			{ .fd = fd, .events = POLLIN },
 			{ .fd = ofd, .events = POLLIN },
 		};
 		double left = deadline - now();
-		ssize_t r;
-		int pr;
+		int ms, pr;
 
-		if (left <= 0)
-			return 1;
-		pr = poll(pfd, 2, (int)(left * 1000) + 1);
+		if (!wt->reaped && waitpid(wt->pid, &wt->status, WNOHANG) ==
+		                   wt->pid)
+			wt->reaped = 1;
+		if (left <= 0) {
+			wt->timed_out = !wt->reaped;
+			break;
+		}
+		ms = wt->reaped ? 0 : (int)(left * 1000) + 1;
+		if (ms > SANDBOX_POLL_MS && !wt->reaped)
+			ms = SANDBOX_POLL_MS;
+		pr = poll(pfd, 2, ms);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr < 0)
-			return -1;
-		if (ofd >= 0 && pfd[1].revents) {
-			r = read(ofd, chunk, sizeof chunk);
-			if (r > 0)
-				relay_out(rl, chunk, (size_t)r);
-			else if (r == 0 || errno != EINTR)
-				ofd = -1;
-		}
-		if (!done && pfd[0].revents) {
-			r = read(fd, chunk, sizeof chunk);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				return -1;
-			if (r == 0) {
-				done = 1;
-				continue;
-			}
-			put(b, chunk, (size_t)r);
-			if (b->oom || b->n > SANDBOX_MAX_STREAM)
-				return -1;
-		}
-	}
-	if (!rl->at_line_start)
-		relay_out(rl, "\n", 1);
-	return 0;
-}
-
-static struct kpi_indicator *area_indicator(struct kpi_config *cfg,
-                                            const struct kpi_area *area,
-                                            const char *local)
-{
-	char id[256];
-
-	snprintf(id, sizeof id, "%s.%s", area->name, local ? local : "");
-	return kpi_config_indicator(cfg, id);
-}
-
-static void apply_decl(struct cursor *c, struct kpi_config *cfg,
-                       const struct kpi_area *area)
-{
-	struct kpi_indicator_def d = { .size = sizeof d };
-	char *id = get_str(c), *sv = get_str(c), *en = get_str(c),
-	     *unit = get_str(c);
-
-	d.id = id;
-	d.name_sv = sv;
-	d.name_en = en;
-	d.unit = unit;
-	d.aggregation = get_i32(c);
-	d.scale = get_f64(c);
-	d.direction = get_i32(c);
-	d.decimals = get_i32(c);
-	if (!c->bad && kpi_config_declare(cfg, area->name, &d) != 0)
-		c->bad = 1;
-	free(id);
-	free(sv);
-	free(en);
-	free(unit);
-}
-
-static void apply_series(struct cursor *c, struct kpi_config *cfg,
-                         const struct kpi_area *area)
-{
-	char *local = get_str(c), *group = get_str(c);
-	struct kpi_indicator *ind = area_indicator(cfg, area, local);
-	struct kpi_series tmp, *s;
-
-	for (int y = 0; y < 2; y++)
-		for (int m = 0; m < 12; m++) {
-			tmp.m[y][m].has = get_i32(c);
-			tmp.m[y][m].num = get_f64(c);
-			tmp.m[y][m].den = get_f64(c);
-		}
-	if (!c->bad && (!ind || !ind->declared))
-		c->bad = 1;
-	if (!c->bad) {
-		s = kpi_host_series(ind, group);
-		if (s)
-			memcpy(s->m, tmp.m, sizeof s->m);
-		else
-			c->bad = 1;
-	}
-	free(local);
-	free(group);
-}
-
-static void apply_value(struct cursor *c, struct kpi_config *cfg,
-                        const struct kpi_area *area)
-{
-	char *local = get_str(c);
-	struct kpi_indicator *ind = area_indicator(cfg, area, local);
-	int prev = get_i32(c);
-	struct kpi_value v = { .size = sizeof v };
-
-	v.year = get_i32(c);
-	v.month_from = get_i32(c);
-	v.month_to = get_i32(c);
-	v.has_outcome = get_i32(c);
-	v.outcome = get_f64(c);
-	v.has_forecast = get_i32(c);
-	v.forecast = get_f64(c);
-	if (!c->bad && (!ind || !ind->declared))
-		c->bad = 1;
-	if (!c->bad && prev) {
-		ind->prev_value = v;
-		ind->has_prev_value = 1;
-	} else if (!c->bad) {
-		ind->value = v;
-		ind->has_value = 1;
-	}
-	free(local);
-}
-
-static struct kpi_cell *get_cells(struct cursor *c, size_t n)
-{
-	struct kpi_cell *cells;
-
-	if (!get_i32(c))
-		return NULL;
-	cells = calloc(n + 1, sizeof *cells);
-	if (!cells) {
-		c->bad = 1;
-		return NULL;
-	}
-	for (size_t i = 0; i < n && !c->bad; i++) {
-		cells[i].kind = get_i32(c);
-		cells[i].text = get_str(c);
-		cells[i].number = get_f64(c);
-		cells[i].decimals = get_i32(c);
-	}
-	return cells;
-}
-
-static void free_cells(struct kpi_cell *cells, size_t n)
-{
-	for (size_t i = 0; cells && i < n; i++)
-		free((char *)cells[i].text);
-	free(cells);
-}
-
-static void apply_table(struct cursor *c, struct kpi_config *cfg,
-                        const struct kpi_area *area)
-{
-	struct kpi_table t = { .size = sizeof t };
-	char **csv = NULL, **cen = NULL;
-	struct kpi_cell *cells = NULL, *cells_en = NULL;
-	int32_t nc, nr;
-	size_t n = 0;
-
-	t.id = get_str(c);
-	t.title_sv = get_str(c);
-	t.title_en = get_str(c);
-	t.note_sv = get_str(c);
-	t.note_en = get_str(c);
-	nc = get_i32(c);
-	nr = get_i32(c);
-	if (c->bad || nc < 0 || nc > 64 || nr < 0 || nr > 1000000) {
-		c->bad = 1;
-		goto out;
-	}
-	n = (size_t)nc * (size_t)nr;
-	csv = calloc((size_t)nc + 1, sizeof *csv);
-	cen = calloc((size_t)nc + 1, sizeof *cen);
-	if (!csv || !cen) {
-		c->bad = 1;
-		goto out;
-	}
-	for (int32_t i = 0; i < nc; i++) {
-		csv[i] = get_str(c);
-		cen[i] = get_str(c);
-	}
-	cells = get_cells(c, n);
-	cells_en = get_cells(c, n);
-	if (c->bad || (n && !cells))
-		goto out_bad;
-	t.n_columns = (size_t)nc;
-	t.n_rows = (size_t)nr;
-	t.columns_sv = (const char *const *)csv;
-	t.columns_en = (const char *const *)cen;
-	t.cells = cells;
-	t.cells_en = cells_en;
-	if (kpi_config_add_table(cfg, area->name, &t) != 0)
-		goto out_bad;
-	goto out;
-out_bad:
-	c->bad = 1;
-out:
-	for (int32_t i = 0; csv && i < nc; i++) {
-		free(csv[i]);
-		free(cen[i]);
-	}
-	free(csv);
-	free(cen);
-	free_cells(cells, n);
-	free_cells(cells_en, n);
-	free((char *)t.id);
-	free((char *)t.title_sv);
-	free((char *)t.title_en);
-	free((char *)t.note_sv);
-	free((char *)t.note_en);
-}
-
-/* Apply the stream; returns 1 if it ended with 'E' after an 'F'. */
-static int apply(const struct buf *b, struct kpi_config *cfg,
-                 const struct kpi_area *area, struct kpi_area_result *res)
-{
-	struct cursor c = { b->p, b->p + b->n, 0 };
-	int have_final = 0;
-
-	while (!c.bad && c.p < c.end) {
-		char tag;
-
-		get(&c, &tag, 1);
-		switch (tag) {
-		case 'D':
-			apply_decl(&c, cfg, area);
 			break;
-		case 'S':
-			apply_series(&c, cfg, area);
+		if (pr == 0 && wt->reaped)
+			break;          /* the child is gone and all is read */
+		if (fd >= 0 && pfd[0].revents && !drain(fd, b, NULL, wt))
+			fd = -1;
+		if (ofd >= 0 && pfd[1].revents && !drain(ofd, NULL, rl, wt))
+			ofd = -1;
+		if (wt->overflow)
 			break;
-		case 'V':
-			apply_value(&c, cfg, area);
-			break;
-		case 'T':
-			apply_table(&c, cfg, area);
-			break;
-		case 'F': {
-			char *reason;
-
-			res->failed = get_i32(&c);
-			reason = get_str(&c);
-			snprintf(res->reason, sizeof res->reason, "%s",
-			         reason ? reason : "");
-			free(reason);
-			have_final = 1;
-			break;
-		}
-		case 'E':
-			return have_final && c.p == c.end;
-		default:
-			c.bad = 1;
-		}
 	}
-	return 0;
 }
 
-void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
-                     const struct kpi_plugin *p, int timeout_s,
-                     struct kpi_area_result *res)
+/* Replaying the child's calls into the parent's registry. */
+static int sink_declare(void *arg, const struct kpi_indicator_def *d)
 {
-	struct buf b = { 0 };
-	struct relay rl = { area->name, 1 };
-	int fds[2], ofds[2], st = 0, rd;
-	pid_t pid, self = getpid();
+	struct kpi_ctx *ctx = arg;
 
-	memset(res, 0, sizeof *res);
+	ctx->phase = KPI_PHASE_INIT;
+	return kpi_host_table()->declare(ctx, d);
+}
+
+static int sink_emit(void *arg, const struct kpi_measurement *m)
+{
+	struct kpi_ctx *ctx = arg;
+
+	ctx->phase = KPI_PHASE_COMPUTE;
+	return kpi_host_table()->emit(ctx, m);
+}
+
+static int sink_emit_value(void *arg, const struct kpi_value *v)
+{
+	struct kpi_ctx *ctx = arg;
+
+	ctx->phase = KPI_PHASE_COMPUTE;
+	return kpi_host_table()->emit_value(ctx, v);
+}
+
+static int sink_emit_table(void *arg, const struct kpi_table *t)
+{
+	struct kpi_ctx *ctx = arg;
+
+	ctx->phase = KPI_PHASE_COMPUTE;
+	return kpi_host_table()->emit_table(ctx, t);
+}
+
+/* Fork a child with the pipes set up: in the parent its ends are *fd
+ * (results) and *ofd (the plugin's stdout), in the child the other ends.
+ * The child's pid in the parent, 0 in the child, or -1 (printed). */
+static pid_t spawn(const char *who, int *fd, int *ofd)
+{
+	int fds[2], ofds[2];
+	pid_t pid;
+
 	if (pipe(fds) != 0) {
-		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
+		kpi_diag(KPI_LOG_ERROR, who, NULL, 0, 0,
 		         "cannot create a pipe: %s", strerror(errno));
-		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
-		return;
+		return -1;
 	}
 	if (pipe(ofds) != 0) {
-		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
+		kpi_diag(KPI_LOG_ERROR, who, NULL, 0, 0,
 		         "cannot create a pipe: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
-		return;
+		return -1;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
-		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
-		         "cannot fork: %s", strerror(errno));
+		kpi_diag(KPI_LOG_ERROR, who, NULL, 0, 0, "cannot fork: %s",
+		         strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		close(ofds[0]);
 		close(ofds[1]);
-		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
-		return;
+		return -1;
 	}
 	if (pid == 0) {
 		close(fds[0]);
 		close(ofds[0]);
-		child(fds[1], ofds[1], self, cfg, area, p);
+		*fd = fds[1];
+		*ofd = ofds[1];
+		return 0;
 	}
+	/* also here: the group must exist before it is killed */
+	setpgid(pid, pid);
 	close(fds[1]);
 	close(ofds[1]);
-	rd = read_stream(fds[0], ofds[0], &rl, &b, timeout_s);
-	close(fds[0]);
-	close(ofds[0]);
-	if (rd == 1)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (rd == 1)
+	*fd = fds[0];
+	*ofd = ofds[0];
+	return pid;
+}
+
+/* End the child's whole process group and reap the child. */
+static void finish(struct watch *wt)
+{
+	kill(-wt->pid, SIGKILL);
+	if (!wt->reaped) {
+		while (waitpid(wt->pid, &wt->status, 0) < 0 && errno == EINTR)
+			;
+		wt->reaped = 1;
+	}
+}
+
+void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
+                     const char *path, const struct kpi_sandbox_limits *lim,
+                     struct kpi_area_result *res)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct relay rl = { area->name, 1, 0, 0 };
+	struct watch wt = { 0, 0, 0, 0, 0 };
+	struct kpi_ctx ctx;
+	struct kpi_wire_sink sink = { &ctx, sink_declare, sink_emit,
+	                              sink_emit_value, sink_emit_table };
+	pid_t self = getpid();
+	int fd, ofd, st, child_failed, complete;
+	char child_reason[sizeof res->reason];
+
+	memset(res, 0, sizeof *res);
+	wt.pid = spawn(area->name, &fd, &ofd);
+	if (wt.pid < 0) {
+		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
+		return;
+	}
+	if (wt.pid == 0)
+		child(fd, ofd, self, cfg, area, path, lim);
+	collect(fd, ofd, &rl, &b, &wt, lim->timeout_s);
+	close(fd);
+	close(ofd);
+	finish(&wt);
+	relay_end(&rl);
+	st = wt.status;
+	kpi_host_ctx_init(&ctx, cfg, area);
+	/* the declarations come first: whatever happened after them, the
+	 * area's indicators keep their names */
+	complete = !wt.overflow &&
+	           kpi_wire_replay(b.p, b.n, KPI_WIRE_DECLARATIONS, &sink,
+	                           &child_failed, child_reason,
+	                           sizeof child_reason) == 0;
+	if (wt.timed_out)
 		snprintf(res->reason, sizeof res->reason,
-		         "timed out after %d s (killed)", timeout_s);
+		         "timed out after %d s (killed)", lim->timeout_s);
+	else if (wt.overflow)
+		snprintf(res->reason, sizeof res->reason,
+		         "sent more than %u MiB of results (killed)",
+		         KPI_WIRE_MAX_STREAM >> 20);
 	else if (WIFSIGNALED(st))
 		snprintf(res->reason, sizeof res->reason, "crashed (%s)",
 		         strsignal(WTERMSIG(st)));
-	else if (rd != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
-	         !apply(&b, cfg, area, res))
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !complete)
 		snprintf(res->reason, sizeof res->reason,
 		         "exited before finishing (exit status %d)",
 		         WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	else if (child_failed) {
+		/* the child's own outcome, already reported by it */
+		res->failed = child_failed;
+		memcpy(res->reason, child_reason, sizeof res->reason);
+		goto out;
+	} else if (kpi_wire_replay(b.p, b.n, KPI_WIRE_RESULTS, &sink,
+	                           &child_failed, child_reason,
+	                           sizeof child_reason) != 0)
+		snprintf(res->reason, sizeof res->reason, "%s",
+		         "sent results the host refused");
 	else
-		goto out;      /* the child's own outcome is in *res */
+		goto out;
 	/* the parent saw the failure: the child could not report it */
 	res->failed = KPI_EXIT_PLUGIN;
 	kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0, "%s", res->reason);
 out:
 	free(b.p);
+}
+
+int kpi_sandbox_describe(const char *path, FILE *out)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct relay rl = { "plugin", 1, 0, 0 };
+	struct watch wt = { 0, 0, 0, 0, 0 };
+	const char *name = strrchr(path, '/');
+	pid_t self = getpid();
+	int fd, ofd, rc = KPI_EPLUGIN;
+
+	wt.pid = spawn(name ? name + 1 : path, &fd, &ofd);
+	if (wt.pid < 0) {
+		fputs("    error:       cannot start a process to load it\n", out);
+		return KPI_EPLUGIN;
+	}
+	if (wt.pid == 0) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem;
+		int r;
+
+		child_setup(ofd, self);
+		mem = open_memstream(&text, &len);
+		if (!mem)
+			_exit(70);
+		r = kpi_loader_describe(path, mem);
+		if (fclose(mem) != 0)
+			_exit(70);
+		for (size_t off = 0; off < len;) {
+			ssize_t w = write(fd, text + off, len - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				_exit(71);
+			off += (size_t)w;
+		}
+		_exit(r == 0 ? 0 : 1);
+	}
+	collect(fd, ofd, &rl, &b, &wt, KPI_SANDBOX_LIST_TIMEOUT);
+	close(fd);
+	close(ofd);
+	finish(&wt);
+	relay_end(&rl);
+	if (b.n)
+		fwrite(b.p, 1, b.n, out);
+	if (wt.timed_out)
+		fprintf(out, "    error:       timed out after %d s (killed)\n",
+		        KPI_SANDBOX_LIST_TIMEOUT);
+	else if (WIFSIGNALED(wt.status))
+		fprintf(out, "    error:       crashed (%s)\n",
+		        strsignal(WTERMSIG(wt.status)));
+	else if (WIFEXITED(wt.status) && WEXITSTATUS(wt.status) == 0)
+		rc = 0;
+	else if (!b.n)
+		fprintf(out, "    error:       exited before finishing (exit "
+		        "status %d)\n", WIFEXITED(wt.status) ?
+		        WEXITSTATUS(wt.status) : -1);
+	free(b.p);
+	return rc;
 }

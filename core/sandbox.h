@@ -1,30 +1,53 @@
 /*
- * sandbox.h - running one area's plugin in a child process, so that a
- * plugin that crashes, exits or hangs costs only its own area.
+ * sandbox.h - running one area's plugin in a child process, so that no
+ * plugin code runs in kpirun itself and a plugin that crashes, exits,
+ * hangs or forks costs only its own area.
  *
- * The child runs init, compute and shutdown against the ordinary host
- * table (in its copy of the registry), then sends what the area declared
- * and emitted back over a pipe as plain data; the parent applies it to its
- * registry.  The parent enforces a deadline and kills a child that
- * overruns it.
+ * Everything of the plugin happens in the child, under the area's
+ * deadline and resource limits: the checked open and dlopen, its
+ * constructors, kpi_plugin_entry(), the descriptor checks, the config key
+ * check, init, compute and shutdown.  The child records every host call
+ * that was accepted (wire.h) and the parent replays them through the same
+ * host functions into its registry.  The child leads its own process
+ * group, killed whole when the area ends.
  */
 #ifndef KPI_SANDBOX_H
 #define KPI_SANDBOX_H
 
+#include <stdio.h>
+
 #include "config.h"
 #include "kpi/plugin.h"
+
+/* Most of a plugin's standard output passed on to stderr per area; the
+ * rest is dropped (and that is said). */
+#define KPI_SANDBOX_MAX_RELAY (1u << 20)
+/* Deadline for loading one plugin to describe it (--list-plugins). */
+#define KPI_SANDBOX_LIST_TIMEOUT 10
 
 struct kpi_area_result {
 	int failed;              /* enum kpi_exit of the failure, 0 if none */
 	char reason[256];        /* why, for the report ("crashed (...)") */
 };
 
-/* Run plugin p for `area` of cfg in a child with a deadline of timeout_s
- * seconds and apply its declarations and results to cfg.  The
- * descriptor's static indicators must already be declared.  Never fails
+/* What an area's child may use. */
+struct kpi_sandbox_limits {
+	int timeout_s;           /* wall-clock deadline, seconds */
+	long memory_mb;          /* address space (RLIMIT_AS), 0 = none */
+	long processes;          /* RLIMIT_NPROC for the child, 0 = none */
+};
+
+/* Load the plugin at `path` for `area` of cfg in a child under `lim`,
+ * run it, and replay what it declared and emitted into cfg.  An area that
+ * fails keeps its indicators' declarations but no results.  Never fails
  * itself: every problem ends up in *res (and on stderr). */
 void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
-                     const struct kpi_plugin *p, int timeout_s,
+                     const char *path, const struct kpi_sandbox_limits *lim,
                      struct kpi_area_result *res);
+
+/* --list-plugins: load the plugin at path in a child and copy its
+ * description (kpi_loader_describe) to out.  0 if it loaded, KPI_EPLUGIN
+ * otherwise (the reason is in the description). */
+int kpi_sandbox_describe(const char *path, FILE *out);
 
 #endif

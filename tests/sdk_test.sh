@@ -14,7 +14,10 @@ build=$2
 src=$3
 umask 022    # the loader refuses group- or other-writable plugins
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/kpi-sdk-test.XXXXXX")
+# not under /tmp: the loader wants every directory on a plugin's path
+# writable by its owner alone
+mkdir -p "$build/scratch"
+tmp=$(mktemp -d "$build/scratch/kpi-sdk-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 

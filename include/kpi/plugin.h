@@ -35,12 +35,21 @@
  * One plugin may serve several areas: init/compute/shutdown are then called
  * once per area with a different ctx and state.
  *
- * Process.  kpirun runs each area's init, compute and shutdown in a child
- * process of its own (fork) with a deadline (the config's plugin_timeout):
- * global or static state a plugin changes is not seen by other areas or by
- * kpirun, and a plugin that crashes, calls exit() or hangs fails only its
- * own area.  What the plugin writes to standard output reaches standard
- * error, prefixed with the area's name.
+ * Process.  No plugin code runs in kpirun itself.  Each area gets a child
+ * process of its own (fork), the leader of its own process group, under a
+ * deadline (the config's plugin_timeout) and resource limits
+ * (plugin_memory_limit, plugin_process_limit); in it the plugin file is
+ * opened after its whole path was checked, loaded from that descriptor
+ * (so its constructors run there), kpi_plugin_entry() is called, the
+ * descriptor is checked, and init, compute and shutdown run.  Global or
+ * static state a plugin changes is not seen by other areas or by kpirun;
+ * a plugin that crashes, calls exit() or hangs, in a constructor as much
+ * as in compute, fails only its own area.  When the area ends its whole
+ * process group is killed: a process the plugin started does not outlive
+ * it.  The plugin is never dlclose()d; the child ends with _exit(), so no
+ * atexit handler or destructor of the plugin runs.  What the plugin writes
+ * to standard output reaches standard error, prefixed with the area's
+ * name (at most 1 MiB of it per area).
  *
  * Threading.  The host calls a plugin from one thread at a time.  Host
  * services may only be called from inside init and compute, on the calling
@@ -57,8 +66,14 @@
  *
  * Plain data.  Only plain data crosses the boundary (numbers, strings,
  * arrays of them); no callbacks from host to plugin other than the three
- * lifecycle ones.  The boundary can therefore later be carried over a pipe
- * to a plugin running in its own process.
+ * lifecycle ones.  That is what lets the boundary be carried over a pipe:
+ * the child records each call the host accepted (declare, emit,
+ * emit_value, emit_table) and kpirun replays it through the same host
+ * functions (core/wire.c).  At most 256 MiB of results travel per area;
+ * consecutive emits to the same indicator, group and month are summed on
+ * the way, so emitting per row of an export costs little as long as rows
+ * come month by month.  Every struct is read only up to the `size` it
+ * declares.
  *
  * Errors.  Callbacks and services return 0 (KPI_OK) or a negative KPI_E*
  * code.  A service that fails has already printed a diagnostic naming the

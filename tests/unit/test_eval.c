@@ -1182,3 +1182,78 @@ Test(label, empty_or_invalid)
 	kpi_period_label(buf, 0, KPI_LANG_SV, 2011, 1, 2011, 8);
 	cr_assert_eq(buf[0], 'x');
 }
+
+/* The rule behind each grade, on docs/evaluation.md's worked example:
+ * payslips per administrator, target 900, tolerance 10 % = 90, so met
+ * from 900, partially met down to 810, not met below. */
+Test(rule, higher_is_better_names_the_band_and_the_tolerance)
+{
+	struct kpi_target t = { .kind = KPI_TARGET_NUMBER, .value = 900 };
+	int rule = -1;
+	double tol = -1;
+
+	cr_assert_eq(kpi_assess_rule(&t, KPI_DIR_HIGHER, 870, 0, 0, 0.10, 1,
+	                             &rule, &tol), KPI_ASSESS_PARTIAL);
+	cr_assert_eq(rule, KPI_RULE_HIGHER_TOLERANCE);
+	cr_assert_float_eq(tol, 90, EPS);
+	cr_assert_str_eq(kpi_rule_id(rule), "higher_within_tolerance");
+	kpi_assess_rule(&t, KPI_DIR_HIGHER, 900, 0, 0, 0.10, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "higher_met");
+	kpi_assess_rule(&t, KPI_DIR_HIGHER, 809.99, 0, 0, 0.10, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "higher_not_met");
+}
+
+Test(rule, each_target_kind_has_its_rule)
+{
+	struct kpi_target none = { .kind = KPI_TARGET_NONE };
+	struct kpi_target text = { .kind = KPI_TARGET_TEXT };
+	struct kpi_target inc = { .kind = KPI_TARGET_INCREASE };
+	struct kpi_target range = { .kind = KPI_TARGET_RANGE, .value = 100,
+	                            .width = 1 };
+	struct kpi_target num = { .kind = KPI_TARGET_NUMBER, .value = 4 };
+	int rule = -1;
+
+	/* sick leave 5,5 % against 4 %, lower is better: 4 * 1.1 = 4.4 */
+	cr_assert_eq(kpi_assess_rule(&num, KPI_DIR_LOWER, 5.5, 0, 0, 0.1, 1,
+	                             &rule, NULL), KPI_ASSESS_NOT_MET);
+	cr_assert_str_eq(kpi_rule_id(rule), "lower_not_met");
+	kpi_assess_rule(&num, KPI_DIR_NONE, 4.3, 0, 0, 0.1, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "equal_within_tolerance");
+	kpi_assess_rule(&none, KPI_DIR_HIGHER, 1, 0, 0, 0.1, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "no_target");
+	kpi_assess_rule(&text, KPI_DIR_HIGHER, 1, 0, 0, 0.1, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "text_target");
+	kpi_assess_rule(&inc, KPI_DIR_HIGHER, 1, 0, 0, 0.1, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "no_baseline");
+	/* 0,8 % against last year's 0,5 %: above, so met */
+	kpi_assess_rule(&inc, KPI_DIR_HIGHER, 0.8, 1, 0.5, 0.1, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "increase_met");
+	/* 102 against 100 +/- 1 with 1 % tolerance: 2 <= 1 + 1 */
+	kpi_assess_rule(&range, KPI_DIR_NONE, 102, 0, 0, 0.01, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "range_within_tolerance");
+	kpi_assess_rule(&num, KPI_DIR_LOWER, NAN, 0, 0, 0.1, 1, &rule, NULL);
+	cr_assert_str_eq(kpi_rule_id(rule), "not_finite");
+	cr_assert_str_eq(kpi_rule_id(999), "no_data");
+}
+
+/* kpi_eval_indicator records which figure the rule compared. */
+Test(rule, the_forecast_is_compared_when_there_is_one)
+{
+	struct kpi_indicator ind;
+
+	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
+	target_number(&ind, 900);
+	put(&ind, RUN, 1, 800, 0);      /* 800 < 900 - 90 */
+	kpi_eval_indicator(&ind, 2011, 4, 0.10, 1);
+	cr_assert_eq(ind.res.rule, KPI_RULE_HIGHER_NOT_MET);
+	cr_assert_eq(ind.res.assessed_forecast, 0);
+	ind.forecast_kind = KPI_FORECAST_MANUAL;
+	ind.forecast_value = 870;
+	kpi_eval_indicator(&ind, 2011, 4, 0.10, 1);
+	cr_assert_eq(ind.res.rule, KPI_RULE_HIGHER_TOLERANCE);
+	cr_assert_eq(ind.res.assessed_forecast, 1);
+	cr_assert_float_eq(ind.res.tolerance_abs, 90, EPS);
+	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
+	kpi_eval_indicator(&ind, 2011, 4, 0.10, 1);
+	cr_assert_eq(ind.res.rule, KPI_RULE_NO_DATA);
+}

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -208,4 +209,45 @@ Test(value, not_finite_and_short_buffer)
 	buf[0] = 'x';
 	kpi_fmt_value(buf, 0, 5.5, 1, "%", SV);
 	cr_assert_eq(buf[0], 'x');
+}
+
+/* kpi_fmt_roundtrip(v) must print want, and want must read back to v. */
+static void expect_rt(double v, const char *want)
+{
+	char buf[64];
+
+	kpi_fmt_roundtrip(buf, sizeof buf, v);
+	cr_assert_str_eq(buf, want, "%.17g", v);
+	cr_assert(strtod(buf, NULL) == v, "%s does not read back", buf);
+}
+
+/* Worked out by hand: 12345678901.23 needs 13 significant digits, which
+ * %.15g already reads back (the old %.10g gave 1.23456789e+10); 0.1 + 0.2
+ * is 0.30000000000000004 and needs 17; 78.5 and 5.5 are exact. */
+Test(roundtrip, shortest_decimal_without_exponent)
+{
+	expect_rt(12345678901.23, "12345678901.23");
+	expect_rt(78.5, "78.5");
+	expect_rt(5.5, "5.5");
+	expect_rt(0.1 + 0.2, "0.30000000000000004");
+	expect_rt(100.0 / 120.0 * 100.0, "83.33333333333334");
+	expect_rt(1290191, "1290191");
+	expect_rt(-2.0, "-2");
+	expect_rt(0, "0");
+	expect_rt(1e20, "100000000000000000000");
+	expect_rt(0.000001, "0.000001");
+	expect_rt(-0.00012, "-0.00012");
+	expect_rt(160e6, "160000000");
+}
+
+Test(roundtrip, far_from_ordinary_amounts_uses_an_exponent)
+{
+	char buf[64];
+
+	expect_rt(1e21, "1e+21");
+	expect_rt(1.5e-7, "1.5e-07");
+	cr_assert_str_eq(kpi_fmt_roundtrip(buf, sizeof buf, NAN), "");
+	cr_assert_str_eq(kpi_fmt_roundtrip(buf, sizeof buf, INFINITY), "");
+	/* a buffer too small gives nothing rather than a cut number */
+	cr_assert_str_eq(kpi_fmt_roundtrip(buf, 4, 12345.5), "");
 }

@@ -580,6 +580,25 @@ INI_TEST(nul_byte)
 	expect_reject(p, fmt("%s:2: NUL byte\n%s:5: NUL byte\n", p, p));
 }
 
+/* Invalid UTF-8 never reaches the report (a JSON or XML reader would
+ * reject it): a Latin-1 'ä' (0xE4), a lone continuation byte and an
+ * overlong '/' are each named by line and column; valid UTF-8 ('å',
+ * U+2013) on the other lines passes. */
+INI_TEST(invalid_utf8_named_by_line_and_column)
+{
+	static const char text[] = "[kpirun]\ntitle_sv = N\xe4mnden\n"
+	                           "a = \xc3\xa5 \xe2\x80\x93 ok\n"
+	                           "b = x\x80\nc = \xc0\xaf\n";
+	char *p = write_tmp("invalid_utf8", text, sizeof text - 1);
+
+	expect_reject(p, fmt("%s:2: invalid UTF-8: byte 0xe4 at column 13 "
+	                     "(save the file as UTF-8)\n"
+	                     "%s:4: invalid UTF-8: byte 0x80 at column 6 "
+	                     "(save the file as UTF-8)\n"
+	                     "%s:5: invalid UTF-8: byte 0xc0 at column 5 "
+	                     "(save the file as UTF-8)\n", p, p, p));
+}
+
 /* ---- what is passed as the config ------------------------------------- */
 
 INI_TEST(directory_rejected)

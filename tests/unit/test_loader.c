@@ -93,10 +93,11 @@ static char *scratch;
  * its path, owned by the suite (freed in fini). */
 static const char *make_scratch(const char *test)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	scratch = xfmt("%s/kpi-test_loader-%s-%ld",
-	               tmp && *tmp == '/' ? tmp : "/tmp", test, (long)getpid());
+	/* not under /tmp: a plugin's every directory must be writable by
+	 * nobody but its owner, and /tmp is everybody's */
+	mkdir(KPI_BUILD_DIR "/scratch", 0755);
+	scratch = xfmt("%s/scratch/kpi-test_loader-%s-%ld", KPI_BUILD_DIR,
+	               test, (long)getpid());
 	rm_rf(scratch);
 	cr_assert_eq(mkdir(scratch, 0700), 0, "mkdir %s: %s", scratch,
 	             strerror(errno));
@@ -550,7 +551,8 @@ LOADER_TEST(refuses_a_file_in_an_other_writable_directory)
 	const char *tmp = make_scratch("other_writable_dir");
 	char *dir = make_subdir(tmp, "plugins");
 	char *path = stage(dir, "fx_good");
-	char *msg = xfmt("refusing '%s': writable by group or others", dir);
+	char *msg = xfmt("refusing '%s': directory '%s' is writable by group "
+	                 "or others", path, dir);
 
 	cr_assert_eq(chmod(dir, 0757), 0);
 	assert_refused(path, "fx_good", msg);
@@ -604,8 +606,8 @@ LOADER_TEST(refuses_a_file_not_named_so)
 LOADER_TEST(missing_file)
 {
 	assert_refused("/nonexistent/fx_good.so", NULL,
-	               "cannot load '/nonexistent/fx_good.so': No such file "
-	               "or directory");
+	               "cannot load '/nonexistent/fx_good.so': /nonexistent: "
+	               "No such file or directory");
 }
 
 /* ---- kpi_loader_open: dlopen and the entry symbol --------------------- */

@@ -1,0 +1,134 @@
+/*
+ * writer.c - the table of writers (by --format name, by file extension)
+ * and the labels and indicator row every tabular writer shares, so the
+ * formats say the same thing in the same words.
+ */
+#include "writer.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "run.h"
+
+const struct kpi_writer kpi_writers[] = {
+	{ "text", "txt", kpi_write_text },
+	{ "markdown", "md", kpi_write_markdown },
+	{ "html", "html", kpi_write_html },
+	{ "csv", "csv", kpi_write_csv },
+	{ "json", "json", kpi_write_json },
+	{ "junit", "xml", kpi_write_junit },
+	{ NULL, NULL, NULL }
+};
+
+const struct kpi_writer *kpi_writer_by_name(const char *name)
+{
+	for (const struct kpi_writer *w = kpi_writers; name && w->name; w++)
+		if (strcmp(w->name, name) == 0)
+			return w;
+	return NULL;
+}
+
+const struct kpi_writer *kpi_writer_by_extension(const char *path)
+{
+	static const struct { const char *ext, *name; } more[] = {
+		{ "htm", "html" }, { "markdown", "markdown" }, { "text", "text" },
+	};
+	const char *slash, *dot;
+
+	if (!path)
+		return NULL;
+	slash = strrchr(path, '/');
+	dot = strrchr(slash ? slash : path, '.');
+	if (!dot || !dot[1])
+		return NULL;
+	for (const struct kpi_writer *w = kpi_writers; w->name; w++)
+		if (strcasecmp(w->ext, dot + 1) == 0)
+			return w;
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		if (strcasecmp(more[i].ext, dot + 1) == 0)
+			return kpi_writer_by_name(more[i].name);
+	return NULL;
+}
+
+const struct kpi_writer *kpi_writer_by_format(int format)
+{
+	static const char *const names[] = {
+		[KPI_FORMAT_TEXT] = "text", [KPI_FORMAT_JSON] = "json",
+		[KPI_FORMAT_JUNIT] = "junit", [KPI_FORMAT_MARKDOWN] = "markdown",
+		[KPI_FORMAT_HTML] = "html", [KPI_FORMAT_CSV] = "csv",
+	};
+
+	if (format < 0 || format > KPI_FORMAT_CSV)
+		format = KPI_FORMAT_TEXT;
+	return kpi_writer_by_name(names[format]);
+}
+
+const char *kpi_label(int label, int lang)
+{
+	static const char *const l[KPI_L_COUNT][2] = {
+		[KPI_L_INDICATOR] = { "Indikator", "Indicator" },
+		[KPI_L_COUNCIL_INDICATORS] = { "KF:s indikatorer",
+		                               "Council's indicators" },
+		[KPI_L_COMMITTEE_INDICATORS] = { "Nämndens indikatorer",
+		                                 "Committee's indicators" },
+		[KPI_L_OUTCOME] = { "Periodens utfall", "Outcome" },
+		[KPI_L_FORECAST] = { "Prognos helår", "Forecast" },
+		[KPI_L_TARGET] = { "Årsmål", "Target" },
+		[KPI_L_COUNCIL_TARGET] = { "KF:s årsmål", "Council target" },
+		[KPI_L_PERIOD] = { "Period", "Period" },
+		[KPI_L_ASSESSMENT] = { "Bedömning", "Assessment" },
+		[KPI_L_ACTIVITY] = { "Aktivitet", "Activity" },
+		[KPI_L_COUNCIL_ACTIVITIES] = { "KF:s aktiviteter",
+		                               "Council's activities" },
+		[KPI_L_COMMITTEE_ACTIVITIES] = { "Nämndens aktiviteter",
+		                                 "Committee's activities" },
+		[KPI_L_START] = { "Startdatum", "Start" },
+		[KPI_L_END] = { "Slutdatum", "End" },
+		[KPI_L_DEVIATION] = { "Avvikelse", "Deviation" },
+		[KPI_L_SUMMARY] = { "Sammanfattning", "Summary" },
+		[KPI_L_BASELINE] = { "Jämförelsevärde", "Baseline" },
+		[KPI_L_RULE] = { "Regel", "Rule" },
+		[KPI_L_GROUP] = { "Grupp", "Group" },
+		[KPI_L_NOTES] = { "Anmärkningar", "Notes" },
+		[KPI_L_FAILURES] = { "Fel", "Errors" },
+	};
+
+	if (label < 0 || label >= KPI_L_COUNT || !l[label][0])
+		return "";
+	return l[label][lang == KPI_LANG_EN];
+}
+
+void kpi_writer_row(const struct kpi_report_indicator *ri, int lang,
+                    const char *cells[KPI_ROW_COLUMNS], char *buf, size_t n)
+{
+	cells[0] = KPI_TEXT(ri->name, lang);
+	cells[1] = KPI_TEXT(ri->outcome.text, lang);
+	cells[2] = KPI_TEXT(ri->forecast.text, lang);
+	cells[3] = KPI_TEXT(ri->target.display, lang);
+	cells[4] = KPI_TEXT(ri->council.display, lang);
+	cells[5] = KPI_TEXT(ri->period, lang);
+	snprintf(buf, n, "%s%s", KPI_TEXT(ri->assessment.label, lang),
+	         ri->differs ? " !" : "");
+	cells[6] = buf;
+}
+
+void kpi_writer_row_header(int first, int lang,
+                           const char *cells[KPI_ROW_COLUMNS])
+{
+	cells[0] = kpi_label(first, lang);
+	cells[1] = kpi_label(KPI_L_OUTCOME, lang);
+	cells[2] = kpi_label(KPI_L_FORECAST, lang);
+	cells[3] = kpi_label(KPI_L_TARGET, lang);
+	cells[4] = kpi_label(KPI_L_COUNCIL_TARGET, lang);
+	cells[5] = kpi_label(KPI_L_PERIOD, lang);
+	cells[6] = kpi_label(KPI_L_ASSESSMENT, lang);
+}
+
+int kpi_writer_fails(int assessment, int fail_on)
+{
+	if (fail_on == KPI_FAIL_NEVER)
+		return 0;
+	return assessment == KPI_ASSESS_NOT_MET ||
+	       (fail_on == KPI_FAIL_PARTIAL && assessment == KPI_ASSESS_PARTIAL);
+}
