@@ -13,13 +13,14 @@
 #include <string.h>
 
 #include "diag.h"
+#include "limit.h"
 #include "num.h"
 #include "registry.h"
 
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
 	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
-	"plugin_process_limit", NULL
+	"plugin_process_limit", "allow_exports_outside_data_dir", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -231,7 +232,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
                         const char *key, const char *v,
                         struct kpi_target *t)
 {
-	char num[128];
+	char num[KPI_MAX_CONFIG_LINE + 1];   /* a value is shorter than its line */
 	const char *unit, *why = "";
 	const char *pm;
 
@@ -269,7 +270,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 	}
 	pm = strstr(v, "+/-");
 	if (pm) {
-		char centre[128];
+		char centre[KPI_MAX_CONFIG_LINE + 1];
 		size_t clen = (size_t)(pm - v);
 
 		if (clen >= sizeof centre)
@@ -370,6 +371,12 @@ static int load_run(struct kpi_config *cfg)
 	v = kpi_ini_get(ini, sec, "plugin_dir");
 	if (v && *v)
 		cfg->plugin_dir = config_path(cfg, v);
+	v = kpi_ini_get(ini, sec, "allow_exports_outside_data_dir");
+	if (v && strcmp(v, "yes") == 0)
+		cfg->exports_anywhere = 1;
+	else if (v && strcmp(v, "no") != 0)
+		rc = kpi_ini_error(ini, sec, "allow_exports_outside_data_dir",
+		                   "'%s' is not yes or no", v);
 	v = kpi_ini_get(ini, sec, "lang");
 	if (v) {
 		if (strcmp(v, "sv") == 0)
@@ -421,6 +428,10 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 		return kpi_ini_error(cfg->ini, sec, NULL,
 		                     "area name '%s' must be lowercase letters, "
 		                     "digits and '_'", name);
+	if (strlen(name) > KPI_MAX_NAME)
+		return kpi_ini_error(cfg->ini, sec, NULL, "area name is %zu "
+		                     "bytes, limit %d", strlen(name),
+		                     KPI_MAX_NAME);
 	plugin = kpi_ini_get(cfg->ini, sec, "plugin");
 	if (!plugin || !*plugin)
 		return kpi_ini_error(cfg->ini, sec, NULL,
@@ -449,7 +460,7 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 	int rc = 0;
 
 	while (*p) {
-		char id[256];
+		char id[KPI_MAX_ID + 1];
 		size_t len;
 		const char *end = strchr(p, ',');
 		struct kpi_indicator *ind;
@@ -461,9 +472,15 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 		len = (size_t)(end - p);
 		while (len && p[len - 1] == ' ')
 			len--;
-		if (len == 0 || len >= sizeof id) {
+		if (len == 0) {
 			rc = kpi_ini_error(cfg->ini, sec, "indicators",
-			                   "empty or overlong entry in the list");
+			                   "empty entry in the list");
+			break;
+		}
+		if (len > KPI_MAX_ID) {
+			rc = kpi_ini_error(cfg->ini, sec, "indicators",
+			                   "'%.40s...' is %zu bytes, limit %d",
+			                   p, len, KPI_MAX_ID);
 			break;
 		}
 		memcpy(id, p, len);
@@ -474,7 +491,7 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 			                   "area.name)", id);
 		} else {
 			const char *dot = strchr(id, '.');
-			char area[128];
+			char area[KPI_MAX_NAME + 1];
 
 			memcpy(area, id, (size_t)(dot - id));
 			area[dot - id] = '\0';
@@ -495,6 +512,17 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 		p = *end ? end + 1 : end;
 	}
 	return rc;
+}
+
+/* Levels above g: 0 for a goal without a parent.  load_goal only makes a
+ * goal defined above another its parent, so the chain has no cycle. */
+static int goal_depth(const struct kpi_goal *g)
+{
+	int d = 0;
+
+	for (g = g->parent; g; g = g->parent)
+		d++;
+	return d;
 }
 
 static int load_goal(struct kpi_config *cfg, const char *sec)
@@ -532,12 +560,21 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		                   "council or committee)", v);
 	v = kpi_ini_get(ini, sec, "parent");
 	if (v && *v) {
-		g->parent = kpi_registry_goal(cfg, v);
-		if (!g->parent || g->parent == g)
+		struct kpi_goal *p = kpi_registry_goal(cfg, v);
+
+		/* only a goal above this one becomes a parent: no cycles */
+		if (!p || p == g) {
 			rc = kpi_ini_error(ini, sec, "parent",
 			                   "no goal '%s' defined above this one", v);
-		else
-			kpi_registry_goal_add_child(g->parent, g);
+		} else if (goal_depth(p) + 1 > KPI_MAX_GOAL_DEPTH) {
+			rc = kpi_ini_error(ini, sec, "parent",
+			                   "goal '%s' would be %d levels deep, "
+			                   "limit %d", id, goal_depth(p) + 1,
+			                   KPI_MAX_GOAL_DEPTH);
+		} else {
+			g->parent = p;
+			kpi_registry_goal_add_child(p, g);
+		}
 	} else if (g->kind != KPI_GOAL_DIRECTION) {
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'parent' (only a "
@@ -627,9 +664,10 @@ static int parse_subperiods(const struct kpi_ini *ini, const char *sec,
 		b = strtol(p, &end, 10);
 		if (errno || end == p || a < 1 || b > 12 || a > b)
 			goto bad;
-		if (ind->n_subperiods == 6)
+		if (ind->n_subperiods == KPI_MAX_SUBPERIODS)
 			return kpi_ini_error(ini, sec, "subperiods",
-			                     "at most 6 sub-periods");
+			                     "at most %d sub-periods",
+			                     KPI_MAX_SUBPERIODS);
 		ind->subperiods[ind->n_subperiods][0] = (int)a;
 		ind->subperiods[ind->n_subperiods][1] = (int)b;
 		ind->n_subperiods++;
@@ -651,10 +689,13 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	struct kpi_ini *ini = cfg->ini;
 	const char *id = sec + 10, *v, *why = "";
 	struct kpi_indicator *ind;
-	char area[128];
+	char area[KPI_MAX_NAME + 1];
 	const char *dot;
 	int rc = 0;
 
+	if (strlen(id) > KPI_MAX_ID)
+		return kpi_ini_error(ini, sec, NULL, "indicator id is %zu "
+		                     "bytes, limit %d", strlen(id), KPI_MAX_ID);
 	if (!kpi_registry_valid_indicator_id(id))
 		return kpi_ini_error(ini, sec, NULL,
 		                     "'%s' is not an indicator id (expected "
@@ -707,13 +748,18 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		ind->overrides |= KPI_OVR_NAME_EN;
 	}
 	if ((v = kpi_ini_get(ini, sec, "unit"))) {
+		if (strlen(v) > KPI_MAX_UNIT)
+			rc = kpi_ini_error(ini, sec, "unit", "'%.40s...' is %zu "
+			                   "bytes, limit %d", v, strlen(v),
+			                   KPI_MAX_UNIT);
 		ind->unit = xstrdup(v);
 		ind->overrides |= KPI_OVR_UNIT;
 	}
 	if ((v = kpi_ini_get(ini, sec, "decimals"))) {
 		long d;
 
-		if (parse_int_value(ini, sec, "decimals", v, 0, 6, &d) != 0)
+		if (parse_int_value(ini, sec, "decimals", v, 0,
+		                    KPI_MAX_DECIMALS, &d) != 0)
 			rc = KPI_ECONFIG;
 		ind->decimals = (int)d;
 		ind->overrides |= KPI_OVR_DECIMALS;
@@ -865,7 +911,7 @@ int kpi_config_check_targets(const struct kpi_config *cfg)
 	for (size_t i = 0; i < cfg->n_indicators; i++) {
 		const struct kpi_indicator *ind = cfg->indicators[i];
 		const struct kpi_target *t = &ind->target, *c = &ind->council;
-		char sec[300];
+		char sec[KPI_MAX_ID + 16];
 		int weaker;
 
 		if (t->kind != KPI_TARGET_NUMBER || c->kind != KPI_TARGET_NUMBER ||

@@ -37,6 +37,7 @@ struct kpi_config {
 	int lang;                /* enum kpi_lang */
 	char *data_dir;          /* absolute or relative to cwd */
 	char *plugin_dir;        /* NULL if not configured */
+	int exports_anywhere;    /* allow_exports_outside_data_dir = yes */
 	char *title_sv;
 	char *title_en;
 	double tolerance;

@@ -6,6 +6,9 @@
  * How it reads.  The file is read(2) in blocks of up to 1 MiB into one
  * buffer of max_record + 1 MiB bytes (smaller caps read smaller blocks),
  * allocated at open and reused: memory does not depend on the file size.
+ * A file smaller than that gets a buffer of its own size (plus a little),
+ * grown to the full size only if the file turns out longer than fstat
+ * said.
  * A record is parsed in place: fields are unquoted inside the buffer and
  * NUL-terminated over their delimiter, so no row or field allocates.  The
  * scan stops only at bytes that matter (a 256-entry class table: the
@@ -60,12 +63,13 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "limit.h"
 #include "num.h"
 
 #define CSV_BLOCK           ((size_t)1 << 20)  /* largest read(2) */
 #define CSV_MIN_BLOCK       64
-#define CSV_DEFAULT_FIELD   ((size_t)64 << 10)
-#define CSV_DEFAULT_RECORD  ((size_t)1 << 20)
+#define CSV_DEFAULT_FIELD   KPI_MAX_CSV_FIELD
+#define CSV_DEFAULT_RECORD  KPI_MAX_CSV_RECORD
 #define CSV_SHOW_CHARS      40  /* characters of a field quoted in errors */
 
 /* Byte classes: non-zero bytes stop the scan. */
@@ -99,8 +103,10 @@ struct kpi_csv {
 	size_t max_record;
 	size_t block;           /* largest read */
 
-	char *buf;              /* cap + 9 bytes; buf[end] is a 0 sentinel */
+	char *buf;              /* cap + 9 bytes; buf[end] is a 0 sentinel,
+	                           the 8 bytes after it are 0 too */
 	size_t cap;
+	size_t full_cap;        /* cap for a file of any length */
 	size_t pos;             /* first byte not yet consumed */
 	size_t end;             /* end of the data read */
 	int eof;                /* read(2) returned 0 */
@@ -204,6 +210,15 @@ static int refill(struct kpi_csv *c)
 	}
 	if (c->eof)
 		return 0;
+	if (c->end == c->cap && c->cap < c->full_cap) {
+		/* the file is longer than it was at open */
+		char *nb = realloc(c->buf, c->full_cap + 1 + 8);
+
+		if (!nb)
+			return csv_fail(c, KPI_ENOMEM, 0, 0, "out of memory");
+		c->buf = nb;
+		c->cap = c->full_cap;
+	}
 	room = c->cap - c->end;
 	if (room > c->block)
 		room = c->block;
@@ -218,7 +233,7 @@ static int refill(struct kpi_csv *c)
 		return csv_fail(c, KPI_EIO, 0, 0, "read error: %s",
 		                strerror(errno));
 	c->end += (size_t)n;
-	c->buf[c->end] = '\0';
+	memset(c->buf + c->end, 0, 1 + 8);     /* sentinel, SWAR slack */
 	c->nread += (unsigned long long)n;
 	if (n > 0)
 		return 1;
@@ -350,7 +365,7 @@ static int read_record(struct kpi_csv *c)
 	char *rec, *end, *p, *fs, *lstart, *f_lstart, *cstart, *cend;
 	long line, f_line, rec_line, cont, f_cont;
 	int nf = 0, term, dq, rc, n, fault;
-	size_t shift;
+	size_t shift, lshift;
 	unsigned char ch;
 
 	c->have_row = 0;
@@ -572,14 +587,17 @@ need:   /* the field runs past the data read: read more, rescan it */
 		return csv_fail(c, KPI_EDATA, rec_line, 0,
 		                "record exceeds limit of %zu bytes",
 		                c->max_record);
-	shift = (size_t)(rec - c->buf);
-	c->pos = shift;
+	/* refill moves the record to the front of the buffer (which it may
+	 * also grow): keep offsets from the record's start */
+	shift = (size_t)(fs - rec);
+	lshift = (size_t)(f_lstart - rec);
+	c->pos = (size_t)(rec - c->buf);
 	rc = refill(c);
 	if (rc < 0)
 		return rc;
-	rec -= shift;
-	fs -= shift;
-	f_lstart -= shift;
+	rec = c->buf;
+	fs = rec + shift;
+	f_lstart = rec + lshift;
 	end = c->buf + c->end;
 	p = fs;
 	line = f_line;
@@ -924,7 +942,10 @@ int kpi_csv_open(const char *path, const char *display, const char *who,
 	c->size = st.st_size;
 	c->mtime = st.st_mtim;
 
-	c->cap = c->max_record + 2 + c->block;
+	c->full_cap = c->max_record + 2 + c->block;
+	c->cap = c->full_cap;
+	if (st.st_size >= 0 && (size_t)st.st_size < c->full_cap - CSV_MIN_BLOCK)
+		c->cap = (size_t)st.st_size + CSV_MIN_BLOCK;
 	c->buf = calloc(c->cap + 1 + 8, 1);    /* sentinel, SWAR slack */
 	if (!c->buf)
 		goto out_nomem;
@@ -1184,17 +1205,34 @@ int kpi_csv_error(struct kpi_csv *c, int col, const char *fmt, ...)
 int kpi_csv_expected(struct kpi_csv *c, int col, const char *fmt, ...)
 {
 	const struct csv_field *f = field_at(c, col);
-	char what[512];
+	char small[512], *what = small;
 	va_list ap;
+	int n, rc;
 
 	if (!c || !fmt)
 		return KPI_EINVAL;
 	if (!f)
 		return bad_column(c, col);
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	return field_fail(c, f, what);
+	if (n < 0) {
+		small[0] = '\0';
+	} else if ((size_t)n >= sizeof small) {
+		/* the plugin's text whole; as far as it fits without memory */
+		what = malloc((size_t)n + 1);
+		if (what) {
+			va_start(ap, fmt);
+			vsnprintf(what, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+		} else {
+			what = small;
+		}
+	}
+	rc = field_fail(c, f, what);
+	if (what != small)
+		free(what);
+	return rc;
 }
 
 /* See plugin.h (csv_line): the first physical line of the current row

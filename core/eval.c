@@ -13,8 +13,9 @@
 /* Two doubles closer than this fraction of the larger (and of 1) are equal:
  * sums of decimal data are never exact in binary. */
 #define EVAL_EPS 1e-9
-/* Deepest goal nesting kpi_eval_goal follows (a guard against cycles). */
-#define EVAL_MAX_DEPTH 64
+/* Deepest goal nesting kpi_eval_goal follows: config.c refuses deeper
+ * goals, so this only guards against a registry built some other way. */
+#define EVAL_MAX_DEPTH KPI_MAX_GOAL_DEPTH
 
 /* The months of a series, numbered 0..23: index i is s->m[i / 12][i % 12],
  * so 0..11 is the previous year and 12..23 the run year. */

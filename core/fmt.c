@@ -10,17 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
+
 /* Significant digits a double carries for any decimal number: writing a
  * double to this many digits gives back the decimal it was computed from
  * and drops the binary noise (2.675 is stored as 2.67499999999999982...). */
 #define FMT_SIG 15
 /* Most decimals printed; a larger request prints this many. */
 #define FMT_MAX_DECIMALS 15
-/* Longest text kpi_fmt_number makes: 309 integer digits, 102 group
- * separators, sign, decimal mark, decimals, NUL. */
-#define FMT_MAX_LEN 512
+/* Longest text kpi_fmt_number makes (limit.h). */
+#define FMT_MAX_LEN KPI_MAX_NUMBER_TEXT
 /* Integer digits of the largest double, plus one for a carry. */
 #define FMT_MAX_INT 310
+
+/* Every number written here parses back with kpi_num_parse. */
+_Static_assert(FMT_MAX_INT + FMT_MAX_DECIMALS <= KPI_MAX_NUMBER_DIGITS,
+               "kpi_num_parse must accept the longest number formatted");
 
 /* Copy src into buf if it fits with its NUL, else make buf empty: a number
  * cut short would be a wrong number. */

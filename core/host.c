@@ -15,6 +15,8 @@
 #include "csv.h"
 #include "diag.h"
 #include "ini.h"
+#include "limit.h"
+#include "path.h"
 #include "wire.h"
 
 static int h_run_year(struct kpi_ctx *ctx)
@@ -39,16 +41,30 @@ static const char *h_config_get(struct kpi_ctx *ctx, const char *key)
 	return kpi_ini_get(ctx->cfg->ini, ctx->area->section, key);
 }
 
+/* The plugin's message, whole, at the key's file:line. */
 static int h_config_error(struct kpi_ctx *ctx, const char *key,
                           const char *fmt, ...)
 {
-	char msg[1024];
+	char small[512], *msg = small;
 	va_list ap;
+	int n, rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	return kpi_ini_error(ctx->cfg->ini, ctx->area->section, key, "%s", msg);
+	if (n < 0)
+		small[0] = '\0';
+	else if ((size_t)n >= sizeof small && (msg = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else if (!msg) {
+		msg = small;    /* out of memory: the message as far as it fits */
+	}
+	rc = kpi_ini_error(ctx->cfg->ini, ctx->area->section, key, "%s", msg);
+	if (msg != small)
+		free(msg);
+	return rc;
 }
 
 static void h_log(struct kpi_ctx *ctx, int level, const char *fmt, ...)
@@ -110,15 +126,16 @@ static int h_declare(struct kpi_ctx *ctx, const struct kpi_indicator_def *d)
 static struct kpi_indicator *target_indicator(struct kpi_ctx *ctx,
                                               const char *local)
 {
-	char id[256];
-	struct kpi_indicator *ind;
+	char id[KPI_MAX_ID + 1];
+	struct kpi_indicator *ind = NULL;
 	int n;
 
 	if (!local)
 		return NULL;
+	/* an id too long for a declaration cannot have been declared */
 	n = snprintf(id, sizeof id, "%s.%s", ctx->area->name, local);
-	ind = n > 0 && (size_t)n < sizeof id ? kpi_config_indicator(ctx->cfg, id)
-	                                     : NULL;
+	if (n > 0 && (size_t)n < sizeof id)
+		ind = kpi_config_indicator(ctx->cfg, id);
 	if (!ind || !ind->declared) {
 		ctx->bad_calls++;
 		kpi_diag(KPI_LOG_ERROR, ctx->area->name, NULL, 0, 0,
@@ -246,9 +263,40 @@ static int h_emit_value(struct kpi_ctx *ctx, const struct kpi_value *given)
 	return KPI_OK;
 }
 
+/* Check the cells of a table against the limits the report relies on.
+ * Returns 0 or KPI_EINVAL (refused, reported). */
+static int check_cells(struct kpi_ctx *ctx, const struct kpi_table *t,
+                       const struct kpi_cell *cells)
+{
+	char what[256];
+
+	for (size_t i = 0; cells && i < t->n_rows * t->n_columns; i++) {
+		const struct kpi_cell *c = &cells[i];
+		size_t len = c->kind == KPI_CELL_TEXT && c->text ?
+		             strlen(c->text) : 0;
+
+		if (len > KPI_MAX_CELL_TEXT)
+			snprintf(what, sizeof what, "emit_table() '%.40s': the text "
+			         "of row %zu column %zu is %zu bytes, limit %d",
+			         t->id, i / t->n_columns + 1, i % t->n_columns + 1,
+			         len, KPI_MAX_CELL_TEXT);
+		else if (c->kind == KPI_CELL_NUMBER && (!isfinite(c->number) ||
+		         c->decimals < 0 || c->decimals > KPI_MAX_DECIMALS))
+			snprintf(what, sizeof what, "emit_table() '%.40s': row %zu "
+			         "column %zu is not a finite number with 0..%d "
+			         "decimals", t->id, i / t->n_columns + 1,
+			         i % t->n_columns + 1, KPI_MAX_DECIMALS);
+		else
+			continue;
+		return refuse(ctx, what);
+	}
+	return 0;
+}
+
 static int h_emit_table(struct kpi_ctx *ctx, const struct kpi_table *given)
 {
 	struct kpi_table t;
+	char what[256];
 	int rc;
 
 	if (ctx->phase != KPI_PHASE_COMPUTE)
@@ -257,33 +305,80 @@ static int h_emit_table(struct kpi_ctx *ctx, const struct kpi_table *given)
 	                offsetof(struct kpi_table, note_en) +
 	                sizeof t.note_en) != 0 || !t.id ||
 	    (t.n_rows > 0 && t.n_columns > 0 && !t.cells) ||
-	    t.n_columns > 64 ||
 	    (t.n_columns && t.n_rows > SIZE_MAX / t.n_columns) ||
 	    (!t.columns_sv && !t.columns_en))
 		return refuse(ctx, "emit_table() with a malformed table");
+	if (t.n_columns > KPI_MAX_TABLE_COLUMNS) {
+		snprintf(what, sizeof what, "emit_table() '%.40s' with %zu "
+		         "columns, limit %d", t.id, t.n_columns,
+		         KPI_MAX_TABLE_COLUMNS);
+		return refuse(ctx, what);
+	}
+	if (check_cells(ctx, &t, t.cells) || check_cells(ctx, &t, t.cells_en))
+		return KPI_EINVAL;
 	rc = kpi_config_add_table(ctx->cfg, ctx->area->name, &t);
 	if (rc == 0 && ctx->rec)
 		kpi_wire_emit_table(ctx->rec, &t);
 	return rc;
 }
 
+/* Report that `path`, which a plugin of ctx's area asked to open, is
+ * outside data_dir: at the area's key whose value it is, else at the
+ * area's section.  `target` (may be NULL) is where a link leads.  Returns
+ * KPI_ECONFIG. */
+static int path_refused(struct kpi_ctx *ctx, const char *path,
+                        const char *why, const char *target)
+{
+	const struct kpi_ini *ini = ctx->cfg->ini;
+	const char *sec = ctx->area->section, *key = NULL;
+
+	for (size_t i = 0; i < kpi_ini_nkeys(ini, sec) && !key; i++) {
+		const char *v = kpi_ini_get(ini, sec, kpi_ini_key(ini, sec, i));
+
+		if (v && strcmp(v, path) == 0)
+			key = kpi_ini_key(ini, sec, i);
+	}
+	return kpi_ini_error(ini, sec, key, "'%s' is outside data_dir '%s' %s%s%s"
+	                     "; set allow_exports_outside_data_dir = yes in "
+	                     "[kpirun] to read it", path, ctx->cfg->data_dir,
+	                     why, target ? ": " : "", target ? target : "");
+}
+
 static int h_csv_open(struct kpi_ctx *ctx, const char *path,
                       struct kpi_csv **out)
 {
-	char full[4096];
-	int n;
+	char *full, *shown;
+	const char *why;
+	int rc;
 
 	if (ctx->phase != KPI_PHASE_COMPUTE)
 		return refuse(ctx, "csv_open() called outside compute");
 	if (!path || !*path || !out)
 		return refuse(ctx, "csv_open() without a path");
-	if (path[0] == '/')
-		n = snprintf(full, sizeof full, "%s", path);
-	else
-		n = snprintf(full, sizeof full, "%s/%s", ctx->cfg->data_dir, path);
-	if (n < 0 || (size_t)n >= sizeof full)
-		return refuse(ctx, "csv_open() with a path that is too long");
-	return kpi_csv_open(full, full, ctx->area->name, NULL, out);
+	rc = kpi_path_resolve(ctx->cfg->data_dir, path,
+	                      !ctx->cfg->exports_anywhere, &full, &why);
+	if (rc == KPI_ECONFIG) {
+		rc = path_refused(ctx, path, why, full);
+		free(full);
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	/* diagnostics name the path as the config gave it */
+	if (path[0] == '/') {
+		shown = strdup(path);
+	} else {
+		size_t n = strlen(ctx->cfg->data_dir) + strlen(path) + 2;
+
+		shown = malloc(n);
+		if (shown)
+			snprintf(shown, n, "%s/%s", ctx->cfg->data_dir, path);
+	}
+	rc = shown ? kpi_csv_open(full, shown, ctx->area->name, NULL, out) :
+	             KPI_ENOMEM;
+	free(shown);
+	free(full);
+	return rc;
 }
 
 static const struct kpi_host host_table = {

@@ -4,6 +4,7 @@
  * pre-scan classifies lines exactly as iniparser does, so that once it
  * passes, iniparser has nothing left to complain about.
  */
+#define _GNU_SOURCE     /* memfd_create */
 #include "ini.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,22 +23,14 @@
 
 #include "diag.h"
 #include "escape.h"
+#include "limit.h"
 
-/* Largest config file accepted. */
-#define INI_MAX_FILE (1024L * 1024L)
-/* Longest line iniparser 4.1 accepts: fgets into a 1024-byte buffer must
- * also hold the '\n' and the terminating NUL.  Holds for a line joined
- * from continuation lines too. */
-#define INI_MAX_LINE 1022
-/* iniparser_getstring lowercases "section:key" into a 1025-byte buffer and
- * silently truncates longer names, so such a key could never be read. */
-#define INI_MAX_LOOKUP 1024
-/* Pre-scan problems printed; the rest are only counted. */
-#define INI_MAX_ERRORS 100
-/* Sections plus keys accepted.  iniparser 4.1's dictionary is searched
- * linearly, so loading n entries takes O(n^2) time: 140000 one-line keys
- * (a 1 MiB file) take seconds.  Real configs have a few hundred. */
-#define INI_MAX_ENTRIES 10000
+/* The limits (limit.h) under this file's names. */
+#define INI_MAX_FILE KPI_MAX_CONFIG_BYTES
+#define INI_MAX_LINE KPI_MAX_CONFIG_LINE
+#define INI_MAX_LOOKUP KPI_MAX_CONFIG_NAME
+#define INI_MAX_ERRORS KPI_MAX_CONFIG_ERRORS
+#define INI_MAX_ENTRIES KPI_MAX_CONFIG_ENTRIES
 /* Bytes of a bad line quoted in a message. */
 #define INI_QUOTE_MAX 60
 
@@ -748,12 +742,12 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
 /* ---- iniparser -------------------------------------------------------- */
 
 /* Where iniparser's messages come from while iniparser_load runs: the
- * temporary copy it reads and the file the user named. */
-static const char *errback_tmp;
+ * name of the in-memory copy it reads and the file the user named. */
+static const char *errback_copy;
 static const char *errback_path;
 
 /* iniparser's error callback: route its message through kpi_diag, naming
- * the user's file and line instead of the temporary copy.  Its messages
+ * the user's file and line instead of the in-memory copy.  Its messages
  * look like "iniparser: syntax error in FILE (LINE):\n-> TEXT\n". */
 __attribute__((format(printf, 1, 2)))
 static int ini_errback(const char *fmt, ...)
@@ -773,9 +767,9 @@ static int ini_errback(const char *fmt, ...)
 	p = msg;
 	if (strncmp(p, "iniparser: ", 11) == 0)
 		p += 11;
-	at = errback_tmp ? strstr(p, errback_tmp) : NULL;
+	at = errback_copy ? strstr(p, errback_copy) : NULL;
 	if (at) {
-		char *rest = at + strlen(errback_tmp), *end;
+		char *rest = at + strlen(errback_copy), *end;
 
 		/* Drop " in FILE" and take " (LINE)" as the line. */
 		if (at - p >= 4 && strncmp(at - 4, " in ", 4) == 0)
@@ -813,74 +807,75 @@ static int ini_errback(const char *fmt, ...)
 	return 0;
 }
 
-/* Write text to a new temporary file (named in tmpl, size tmplsz).
- * Returns 0 or KPI_EIO (message printed; nothing left behind). */
-static int ini_write_copy(const struct kpi_ini *ini, const char *text,
-                          size_t n, char *tmpl, size_t tmplsz)
+/* Put text into a new anonymous in-memory file (memfd) and write in name
+ * (size namesz) a path iniparser can open it by: iniparser 4.1 only reads
+ * a named file, and this way no temporary file is written anywhere, so
+ * $TMPDIR does not matter.  On success *fd is the memfd (the caller closes
+ * it after iniparser_load).  Returns 0 or KPI_EIO (message printed). */
+static int ini_memory_copy(const struct kpi_ini *ini, const char *text,
+                           size_t n, int *fd, char *name, size_t namesz)
 {
-	const char *dir = getenv("TMPDIR");
 	size_t off = 0;
-	int fd, len;
+	int len;
 
-	if (!dir || !*dir)
-		dir = "/tmp";
-	len = snprintf(tmpl, tmplsz, "%s/kpirun-ini-XXXXXX", dir);
-	if (len < 0 || (size_t)len >= tmplsz) {
-		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "cannot create "
-		         "a temporary copy: TMPDIR is too long");
-		return KPI_EIO;
-	}
-	fd = mkstemp(tmpl);
-	if (fd < 0) {
-		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "cannot create "
-		         "a temporary copy in %s: %s", dir, strerror(errno));
+	*fd = memfd_create("kpirun-config", MFD_CLOEXEC);
+	if (*fd < 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "cannot make "
+		         "an in-memory copy for iniparser: memfd_create: %s",
+		         strerror(errno));
 		return KPI_EIO;
 	}
 	while (off < n) {
-		ssize_t w = write(fd, text + off, n - off);
+		ssize_t w = write(*fd, text + off, n - off);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w == 0)
 			errno = EIO;
-		if (w <= 0)
-			goto out_fail;
+		if (w <= 0) {
+			kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "cannot "
+			         "make an in-memory copy for iniparser: %s",
+			         strerror(errno));
+			goto out_close;
+		}
 		off += (size_t)w;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		goto out_fail;
+	len = snprintf(name, namesz, "/proc/self/fd/%d", *fd);
+	if (len < 0 || (size_t)len >= namesz)
+		goto out_close;
+	if (access(name, R_OK) != 0) {
+		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "cannot make "
+		         "an in-memory copy for iniparser: %s: %s (is /proc "
+		         "mounted?)", name, strerror(errno));
+		goto out_close;
 	}
 	return 0;
 
-out_fail:
-	kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "cannot write a "
-	         "temporary copy in %s: %s", dir, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmpl);
+out_close:
+	close(*fd);
+	*fd = -1;
 	return KPI_EIO;
 }
 
-/* Let iniparser parse the pre-scanned text (through a temporary copy, so
+/* Let iniparser parse the pre-scanned text (through an in-memory copy, so
  * it sees exactly the bytes checked, BOM removed), then fetch every
  * recorded key's value with iniparser_getstring.  Returns 0, KPI_ECONFIG
  * or KPI_EIO. */
 static int ini_parse(struct kpi_ini *ini, const char *text, size_t n)
 {
-	char tmpl[PATH_MAX];
+	char name[64];
 	char lookup[2 * INI_MAX_LOOKUP + 2];
-	int rc;
+	int rc, fd;
 
-	rc = ini_write_copy(ini, text, n, tmpl, sizeof tmpl);
+	rc = ini_memory_copy(ini, text, n, &fd, name, sizeof name);
 	if (rc)
 		return rc;
-	errback_tmp = tmpl;
+	errback_copy = name;
 	errback_path = ini->path;
 	iniparser_set_error_callback(ini_errback);
-	ini->dict = iniparser_load(tmpl);
-	unlink(tmpl);
-	errback_tmp = NULL;
+	ini->dict = iniparser_load(name);
+	close(fd);
+	errback_copy = NULL;
 	errback_path = NULL;
 	if (!ini->dict) {
 		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0,
@@ -922,7 +917,7 @@ static int ini_parse(struct kpi_ini *ini, const char *text, size_t n)
 
 /* Load `path` (see ini.h).  On success *out owns everything; on failure
  * *out is NULL and every problem has been printed.  Returns 0,
- * KPI_ECONFIG, KPI_ENOMEM, KPI_EIO (temporary copy) or KPI_EINVAL. */
+ * KPI_ECONFIG, KPI_ENOMEM, KPI_EIO (in-memory copy) or KPI_EINVAL. */
 int kpi_ini_load(const char *path, struct kpi_ini **out)
 {
 	struct kpi_ini *ini;

@@ -13,6 +13,7 @@
 
 #include "hash.h"
 #include "kpi/plugin.h"
+#include "limit.h"
 
 enum kpi_lang { KPI_LANG_SV = 0, KPI_LANG_EN = 1 };
 
@@ -147,7 +148,7 @@ struct kpi_indicator {
 	double baseline_cfg;
 	char *period_label;      /* config override of the period text */
 	int breakdown;           /* the report shows the group rows */
-	int subperiods[6][2];    /* extra month ranges to show (from, to) */
+	int subperiods[KPI_MAX_SUBPERIODS][2];  /* extra month ranges (from, to) */
 	int n_subperiods;
 	unsigned overrides;      /* KPI_OVR_* set by the config */
 	long line;               /* line of [indicator id], 0 if none */

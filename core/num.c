@@ -5,14 +5,16 @@
  */
 #include "num.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Digits (integer plus fraction, leading zeros included) a number may have.
- * Far beyond the 15-17 significant digits a double holds; longer text is
- * not a number any export writes. */
-#define NUM_MAX_DIGITS 64
+#define NUM_MAX_DIGITS KPI_MAX_NUMBER_DIGITS
+#define NUM_STR_(x) #x
+#define NUM_STR(x) NUM_STR_(x)
+#define NUM_TOO_LONG "expected a number of at most " \
+	NUM_STR(KPI_MAX_NUMBER_DIGITS) " digits"
 
 /* A number taken apart by num_scan: sign and the bare ASCII digits. */
 struct num_form {
@@ -165,7 +167,7 @@ static int num_scan(const char *text, size_t len, int decimal_comma,
 		run = 0;
 		while (i < len && is_digit(s[i])) {
 			if (nd == NUM_MAX_DIGITS) {
-				*why = "expected a number of at most 64 digits";
+				*why = NUM_TOO_LONG;
 				return KPI_EDATA;
 			}
 			f->digits[nd++] = (char)s[i++];
@@ -208,7 +210,7 @@ static int num_scan(const char *text, size_t len, int decimal_comma,
 		}
 		while (i < len && is_digit(s[i])) {
 			if (nd == NUM_MAX_DIGITS) {
-				*why = "expected a number of at most 64 digits";
+				*why = NUM_TOO_LONG;
 				return KPI_EDATA;
 			}
 			f->digits[nd++] = (char)s[i++];
@@ -273,6 +275,7 @@ int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
 	struct num_form f;
 	uint64_t m = 0;
 	size_t i;
+	double v;
 	int rc;
 
 	/* Fast path: up to 15 plain digits, the common case, exact. */
@@ -290,9 +293,16 @@ int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
 		}
 	}
 	rc = num_scan(s, len, decimal_comma, 1, &f, why);
-	if (rc == 0)
-		*out = num_value(&f);
-	return rc;
+	if (rc != 0)
+		return rc;
+	v = num_value(&f);
+	if (!isfinite(v)) {
+		*why = "expected a number no larger than 1.8e308 (the largest "
+		       "a double holds)";
+		return KPI_EDATA;
+	}
+	*out = v;
+	return 0;
 }
 
 /* See num.h. */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "kpi/plugin.h"
+#include "limit.h"
 
 /* Parse a number from s[0..len): optional sign ('-', '+', U+2212), digits
  * optionally grouped by three with ' ', U+00A0, U+202F or U+2009, an
@@ -19,7 +20,9 @@
  * Surrounding ASCII spaces are ignored.  On success stores the value and
  * returns 0; on failure returns KPI_EDATA and points *why at a static
  * description ("expected a number", "thousands groups must have 3 digits",
- * "scientific notation (precision lost in Excel?)", ...).  An empty field is
+ * "scientific notation (precision lost in Excel?)", ...); more than
+ * KPI_MAX_NUMBER_DIGITS digits and a magnitude beyond the largest double
+ * are refused too.  An empty field is
  * KPI_MISSING with *out untouched. */
 int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
                   const char **why);

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "diag.h"
 #include "ini.h"
+#include "limit.h"
 
 static char *xstrdup(const char *s)
 {
@@ -72,11 +73,12 @@ int kpi_registry_valid_name(const char *s)
 	return 1;
 }
 
-/* "payroll.payslips_per_admin": two valid names joined by one dot. */
+/* "payroll.payslips_per_admin": two valid names joined by one dot (the
+ * lengths are checked by the callers, with their own messages). */
 int kpi_registry_valid_indicator_id(const char *s)
 {
 	const char *dot = strchr(s, '.');
-	char area[128];
+	char area[KPI_MAX_NAME + 1];
 
 	if (!dot || (size_t)(dot - s) >= sizeof area || strchr(dot + 1, '.'))
 		return 0;
@@ -170,7 +172,7 @@ void kpi_registry_goal_add_activity(struct kpi_goal *g,
 int kpi_config_declare(struct kpi_config *cfg, const char *area,
                        const struct kpi_indicator_def *given)
 {
-	char id[256];
+	char id[KPI_MAX_ID + 1];
 	struct kpi_indicator *ind;
 	struct kpi_indicator_def copy, *def = NULL;
 
@@ -192,13 +194,28 @@ int kpi_config_declare(struct kpi_config *cfg, const char *area,
 	if (def->aggregation < KPI_AGG_SUM || def->aggregation > KPI_AGG_ROLLING12 ||
 	    def->direction < KPI_DIR_NONE || def->direction > KPI_DIR_LOWER ||
 	    !(def->scale >= 0) || !isfinite(def->scale) || def->decimals < 0 ||
-	    def->decimals > 6) {
+	    def->decimals > KPI_MAX_DECIMALS) {
 		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
 		         "indicator '%s': aggregation, direction, scale or "
 		         "decimals out of range", def->id);
 		return KPI_EINVAL;
 	}
-	snprintf(id, sizeof id, "%s.%s", area, def->id);
+	if (strlen(area) + 1 + strlen(def->id) > KPI_MAX_ID) {
+		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
+		         "indicator '%.40s...': its id '%s.<id>' is %zu bytes, "
+		         "limit %d", def->id, area,
+		         strlen(area) + 1 + strlen(def->id), KPI_MAX_ID);
+		return KPI_EINVAL;
+	}
+	if (def->unit && strlen(def->unit) > KPI_MAX_UNIT) {
+		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
+		         "indicator '%s': unit '%.40s...' is %zu bytes, limit %d",
+		         def->id, def->unit, strlen(def->unit), KPI_MAX_UNIT);
+		return KPI_EINVAL;
+	}
+	memcpy(id, area, strlen(area));         /* lengths checked above */
+	id[strlen(area)] = '.';
+	memcpy(id + strlen(area) + 1, def->id, strlen(def->id) + 1);
 	ind = kpi_registry_indicator_get(cfg, id);
 	if (ind->declared) {
 		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
@@ -250,7 +267,7 @@ int kpi_config_check_declared(const struct kpi_config *cfg,
 			              hint ? " (did you mean '" : "",
 			              hint ? hint : "", hint ? "'?)" : "");
 		else {
-			char sec[300];
+			char sec[KPI_MAX_ID + 16];
 
 			snprintf(sec, sizeof sec, "indicator %s", ind->id);
 			kpi_ini_error(cfg->ini, sec, NULL,

@@ -163,7 +163,7 @@ static const char *unit_in(const char *unit, int lang)
 static void figure_set(struct bld *b, struct kpi_figure *f, int has,
                        double v, int decimals, const char *unit)
 {
-	char buf[600];
+	char buf[KPI_MAX_CELL];
 
 	f->has = has && isfinite(v);
 	f->value = f->has ? v : 0;
@@ -219,7 +219,8 @@ static const char *const target_keys[] = { "none", "number", "increase",
 static void target_display(char *buf, size_t n, const struct kpi_target *t,
                            const char *unit, int lang)
 {
-	char num[300], w[300];
+	char num[KPI_MAX_NUMBER_TEXT];
+	char w[KPI_MAX_NUMBER_TEXT + KPI_MAX_CONFIG_LINE];   /* with a unit */
 
 	switch (t->kind) {
 	case KPI_TARGET_NUMBER:
@@ -251,7 +252,7 @@ static void target_set(struct bld *b, struct kpi_report_target *rt,
 {
 	const char *unit = t->unit ? t->unit : ind->unit;
 	int kind = t->kind >= 0 && t->kind <= KPI_TARGET_TEXT ? t->kind : 0;
-	char buf[700];
+	char buf[KPI_MAX_CELL];
 
 	rt->kind = kind;
 	rt->kind_key = target_keys[kind];
@@ -367,7 +368,7 @@ static void tolerance_text(char *buf, size_t n,
                            const struct kpi_report_indicator *ri,
                            const struct kpi_result *r, int lang)
 {
-	char a[300], b[300];
+	char a[KPI_MAX_NUMBER_TEXT], b[KPI_MAX_NUMBER_TEXT + KPI_MAX_UNIT + 2];
 	const char *unit = KPI_TEXT(ri->unit, lang);
 
 	int d = ri->decimals;
@@ -401,7 +402,7 @@ static char *rule_sentence(struct bld *b, const struct kpi_report_indicator *ri,
 	                  KPI_TEXT(ri->outcome.text, lang);
 	const char *tgt = KPI_TEXT(ri->target.display, lang);
 	const char *base = KPI_TEXT(ri->baseline.text, lang);
-	char tol[700];
+	char tol[KPI_MAX_CELL];
 
 	tolerance_text(tol, sizeof tol, ri, r, lang);
 	switch (r->rule) {

@@ -258,7 +258,10 @@ struct kpi_host {
 	int (*emit_table)(struct kpi_ctx *ctx, const struct kpi_table *t);
 
 	/* CSV reader (inputs.md rules).  `path` is relative to the run's data
-	 * directory unless absolute.  Opening reads the header. */
+	 * directory.  It must lie inside it (no absolute path, no ".." or
+	 * symbolic link out of it) unless the config allows exports outside
+	 * data_dir; a path refused is reported at the config key that names
+	 * it and returns KPI_ECONFIG.  Opening reads the header. */
 	int (*csv_open)(struct kpi_ctx *ctx, const char *path,
 	                struct kpi_csv **out);
 	/* Index of a column by name (case-insensitive).  If required and

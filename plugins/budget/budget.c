@@ -28,7 +28,6 @@
 #define BAL_MAX_ITEMS   128    /* rows of balance.csv */
 #define BAL_ITEM_MAX    96     /* bytes of an item name, NUL included */
 #define BAL_COLS        5
-#define NOTE_MAX        2048
 #define UNITS_LIMIT     1e12   /* largest amount in smallest units */
 #define AMOUNT_BUF      48     /* bytes for fmt_amount() */
 
@@ -145,6 +144,18 @@ static const struct figure_def figure_defs[] = {
 };
 
 #define N_STATED (sizeof figure_defs / sizeof figure_defs[0])
+
+/* Top-level balance items a message names; more are counted ("and 3
+ * more"). */
+#define BAL_ROOTS_SHOWN 4
+/* Bytes of one sentence of a note (a stated figure that differs, a
+ * balance check; the longest names BAL_ROOTS_SHOWN items), and of a whole
+ * note: a sentence per stated figure, or per balance item and two more,
+ * so that a note is never cut. */
+#define NOTE_MSG_MAX    (BAL_ROOTS_SHOWN * (BAL_ITEM_MAX + 4) + 512)
+#define NOTE_SENTENCES  (N_STATED > BAL_MAX_ITEMS + 2 ? N_STATED : \
+                         BAL_MAX_ITEMS + 2)
+#define NOTE_MAX        (NOTE_SENTENCES * NOTE_MSG_MAX)
 
 /* How the note under a table names a figure. */
 static const char *const fig_row_sv[N_FR] = {
@@ -525,7 +536,8 @@ static int emit_tbl(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return host->emit_table(ctx, &kt);
 }
 
-/* Append formatted text to a NUL-terminated note buffer (truncating). */
+/* Append a sentence (at most NOTE_MSG_MAX bytes) to a note: NOTE_MAX
+ * holds every sentence a note can get. */
 static void note_add(char *note, const char *s)
 {
 	size_t n = strlen(note);
@@ -849,8 +861,11 @@ static int display_name(const struct kpi_host *host, struct kpi_ctx *ctx,
 		qlen = strlen(bar + 1);
 		q = trim(bar + 1, &qlen);
 	}
-	if (len == 0 || len >= size || (bar && (qlen == 0 || qlen >= size)) ||
-	    (bar && strchr(bar + 1, '|')))
+	if (len >= size || (bar && qlen >= size))
+		return host->config_error(ctx, key, "a name is %zu bytes, limit "
+		                          "%zu", len >= size ? len : qlen,
+		                          size - 1);
+	if (len == 0 || (bar && qlen == 0) || (bar && strchr(bar + 1, '|')))
 		return host->config_error(ctx, key, "expected 'Svenskt namn "
 		                          "| English name', found '%s'", v);
 	memcpy(sv, p, len);
@@ -1004,7 +1019,7 @@ static int note_table(int r)
 static void check_stated(const struct kpi_host *host, struct kpi_ctx *ctx,
                          struct budget_state *st, int table)
 {
-	char a[AMOUNT_BUF], b[AMOUNT_BUF], msg[512];
+	char a[AMOUNT_BUF], b[AMOUNT_BUF], msg[NOTE_MSG_MAX];
 
 	st->note_sv[0] = st->note_en[0] = '\0';
 	for (size_t i = 0; i < N_STATED; i++) {
@@ -1603,25 +1618,27 @@ static void order_subtree(struct budget_state *st, int i)
 static int64_t check_sums(const struct kpi_host *host, struct kpi_ctx *ctx,
                           struct budget_state *st)
 {
-	char a[AMOUNT_BUF], b[AMOUNT_BUF], d[AMOUNT_BUF], msg[512];
-	char roots[256] = "", roots_en[256] = "";
+	char a[AMOUNT_BUF], b[AMOUNT_BUF], d[AMOUNT_BUF], msg[NOTE_MSG_MAX];
+	char roots[BAL_ROOTS_SHOWN * (BAL_ITEM_MAX + 4) + 32] = "";
+	char roots_en[sizeof roots] = "";
 	int64_t sum = 0;
-	int bad = 0;
+	int bad = 0, n_roots = 0;
 
 	st->note_sv[0] = st->note_en[0] = '\0';
 	for (size_t i = 0; i < st->n_items; i++) {
 		const struct bal_item *it = &st->items[i];
 		int64_t diff = it->amount - it->children;
 
-		if (it->parent < 0) {
+		if (it->parent < 0 && n_roots++ < BAL_ROOTS_SHOWN) {
 			size_t n = strlen(roots), m = strlen(roots_en);
 
-			sum += it->amount;
 			snprintf(roots + n, sizeof roots - n, "%s'%s'",
 			         n ? ", " : "", it->name);
 			snprintf(roots_en + m, sizeof roots_en - m, "%s'%s'",
 			         m ? ", " : "", it->name_en);
 		}
+		if (it->parent < 0)
+			sum += it->amount;
 		if (it->n_children == 0 || diff == 0)
 			continue;
 		bad = 1;
@@ -1639,6 +1656,14 @@ static int64_t check_sums(const struct kpi_host *host, struct kpi_ctx *ctx,
 		         "sub-items by %s kr.", it->name_en,
 		         fmt_amount(d, sizeof d, diff, ORE, 2, 1));
 		note_add(st->note_en, msg);
+	}
+	if (n_roots > BAL_ROOTS_SHOWN) {
+		size_t n = strlen(roots), m = strlen(roots_en);
+
+		snprintf(roots + n, sizeof roots - n, " och %d till",
+		         n_roots - BAL_ROOTS_SHOWN);
+		snprintf(roots_en + m, sizeof roots_en - m, " and %d more",
+		         n_roots - BAL_ROOTS_SHOWN);
 	}
 	if (sum != 0) {
 		bad = 1;

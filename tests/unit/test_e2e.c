@@ -621,6 +621,21 @@ Test(seed2011, golden_swedish_report)
 	result_free(&r);
 }
 
+/* The config reaches iniparser through memory: with no usable $TMPDIR the
+ * default report is still the golden one. */
+Test(seed2011, report_without_a_usable_tmpdir)
+{
+	struct result r;
+	char *want = slurp(E2E "/seed-2011.sv.expected");
+
+	cr_assert_eq(setenv("TMPDIR", "/nonexistent", 1), 0);
+	r = RUN(CONF2011);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, want);
+	free(want);
+	result_free(&r);
+}
+
 Test(seed2011, golden_english_report)
 {
 	struct result r = RUN("--lang", "en", CONF2011);

@@ -500,15 +500,16 @@ INI_TEST(temp_copy_removed)
 
 INI_TEST(temp_dir_unusable)
 {
+	/* The config reaches iniparser through memory, not a temporary
+	 * file: an unusable $TMPDIR does not matter. */
 	const char *p = FIXTURE("valid.ini");
-	struct kpi_ini *ini = (struct kpi_ini *)1;
+	struct kpi_ini *ini;
 
 	cr_assert_eq(setenv("TMPDIR", "/nonexistent/kpi_test_ini", 1), 0);
-	cr_assert_eq(kpi_ini_load(p, &ini), KPI_EIO);
-	cr_assert_null(ini);
-	cr_assert_str_eq(diag_text(), fmt(
-		"%s: cannot create a temporary copy in /nonexistent/kpi_test_ini: "
-		"No such file or directory\n", p));
+	ini = expect_load(p);
+	cr_assert_str_eq(kpi_ini_get(ini, "kpirun", "year"), "2011");
+	kpi_ini_free(ini);
+	cr_assert_str_eq(diag_text(), "");
 }
 
 /* ---- line length, NUL ------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "num.h"
 
 /* Parse NUL-terminated s; returns the code, value in *v. */
@@ -110,8 +111,69 @@ Test(num, long_numbers_round_correctly)
 	accepts("0.0000000000000000000000001", 0, 1e-25);
 	accepts("1234567890123456789012345678901234567890123456789012345678901234",
 	        0, 1234567890123456789012345678901234567890123456789012345678901234.0);
-	rejects("12345678901234567890123456789012345678901234567890123456789012345",
-	        0, "expected a number of at most 64 digits");
+}
+
+/* "1", then nint - 1 zeros, a '.' and nfrac zeros (no '.' if nfrac is 0),
+ * in a static buffer. */
+static const char *power_of_ten(size_t nint, size_t nfrac)
+{
+	static char buf[1024];
+	size_t n = 0;
+
+	cr_assert_lt(nint + nfrac + 2, sizeof buf);
+	buf[n++] = '1';
+	memset(buf + n, '0', nint - 1);
+	n += nint - 1;
+	if (nfrac) {
+		buf[n++] = '.';
+		memset(buf + n, '0', nfrac);
+		n += nfrac;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+Test(num, as_many_digits_as_the_formatter_writes)
+{
+	/* 301 integer digits and 24 decimals: 325 digits, 10^300 */
+	accepts(power_of_ten(301, 24), 0, 1e300);
+	rejects(power_of_ten(301, 25), 0,
+	        "expected a number of at most 325 digits");
+	/* 10^308 is a double, 10^309 is not */
+	accepts(power_of_ten(309, 0), 0, 1e308);
+	rejects(power_of_ten(310, 0), 0, "expected a number no larger than "
+	        "1.8e308 (the largest a double holds)");
+}
+
+/* Found by the round-trip fuzzer (tests/fuzz/fuzz_num.c): a large amount
+ * formatted with 15 decimals has 65 digits, which the parser refused
+ * ("at most 64 digits").  Whatever kpi_fmt_number writes parses back to
+ * the number it was written from. */
+Test(num, parses_back_what_the_formatter_writes)
+{
+	char buf[600];
+	const char *why;
+	double v = 0;
+
+	kpi_fmt_number(buf, sizeof buf, 7.7e49, 15, KPI_LANG_SV, 1);
+	cr_assert_str_eq(buf, "77 000 000 000 000 000 000 000 000 000 000 000 "
+	                 "000 000 000 000 000,000000000000000");
+	cr_assert_eq(kpi_num_parse(buf, strlen(buf), 1, &v, &why), 0, "%s",
+	             why);
+	cr_assert(v == 7.7e49, "%.17g", v);
+	kpi_fmt_number(buf, sizeof buf, -7.7e49, 15, KPI_LANG_EN, 0);
+	cr_assert_eq(kpi_num_parse(buf, strlen(buf), 0, &v, &why), 0, "%s",
+	             why);
+	cr_assert(v == -7.7e49, "%.17g", v);
+	/* the largest double, rounded to 15 significant digits, is beyond
+	 * it: refused as too large, not read as infinity */
+	kpi_fmt_number(buf, sizeof buf, 1.7976931348623157e308, 15,
+	               KPI_LANG_EN, 0);
+	cr_assert_eq(strlen(buf), 309 + 1 + 15);
+	why = NULL;
+	cr_assert_eq(kpi_num_parse(buf, strlen(buf), 0, &v, &why), KPI_EDATA);
+	cr_assert_str_eq(why, "expected a number no larger than 1.8e308 "
+	                 "(the largest a double holds)");
 }
 
 Test(num, rejects_foreign_separators)

@@ -1231,3 +1231,126 @@ Test(budget, english_balance_partial_names)
 	cleanup(dir, path);
 	LEAK_CHECK();
 }
+
+/* Occurrences of needle in hay. */
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* Every stated figure of the budget table wrong: the note lists each one,
+ * as many as the warnings. */
+Test(budget, stated_figures_all_in_the_note)
+{
+	static const char *const keys[] = {
+		"costs_budget", "costs_booked", "costs_forecast",
+		"costs_deviation", "costs_previous", "revenues_budget",
+		"revenues_booked", "revenues_forecast", "revenues_deviation",
+		"revenues_previous", "net_result_budget", "net_result_booked",
+		"net_result_forecast", "net_result_deviation",
+		"net_result_previous", "fund_in", "fund_out",
+		"net_result_after_budget", "net_result_after_forecast",
+		"net_result_after_deviation",
+	};
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	const struct kpi_table *t;
+	char key[64];
+	size_t n = sizeof keys / sizeof keys[0];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "stated.%s", keys[i]);
+		fake_host_set(fh, key, "999,9");
+	}
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_not_null(t);
+	cr_assert_not_null(t->note_sv);
+	cr_expect_eq(count_of(fake_host_diag(fh), "the report states 999.9"),
+	             n, "%s", fake_host_diag(fh));
+	cr_expect_eq(count_of(t->note_sv, "Rapporten anger 999,9"), n, "%s",
+	             t->note_sv);
+	cr_expect_eq(count_of(t->note_en, "The report states 999.9"), n, "%s",
+	             t->note_en);
+	/* the last sentence is whole */
+	cr_expect(strstr(t->note_en, "The report states 999.9 for net result "
+	                 "after disposition, deviation 2011; computed ") != NULL,
+	          "%s", t->note_en);
+	fake_host_free(fh);
+	LEAK_CHECK();
+}
+
+/* 24 top-level items that do not sum to 0, each with sub-items that
+ * does not add up: the note names the first four top-level items and
+ * counts the rest (the list used to be cut at 255 bytes, mid-name), and
+ * has a sentence for each sum (the note used to be cut at 2048 bytes). */
+Test(budget, balance_many_top_level_items)
+{
+	char dir[] = "/tmp/kpi_budget_roots_XXXXXX", path[64], bud[64];
+	struct fake_host *fh;
+	const struct kpi_table *t;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/balance.csv", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("item;parent;amount\n", f);
+	for (int i = 1; i <= 24; i++)
+		fprintf(f, "Post nummer %d med ett ganska långt namn;;%d,00\n",
+		        i, i);
+	for (int i = 1; i <= 24; i++)
+		for (int k = 1; k <= 2; k++)
+			fprintf(f, "Underpost %d.%d med ett ganska långt namn;"
+			        "Post nummer %d med ett ganska långt namn;%d,00\n",
+			        i, k, i, k == 1 ? i + 1 : 0);
+	fclose(f);
+	snprintf(bud, sizeof bud, "%s/budget.csv", dir);
+	f = fopen(bud, "w");
+	cr_assert_not_null(f);
+	fputs("area,type,budget,booked,forecast,previous_outcome\n"
+	      "committee,cost,25.5,18.4,28.1,23.9\n", f);
+	fclose(f);
+	fh = host(dir, "budget.csv", "balance.csv", 1);
+	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	t = fake_host_table(fh, "balance");
+	cr_assert_not_null(t);
+	cr_assert_not_null(t->note_sv);
+	cr_expect(strstr(t->note_sv, "('Post nummer 1 med ett ganska långt "
+	                 "namn', 'Post nummer 2 med ett ganska långt namn', "
+	                 "'Post nummer 3 med ett ganska långt namn', 'Post "
+	                 "nummer 4 med ett ganska långt namn' och 20 till) "
+	                 "summerar till 300,00 kr.") != NULL, "%s", t->note_sv);
+	cr_expect(strstr(t->note_en, "' and 20 more) sum to 300.00 kr.") !=
+	          NULL, "%s", t->note_en);
+	/* item i is i kr, its sub-items i + 1 and 0: 1 kr short each */
+	cr_expect_eq(count_of(t->note_sv, "med ett ganska långt namn' skiljer "
+	                      "sig från summan av underposterna med -1,00 kr."),
+	             24, "%s", t->note_sv);
+	cr_expect_gt(strlen(t->note_sv), 2048);
+	fake_host_free(fh);
+	unlink(path);
+	unlink(bud);
+	rmdir(dir);
+	LEAK_CHECK();
+}
+
+/* A display name longer than a row label holds is refused naming the
+ * limit (it used to be told it was not 'Svenskt namn | English name'). */
+Test(budget, display_name_limit)
+{
+	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+
+	fake_host_set(fh, "name.payroll", "Löneadministration | Payroll "
+	              "administration of the whole city, its companies and "
+	              "every one of their employees, month after month, year "
+	              "after year, since 2008, as decided by the committee");
+	cr_expect_eq(run(fh), KPI_ECONFIG);
+	cr_expect_str_eq(fake_host_diag(fh), "budget: fake.ini:1: "
+	                 "name.payroll: a name is 165 bytes, limit 149\n");
+	fake_host_free(fh);
+	LEAK_CHECK();
+}

@@ -428,6 +428,16 @@ static void split(char *line, char **field, int n)
 	}
 }
 
+/* Copy field into dst (size n), failing the test if it does not fit. */
+static void copy_field(char *dst, size_t n, const char *field)
+{
+	size_t len = strlen(field);
+
+	cr_assert_lt(len, n, "fixture field '%s' longer than %zu bytes",
+	             field, n - 1);
+	memcpy(dst, field, len + 1);
+}
+
 /* Aggregate the case log at path into daily rows per channel, category
  * and district - the second method, plain C - with waits <= threshold
  * counting as answered within.  Returns the number of rows. */
@@ -456,10 +466,10 @@ static size_t aggregate_log(const char *path, double threshold,
 			cr_assert_lt(n, max);
 			a = &out[n++];
 			memset(a, 0, sizeof *a);
-			snprintf(a->date, sizeof a->date, "%s", fl[0]);
-			snprintf(a->channel, sizeof a->channel, "%s", fl[1]);
-			snprintf(a->category, sizeof a->category, "%s", fl[2]);
-			snprintf(a->district, sizeof a->district, "%s", fl[3]);
+			copy_field(a->date, sizeof a->date, fl[0]);
+			copy_field(a->channel, sizeof a->channel, fl[1]);
+			copy_field(a->category, sizeof a->category, fl[2]);
+			copy_field(a->district, sizeof a->district, fl[3]);
 		}
 		a->cases++;
 		a->resolved += strcmp(fl[4], "1") == 0;
