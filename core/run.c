@@ -5,9 +5,11 @@
  */
 #include "run.h"
 
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "diag.h"
@@ -258,6 +260,61 @@ static int emit_junit_only(const struct kpi_options *o, struct kpi_config *cfg,
 	return status;
 }
 
+/* True if path `in` (a directory) contains or is `path` (both real). */
+static int path_within(const char *path, const char *in)
+{
+	size_t n = strlen(in);
+
+	return strncmp(path, in, n) == 0 &&
+	       (path[n] == '/' || path[n] == '\0' || (n == 1 && in[0] == '/'));
+}
+
+/* Refuse an output that is an input of the run: the config itself, or a
+ * file inside data_dir, where the exports are (an atomic write would
+ * replace it).  0, or KPI_EXIT_USAGE (printed). */
+static int refuse_inputs_as_outputs(const struct kpi_options *o,
+                                    const struct kpi_config *cfg)
+{
+	char *data = realpath(cfg->data_dir, NULL);
+	struct stat conf, out;
+	int rc = 0, have_conf = stat(cfg->path, &conf) == 0;
+
+	for (size_t i = 0; i < o->n_outputs && rc == 0; i++) {
+		const char *dest = o->outputs[i].dest;
+		char *copy, *dir, *real;
+
+		if (strcmp(dest, "-") == 0)
+			continue;
+		if (stat(dest, &out) == 0 && !S_ISREG(out.st_mode))
+			continue;       /* a device or a FIFO: written in place */
+		if (have_conf && stat(dest, &out) == 0 &&
+		    out.st_dev == conf.st_dev && out.st_ino == conf.st_ino) {
+			kpi_diag(KPI_LOG_ERROR, NULL, dest, 0, 0, "refusing to "
+			         "write the report over the config '%s'", cfg->path);
+			rc = KPI_EXIT_USAGE;
+			break;
+		}
+		copy = strdup(dest);
+		if (!copy) {
+			kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+			rc = KPI_EXIT_USAGE;
+			break;
+		}
+		dir = dirname(copy);
+		real = data ? realpath(dir, NULL) : NULL;
+		if (real && path_within(real, data)) {
+			kpi_diag(KPI_LOG_ERROR, NULL, dest, 0, 0, "refusing to "
+			         "write the report inside data_dir '%s', where the "
+			         "run's exports are", cfg->data_dir);
+			rc = KPI_EXIT_USAGE;
+		}
+		free(real);
+		free(copy);
+	}
+	free(data);
+	return rc;
+}
+
 int kpi_run(const struct kpi_options *o)
 {
 	struct kpi_config *cfg = NULL;
@@ -272,6 +329,10 @@ int kpi_run(const struct kpi_options *o)
 	if (kpi_config_load(o->config, &cfg) != 0) {
 		kpi_output_set_free(set);
 		return KPI_EXIT_USAGE;
+	}
+	if (!o->check && refuse_inputs_as_outputs(o, cfg) != 0) {
+		status = KPI_EXIT_USAGE;
+		goto out_free_config;
 	}
 	if (o->period && kpi_config_parse_period(o->period, cfg->year,
 	                                         &cfg->period_month) != 0) {
