@@ -23,6 +23,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* AddressSanitizer, as gcc and clang announce it */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 #define E2E KPI_SOURCE_DIR "/tests/data/e2e"
 #define SCRATCH KPI_BUILD_DIR "/scratch"
 
@@ -285,7 +294,7 @@ Test(sandbox, a_flood_on_stdout_is_relayed_within_a_bound)
 
 Test(sandbox, a_memory_hog_is_stopped_by_the_area_limit)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(UNDER_ASAN)
 	cr_skip_test("the memory limit is not applied under AddressSanitizer");
 #else
 	make_dir("hog");
