@@ -33,42 +33,44 @@ static const char *const indicator_keys[] = {
 	"period_label", "subperiods", "council_scope", NULL
 };
 
-static char *xstrdup(const char *s)
-{
-	char *c;
+/*
+ * Out of memory (docs/errors.md): every allocation here is checked and a
+ * failure is returned as KPI_ENOMEM, which wins over any config error met
+ * on the way and stops the load; nothing is printed here (kpi_run prints
+ * it once).  Whatever was built so far stays reachable from cfg, so
+ * kpi_config_free releases it.
+ */
 
+/* *dst = a heap copy of s (NULL stays NULL).  Returns 0 or KPI_ENOMEM. */
+static int dup_str(char **dst, const char *s)
+{
+	*dst = NULL;
 	if (!s)
-		return NULL;
-	c = strdup(s);
-	if (!c) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
-	return c;
+		return 0;
+	*dst = strdup(s);
+	return *dst ? 0 : KPI_ENOMEM;
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
-	return p;
-}
-
-/* Append p to a growable pointer array. */
-static void push(void ***arr, size_t *n, void *p)
+/* Append p to a growable pointer array.  Returns 0 or KPI_ENOMEM (the
+ * array unchanged). */
+static int push(void ***arr, size_t *n, void *p)
 {
 	void **a = realloc(*arr, (*n + 1) * sizeof **arr);
 
-	if (!a) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
+	if (!a)
+		return KPI_ENOMEM;
 	a[(*n)++] = p;
 	*arr = a;
+	return 0;
+}
+
+/* Fold the result r of one check into the result so far: out of memory
+ * wins, then a config error. */
+static int worse(int rc, int r)
+{
+	if (rc == KPI_ENOMEM || r == KPI_ENOMEM)
+		return KPI_ENOMEM;
+	return r ? KPI_ECONFIG : rc;
 }
 
 static int is_id_char(int c)
@@ -290,8 +292,9 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 	}
 	if (strcmp(v, "set_by_committee") == 0) {
 		t->kind = KPI_TARGET_TEXT;
-		t->text_sv = xstrdup("tas fram av nämnden");
-		t->text_en = xstrdup("set by committee");
+		if (dup_str(&t->text_sv, "tas fram av nämnden") ||
+		    dup_str(&t->text_en, "set by committee"))
+			return KPI_ENOMEM;
 		return 0;
 	}
 	if (strncmp(v, "text:", 5) == 0) {
@@ -302,8 +305,8 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 		if (!*txt)
 			return kpi_ini_error(ini, sec, key, "empty text target");
 		t->kind = KPI_TARGET_TEXT;
-		t->text_sv = xstrdup(txt);
-		t->text_en = xstrdup(txt);
+		if (dup_str(&t->text_sv, txt) || dup_str(&t->text_en, txt))
+			return KPI_ENOMEM;
 		return 0;
 	}
 	pm = strstr(v, "+/-");
@@ -327,9 +330,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 			                     "non-negative number", v);
 		t->kind = KPI_TARGET_RANGE;
 		t->decimals = written_decimals(centre);
-		if (*unit)
-			t->unit = xstrdup(unit);
-		return 0;
+		return *unit ? dup_str(&t->unit, unit) : 0;
 	}
 	split_unit(v, num, sizeof num, &unit);
 	if (!unit || parse_number(num, &t->value, &why) != 0)
@@ -340,31 +341,38 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 		                     "none)", v);
 	t->kind = KPI_TARGET_NUMBER;
 	t->decimals = written_decimals(num);
-	if (*unit)
-		t->unit = xstrdup(unit);
-	return 0;
+	return *unit ? dup_str(&t->unit, unit) : 0;
 }
 
-/* The indicator with this id, created (undeclared) if new. */
-static struct kpi_indicator *indicator_get(struct kpi_config *cfg,
-                                           const char *id)
+static void indicator_free(struct kpi_indicator *ind);
+
+/* The indicator with this id ("area.name"), created (undeclared) if new,
+ * in *out (owned by cfg).  Returns 0 or KPI_ENOMEM. */
+static int indicator_get(struct kpi_config *cfg, const char *id,
+                         struct kpi_indicator **out)
 {
 	struct kpi_indicator *ind = kpi_config_indicator(cfg, id);
-	const char *dot;
+	const char *dot = strchr(id, '.');
 
+	*out = ind;
 	if (ind)
-		return ind;
-	ind = xcalloc(1, sizeof *ind);
-	ind->id = xstrdup(id);
-	dot = strchr(id, '.');
-	ind->area = xcalloc((size_t)(dot - id) + 1, 1);
-	memcpy(ind->area, id, (size_t)(dot - id));
+		return 0;
+	ind = calloc(1, sizeof *ind);
+	if (!ind)
+		return KPI_ENOMEM;
+	ind->id = strdup(id);
+	ind->area = strndup(id, (size_t)(dot - id));
+	if (!ind->id || !ind->area ||
+	    push((void ***)&cfg->indicators, &cfg->n_indicators, ind)) {
+		indicator_free(ind);
+		return KPI_ENOMEM;
+	}
 	ind->scale = 1;
 	ind->tolerance = -1;
 	ind->stated = -1;
 	ind->aggregation = KPI_AGG_SUM;
-	push((void ***)&cfg->indicators, &cfg->n_indicators, ind);
-	return ind;
+	*out = ind;
+	return 0;
 }
 
 struct kpi_indicator *kpi_config_indicator(const struct kpi_config *cfg,
@@ -394,18 +402,21 @@ static struct kpi_goal *find_goal(const struct kpi_config *cfg,
 	return NULL;
 }
 
-/* Resolve a path from the config relative to the config's directory. */
-static char *config_path(const struct kpi_config *cfg, const char *p)
+/* Resolve a path from the config relative to the config's directory into
+ * *out (malloc'd).  Returns 0 or KPI_ENOMEM. */
+static int config_path(const struct kpi_config *cfg, const char *p,
+                       char **out)
 {
 	size_t n;
-	char *out;
 
 	if (p[0] == '/' || !cfg->dir || !*cfg->dir)
-		return xstrdup(p);
+		return dup_str(out, p);
 	n = strlen(cfg->dir) + strlen(p) + 2;
-	out = xcalloc(n, 1);
-	snprintf(out, n, "%s/%s", cfg->dir, p);
-	return out;
+	*out = malloc(n);
+	if (!*out)
+		return KPI_ENOMEM;
+	snprintf(*out, n, "%s/%s", cfg->dir, p);
+	return 0;
 }
 
 static int load_run(struct kpi_config *cfg)
@@ -442,11 +453,11 @@ static int load_run(struct kpi_config *cfg)
 	if (!v || !*v)
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'data_dir'");
-	else
-		cfg->data_dir = config_path(cfg, v);
+	else if (config_path(cfg, v, &cfg->data_dir))
+		return KPI_ENOMEM;
 	v = kpi_ini_get(ini, sec, "plugin_dir");
-	if (v && *v)
-		cfg->plugin_dir = config_path(cfg, v);
+	if (v && *v && config_path(cfg, v, &cfg->plugin_dir))
+		return KPI_ENOMEM;
 	v = kpi_ini_get(ini, sec, "lang");
 	if (v) {
 		if (strcmp(v, "sv") == 0)
@@ -458,8 +469,9 @@ static int load_run(struct kpi_config *cfg)
 			                   "'%s' is not a language (expected sv "
 			                   "or en)", v);
 	}
-	cfg->title_sv = xstrdup(kpi_ini_get(ini, sec, "title_sv"));
-	cfg->title_en = xstrdup(kpi_ini_get(ini, sec, "title_en"));
+	if (dup_str(&cfg->title_sv, kpi_ini_get(ini, sec, "title_sv")) ||
+	    dup_str(&cfg->title_en, kpi_ini_get(ini, sec, "title_en")))
+		return KPI_ENOMEM;
 	cfg->tolerance = 0.10;
 	cfg->tolerance_rel = 1;
 	cfg->plugin_timeout = 300;
@@ -498,13 +510,14 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 		                     "letters, digits and '_')", plugin);
 	a = realloc(cfg->areas, (cfg->n_areas + 1) * sizeof *a);
 	if (!a)
-		abort();
+		return KPI_ENOMEM;
 	cfg->areas = a;
 	a = &cfg->areas[cfg->n_areas++];
-	a->name = xstrdup(name);
-	a->plugin = xstrdup(plugin);
-	a->section = xstrdup(sec);
+	memset(a, 0, sizeof *a);
 	a->line = kpi_ini_line(cfg->ini, sec, NULL);
+	if (dup_str(&a->name, name) || dup_str(&a->plugin, plugin) ||
+	    dup_str(&a->section, sec))
+		return KPI_ENOMEM;
 	return 0;
 }
 
@@ -550,13 +563,17 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 				                   "'%s': no [area %s] in this config",
 				                   id, area);
 			} else {
-				ind = indicator_get(cfg, id);
+				if (indicator_get(cfg, id, &ind))
+					return KPI_ENOMEM;
 				if (!ind->ref_line) {
 					ind->ref_line = kpi_ini_line(cfg->ini, sec,
 					                             "indicators");
-					ind->ref_section = xstrdup(sec);
+					if (dup_str(&ind->ref_section, sec))
+						return KPI_ENOMEM;
 				}
-				push((void ***)&g->indicators, &g->n_indicators, ind);
+				if (push((void ***)&g->indicators,
+				         &g->n_indicators, ind))
+					return KPI_ENOMEM;
 			}
 		}
 		p = *end ? end + 1 : end;
@@ -575,15 +592,22 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		rc = KPI_ECONFIG;
 	if (find_goal(cfg, id))
 		return kpi_ini_error(ini, sec, NULL, "goal '%s' defined twice", id);
-	g = xcalloc(1, sizeof *g);
-	g->id = xstrdup(id);
+	g = calloc(1, sizeof *g);
+	if (!g)
+		return KPI_ENOMEM;
+	if (dup_str(&g->id, id) ||
+	    push((void ***)&cfg->goals, &cfg->n_goals, g)) {
+		free(g->id);
+		free(g);
+		return KPI_ENOMEM;
+	}
 	g->stated = -1;
 	g->line = kpi_ini_line(ini, sec, NULL);
-	push((void ***)&cfg->goals, &cfg->n_goals, g);
-	g->title_sv = xstrdup(kpi_ini_get(ini, sec, "title_sv"));
-	g->title_en = xstrdup(kpi_ini_get(ini, sec, "title_en"));
-	g->text_sv = xstrdup(kpi_ini_get(ini, sec, "text_sv"));
-	g->text_en = xstrdup(kpi_ini_get(ini, sec, "text_en"));
+	if (dup_str(&g->title_sv, kpi_ini_get(ini, sec, "title_sv")) ||
+	    dup_str(&g->title_en, kpi_ini_get(ini, sec, "title_en")) ||
+	    dup_str(&g->text_sv, kpi_ini_get(ini, sec, "text_sv")) ||
+	    dup_str(&g->text_en, kpi_ini_get(ini, sec, "text_en")))
+		return KPI_ENOMEM;
 	if (!g->title_sv && !g->title_en)
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'title_sv' or 'title_en'");
@@ -606,9 +630,9 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		if (!g->parent || g->parent == g)
 			rc = kpi_ini_error(ini, sec, "parent",
 			                   "no goal '%s' defined above this one", v);
-		else
-			push((void ***)&g->parent->children,
-			     &g->parent->n_children, g);
+		else if (push((void ***)&g->parent->children,
+		              &g->parent->n_children, g))
+			return KPI_ENOMEM;
 	} else if (g->kind != KPI_GOAL_DIRECTION) {
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'parent' (only a "
@@ -618,8 +642,8 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 	if (v && parse_stated(ini, sec, v, &g->stated) != 0)
 		rc = KPI_ECONFIG;
 	v = kpi_ini_get(ini, sec, "indicators");
-	if (v && goal_indicators(cfg, g, sec, v) != 0)
-		rc = KPI_ECONFIG;
+	if (v)
+		rc = worse(rc, goal_indicators(cfg, g, sec, v));
 	return rc;
 }
 
@@ -648,22 +672,29 @@ static int load_activity(struct kpi_config *cfg, const char *sec)
 
 	if (kpi_ini_check_keys(ini, sec, activity_keys) != 0)
 		rc = KPI_ECONFIG;
-	a = xcalloc(1, sizeof *a);
-	push((void ***)&cfg->activities, &cfg->n_activities, a);
+	a = calloc(1, sizeof *a);
+	if (!a)
+		return KPI_ENOMEM;
+	if (push((void ***)&cfg->activities, &cfg->n_activities, a)) {
+		free(a);
+		return KPI_ENOMEM;
+	}
 	a->line = kpi_ini_line(ini, sec, NULL);
 	v = kpi_ini_get(ini, sec, "goal");
 	if (!v)
 		return kpi_ini_error(ini, sec, NULL, "missing required key 'goal'");
-	a->goal = xstrdup(v);
+	if (dup_str(&a->goal, v))
+		return KPI_ENOMEM;
 	g = find_goal(cfg, v);
 	if (!g)
 		rc = kpi_ini_error(ini, sec, "goal", "no goal '%s'", v);
-	else
-		push((void ***)&g->activities, &g->n_activities, a);
-	a->text_sv = xstrdup(kpi_ini_get(ini, sec, "text_sv"));
-	a->text_en = xstrdup(kpi_ini_get(ini, sec, "text_en"));
-	a->deviation_sv = xstrdup(kpi_ini_get(ini, sec, "deviation_sv"));
-	a->deviation_en = xstrdup(kpi_ini_get(ini, sec, "deviation_en"));
+	else if (push((void ***)&g->activities, &g->n_activities, a))
+		return KPI_ENOMEM;
+	if (dup_str(&a->text_sv, kpi_ini_get(ini, sec, "text_sv")) ||
+	    dup_str(&a->text_en, kpi_ini_get(ini, sec, "text_en")) ||
+	    dup_str(&a->deviation_sv, kpi_ini_get(ini, sec, "deviation_sv")) ||
+	    dup_str(&a->deviation_en, kpi_ini_get(ini, sec, "deviation_en")))
+		return KPI_ENOMEM;
 	if (!a->text_sv && !a->text_en)
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'text_sv' or 'text_en'");
@@ -739,14 +770,16 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		                     area);
 	if (kpi_ini_check_keys(ini, sec, indicator_keys) != 0)
 		rc = KPI_ECONFIG;
-	ind = indicator_get(cfg, id);
+	if (indicator_get(cfg, id, &ind))
+		return KPI_ENOMEM;
 	ind->line = kpi_ini_line(ini, sec, NULL);
-	if ((v = kpi_ini_get(ini, sec, "target")) &&
-	    parse_target(ini, sec, "target", v, &ind->target) != 0)
-		rc = KPI_ECONFIG;
-	if ((v = kpi_ini_get(ini, sec, "council_target")) &&
-	    parse_target(ini, sec, "council_target", v, &ind->council) != 0)
-		rc = KPI_ECONFIG;
+	if ((v = kpi_ini_get(ini, sec, "target")))
+		rc = worse(rc, parse_target(ini, sec, "target", v, &ind->target));
+	if ((v = kpi_ini_get(ini, sec, "council_target")))
+		rc = worse(rc, parse_target(ini, sec, "council_target", v,
+		                            &ind->council));
+	if (rc == KPI_ENOMEM)
+		return rc;
 	if ((v = kpi_ini_get(ini, sec, "forecast"))) {
 		if (strcmp(v, "none") == 0)
 			ind->forecast_kind = KPI_FORECAST_NONE;
@@ -771,24 +804,30 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	    parse_stated(ini, sec, v, &ind->stated) != 0)
 		rc = KPI_ECONFIG;
 	if ((v = kpi_ini_get(ini, sec, "name_sv"))) {
-		ind->name_sv = xstrdup(v);
+		if (dup_str(&ind->name_sv, v))
+			return KPI_ENOMEM;
 		ind->overrides |= KPI_OVR_NAME_SV;
 	}
 	if ((v = kpi_ini_get(ini, sec, "name_en"))) {
-		ind->name_en = xstrdup(v);
+		if (dup_str(&ind->name_en, v))
+			return KPI_ENOMEM;
 		ind->overrides |= KPI_OVR_NAME_EN;
 	}
 	if ((v = kpi_ini_get(ini, sec, "unit"))) {
-		ind->unit = xstrdup(v);
+		if (dup_str(&ind->unit, v))
+			return KPI_ENOMEM;
 		ind->overrides |= KPI_OVR_UNIT;
 	}
 	if ((v = kpi_ini_get(ini, sec, "decimals"))) {
 		long d;
 
-		if (parse_int_value(ini, sec, "decimals", v, 0, 6, &d) != 0)
+		/* d is set only when the value parses */
+		if (parse_int_value(ini, sec, "decimals", v, 0, 6, &d) != 0) {
 			rc = KPI_ECONFIG;
-		ind->decimals = (int)d;
-		ind->overrides |= KPI_OVR_DECIMALS;
+		} else {
+			ind->decimals = (int)d;
+			ind->overrides |= KPI_OVR_DECIMALS;
+		}
 	}
 	if ((v = kpi_ini_get(ini, sec, "direction"))) {
 		if (strcmp(v, "higher") == 0)
@@ -816,8 +855,9 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 			                   "'%s' is not a scope (expected city or "
 			                   "committee)", v);
 	}
-	if ((v = kpi_ini_get(ini, sec, "period_label")))
-		ind->period_label = xstrdup(v);
+	if ((v = kpi_ini_get(ini, sec, "period_label")) &&
+	    dup_str(&ind->period_label, v))
+		return KPI_ENOMEM;
 	if ((v = kpi_ini_get(ini, sec, "subperiods")) &&
 	    parse_subperiods(ini, sec, v, ind) != 0)
 		rc = KPI_ECONFIG;
@@ -835,17 +875,16 @@ static int load_sections(struct kpi_config *cfg)
 {
 	struct kpi_ini *ini = cfg->ini;
 	size_t n = kpi_ini_nsections(ini);
-	int rc = load_run(cfg);
+	int rc = worse(0, load_run(cfg));
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc != KPI_ENOMEM; i++) {
 		const char *sec = kpi_ini_section(ini, i);
 
 		if (strcmp(sec, "kpirun") == 0 || has_prefix(sec, "goal ") ||
 		    has_prefix(sec, "activity ") || has_prefix(sec, "indicator "))
 			continue;
 		if (has_prefix(sec, "area ")) {
-			if (load_area(cfg, sec) != 0)
-				rc = KPI_ECONFIG;
+			rc = worse(rc, load_area(cfg, sec));
 			continue;
 		}
 		rc = kpi_ini_error(ini, sec, NULL,
@@ -853,20 +892,19 @@ static int load_sections(struct kpi_config *cfg)
 		                   "[area NAME], [goal ID], [activity ID] or "
 		                   "[indicator AREA.NAME])", sec);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc != KPI_ENOMEM; i++) {
 		const char *sec = kpi_ini_section(ini, i);
 
-		if (has_prefix(sec, "goal ") && load_goal(cfg, sec) != 0)
-			rc = KPI_ECONFIG;
-		else if (has_prefix(sec, "activity ") &&
-		         load_activity(cfg, sec) != 0)
-			rc = KPI_ECONFIG;
+		if (has_prefix(sec, "goal "))
+			rc = worse(rc, load_goal(cfg, sec));
+		else if (has_prefix(sec, "activity "))
+			rc = worse(rc, load_activity(cfg, sec));
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc != KPI_ENOMEM; i++) {
 		const char *sec = kpi_ini_section(ini, i);
 
-		if (has_prefix(sec, "indicator ") && load_indicator(cfg, sec))
-			rc = KPI_ECONFIG;
+		if (has_prefix(sec, "indicator "))
+			rc = worse(rc, load_indicator(cfg, sec));
 	}
 	return rc;
 }
@@ -878,27 +916,29 @@ int kpi_config_load(const char *path, struct kpi_config **out)
 	int rc;
 
 	*out = NULL;
-	cfg = xcalloc(1, sizeof *cfg);
-	cfg->path = xstrdup(path);
+	cfg = calloc(1, sizeof *cfg);
+	if (!cfg)
+		return KPI_ENOMEM;
 	slash = strrchr(path, '/');
-	if (slash) {
-		cfg->dir = xcalloc((size_t)(slash - path) + 2, 1);
-		memcpy(cfg->dir, path, slash == path ? 1 : (size_t)(slash - path));
-	} else {
-		cfg->dir = xstrdup(".");
+	if (slash)
+		cfg->dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	else
+		cfg->dir = strdup(".");
+	if (!cfg->dir || dup_str(&cfg->path, path)) {
+		rc = KPI_ENOMEM;
+		goto out_free;
 	}
 	rc = kpi_ini_load(path, &cfg->ini);
-	if (rc != 0) {
-		kpi_config_free(cfg);
-		return KPI_ECONFIG;
-	}
-	rc = load_sections(cfg);
-	if (rc != 0) {
-		kpi_config_free(cfg);
-		return KPI_ECONFIG;
-	}
+	if (rc == 0)
+		rc = load_sections(cfg);
+	if (rc != 0)
+		goto out_free;
 	*out = cfg;
 	return 0;
+
+out_free:
+	kpi_config_free(cfg);
+	return rc == KPI_ENOMEM ? KPI_ENOMEM : KPI_ECONFIG;
 }
 
 int kpi_config_declare(struct kpi_config *cfg, const char *area,
@@ -933,21 +973,23 @@ int kpi_config_declare(struct kpi_config *cfg, const char *area,
 		return KPI_EINVAL;
 	}
 	snprintf(id, sizeof id, "%s.%s", area, def->id);
-	ind = indicator_get(cfg, id);
+	if (indicator_get(cfg, id, &ind))
+		return KPI_ENOMEM;
 	if (ind->declared) {
 		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
 		         "indicator '%s' declared twice", def->id);
 		return KPI_EINVAL;
 	}
+	if ((!(ind->overrides & KPI_OVR_NAME_SV) &&
+	     dup_str(&ind->name_sv, def->name_sv ? def->name_sv : def->id)) ||
+	    (!(ind->overrides & KPI_OVR_NAME_EN) &&
+	     dup_str(&ind->name_en, def->name_en ? def->name_en : def->id)) ||
+	    (!(ind->overrides & KPI_OVR_UNIT) &&
+	     dup_str(&ind->unit, def->unit ? def->unit : "")))
+		return KPI_ENOMEM;
 	ind->declared = 1;
 	ind->aggregation = def->aggregation;
 	ind->scale = def->scale > 0 ? def->scale : 1;
-	if (!(ind->overrides & KPI_OVR_NAME_SV))
-		ind->name_sv = xstrdup(def->name_sv ? def->name_sv : def->id);
-	if (!(ind->overrides & KPI_OVR_NAME_EN))
-		ind->name_en = xstrdup(def->name_en ? def->name_en : def->id);
-	if (!(ind->overrides & KPI_OVR_UNIT))
-		ind->unit = xstrdup(def->unit ? def->unit : "");
 	if (!(ind->overrides & KPI_OVR_DECIMALS))
 		ind->decimals = def->decimals;
 	if (!(ind->overrides & KPI_OVR_DIRECTION))
@@ -958,10 +1000,12 @@ int kpi_config_declare(struct kpi_config *cfg, const char *area,
 int kpi_config_check_declared(const struct kpi_config *cfg,
                               const char *const *skip, size_t n_skip)
 {
-	const char **ids = xcalloc(cfg->n_indicators + 1, sizeof *ids);
+	const char **ids = calloc(cfg->n_indicators + 1, sizeof *ids);
 	size_t n_ids = 0;
 	int rc = 0;
 
+	if (!ids)
+		return KPI_ENOMEM;
 	for (size_t i = 0; i < cfg->n_indicators; i++)
 		if (cfg->indicators[i]->declared)
 			ids[n_ids++] = cfg->indicators[i]->id;
@@ -1008,7 +1052,9 @@ int kpi_config_check_area_keys(const struct kpi_config *cfg,
 
 	while (config_keys && config_keys[n])
 		n++;
-	known = xcalloc(n + 2, sizeof *known);
+	known = calloc(n + 2, sizeof *known);
+	if (!known)
+		return KPI_ENOMEM;
 	known[0] = "plugin";
 	for (size_t i = 0; i < n; i++)
 		known[i + 1] = config_keys[i];
@@ -1057,58 +1103,119 @@ int kpi_config_check_targets(const struct kpi_config *cfg)
 	return rc;
 }
 
-int kpi_config_add_table(struct kpi_config *cfg, const char *area,
-                         const struct kpi_table *t)
+/* Free everything a stored table owns (NULL arrays and strings allowed,
+ * as in a table whose copy stopped half-way). */
+static void table_free(struct kpi_report_table *rt)
 {
-	struct kpi_report_table *rt;
-	size_t ncells = t->n_rows * t->n_columns;
-	const char **csv, **cen;
-	struct kpi_cell *cells;
+	size_t ncells = rt->t.n_rows * rt->t.n_columns;
 
-	rt = realloc(cfg->tables, (cfg->n_tables + 1) * sizeof *rt);
-	if (!rt)
-		return KPI_ENOMEM;
-	cfg->tables = rt;
-	rt = &cfg->tables[cfg->n_tables++];
-	memset(rt, 0, sizeof *rt);
-	rt->area = xstrdup(area);
-	rt->t.size = sizeof rt->t;
-	rt->t.id = xstrdup(t->id);
-	rt->t.title_sv = xstrdup(t->title_sv);
-	rt->t.title_en = xstrdup(t->title_en);
-	rt->t.note_sv = xstrdup(t->note_sv);
-	rt->t.note_en = xstrdup(t->note_en);
-	rt->t.n_columns = t->n_columns;
-	rt->t.n_rows = t->n_rows;
-	csv = xcalloc(t->n_columns + 1, sizeof *csv);
-	cen = xcalloc(t->n_columns + 1, sizeof *cen);
-	cells = xcalloc(ncells + 1, sizeof *cells);
-	for (size_t i = 0; i < t->n_columns; i++) {
-		csv[i] = xstrdup(t->columns_sv ? t->columns_sv[i] : NULL);
-		cen[i] = xstrdup(t->columns_en ? t->columns_en[i] : NULL);
+	free(rt->area);
+	free((char *)rt->t.id);
+	free((char *)rt->t.title_sv);
+	free((char *)rt->t.title_en);
+	free((char *)rt->t.note_sv);
+	free((char *)rt->t.note_en);
+	for (size_t k = 0; k < rt->t.n_columns; k++) {
+		if (rt->t.columns_sv)
+			free((char *)rt->t.columns_sv[k]);
+		if (rt->t.columns_en)
+			free((char *)rt->t.columns_en[k]);
 	}
-	for (size_t i = 0; i < ncells; i++) {
-		cells[i] = t->cells[i];
-		cells[i].text = xstrdup(t->cells[i].text);
+	for (size_t k = 0; k < ncells; k++) {
+		if (rt->t.cells)
+			free((char *)rt->t.cells[k].text);
+		if (rt->t.cells_en)
+			free((char *)rt->t.cells_en[k].text);
+	}
+	free((void *)rt->t.cells_en);
+	free((void *)rt->t.columns_sv);
+	free((void *)rt->t.columns_en);
+	free((void *)rt->t.cells);
+}
+
+/* Copy n cells from src into a new array *out (texts copied, numbers that
+ * are not finite made empty).  Returns 0 or KPI_ENOMEM (*out then holds
+ * what was copied, for table_free). */
+static int copy_cells(const struct kpi_cell *src, size_t n,
+                      const struct kpi_cell **out)
+{
+	struct kpi_cell *cells = calloc(n + 1, sizeof *cells);
+
+	*out = cells;
+	if (!cells)
+		return KPI_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char *text;
+
+		if (dup_str(&text, src[i].text))
+			return KPI_ENOMEM;
+		cells[i] = src[i];
+		cells[i].text = text;
 		if (cells[i].kind == KPI_CELL_NUMBER && !isfinite(cells[i].number))
 			cells[i].kind = KPI_CELL_EMPTY;
 	}
-	rt->t.columns_sv = csv;
-	rt->t.columns_en = cen;
-	rt->t.cells = cells;
-	if (t->size >= offsetof(struct kpi_table, cells_en) + sizeof t->cells_en &&
-	    t->cells_en) {
-		struct kpi_cell *en = xcalloc(ncells + 1, sizeof *en);
+	return 0;
+}
 
-		for (size_t i = 0; i < ncells; i++) {
-			en[i] = t->cells_en[i];
-			en[i].text = xstrdup(t->cells_en[i].text);
-			if (en[i].kind == KPI_CELL_NUMBER && !isfinite(en[i].number))
-				en[i].kind = KPI_CELL_EMPTY;
-		}
-		rt->t.cells_en = en;
+/* Copy n column names (src may be NULL: all NULL) into a new array. */
+static int copy_names(const char *const *src, size_t n,
+                      const char *const **out)
+{
+	const char **names = calloc(n + 1, sizeof *names);
+
+	*out = names;
+	if (!names)
+		return KPI_ENOMEM;
+	for (size_t i = 0; i < n && src; i++) {
+		char *c;
+
+		if (dup_str(&c, src[i]))
+			return KPI_ENOMEM;
+		names[i] = c;
 	}
 	return 0;
+}
+
+/* See config.h.  The copy is built aside and appended only when whole. */
+int kpi_config_add_table(struct kpi_config *cfg, const char *area,
+                         const struct kpi_table *t)
+{
+	struct kpi_report_table copy, *rt;
+	size_t ncells = t->n_rows * t->n_columns;
+	char *id, *tsv, *ten, *nsv, *nen;
+	int rc;
+
+	memset(&copy, 0, sizeof copy);
+	copy.t.size = sizeof copy.t;
+	copy.t.n_columns = t->n_columns;
+	copy.t.n_rows = t->n_rows;
+	rc = dup_str(&copy.area, area);
+	rc = rc ? rc : dup_str(&id, t->id);
+	copy.t.id = rc ? NULL : id;
+	rc = rc ? rc : dup_str(&tsv, t->title_sv);
+	copy.t.title_sv = rc ? NULL : tsv;
+	rc = rc ? rc : dup_str(&ten, t->title_en);
+	copy.t.title_en = rc ? NULL : ten;
+	rc = rc ? rc : dup_str(&nsv, t->note_sv);
+	copy.t.note_sv = rc ? NULL : nsv;
+	rc = rc ? rc : dup_str(&nen, t->note_en);
+	copy.t.note_en = rc ? NULL : nen;
+	rc = rc ? rc : copy_names(t->columns_sv, t->n_columns, &copy.t.columns_sv);
+	rc = rc ? rc : copy_names(t->columns_en, t->n_columns, &copy.t.columns_en);
+	rc = rc ? rc : copy_cells(t->cells, ncells, &copy.t.cells);
+	if (rc == 0 && t->size >= offsetof(struct kpi_table, cells_en) +
+	                           sizeof t->cells_en && t->cells_en)
+		rc = copy_cells(t->cells_en, ncells, &copy.t.cells_en);
+	if (rc == 0) {
+		rt = realloc(cfg->tables, (cfg->n_tables + 1) * sizeof *rt);
+		if (rt) {
+			cfg->tables = rt;
+			cfg->tables[cfg->n_tables++] = copy;
+			return 0;
+		}
+	}
+	table_free(&copy);
+	return KPI_ENOMEM;
 }
 
 static void target_free(struct kpi_target *t)
@@ -1116,6 +1223,23 @@ static void target_free(struct kpi_target *t)
 	free(t->unit);
 	free(t->text_sv);
 	free(t->text_en);
+}
+
+static void indicator_free(struct kpi_indicator *ind)
+{
+	free(ind->id);
+	free(ind->area);
+	free(ind->name_sv);
+	free(ind->name_en);
+	free(ind->unit);
+	free(ind->period_label);
+	free(ind->ref_section);
+	target_free(&ind->target);
+	target_free(&ind->council);
+	for (size_t k = 0; k < ind->n_groups; k++)
+		free(ind->groups[k].group);
+	free(ind->groups);
+	free(ind);
 }
 
 void kpi_config_free(struct kpi_config *cfg)
@@ -1153,48 +1277,11 @@ void kpi_config_free(struct kpi_config *cfg)
 		free(a);
 	}
 	free(cfg->activities);
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		struct kpi_indicator *ind = cfg->indicators[i];
-
-		free(ind->id);
-		free(ind->area);
-		free(ind->name_sv);
-		free(ind->name_en);
-		free(ind->unit);
-		free(ind->period_label);
-		free(ind->ref_section);
-		target_free(&ind->target);
-		target_free(&ind->council);
-		for (size_t k = 0; k < ind->n_groups; k++)
-			free(ind->groups[k].group);
-		free(ind->groups);
-		free(ind);
-	}
+	for (size_t i = 0; i < cfg->n_indicators; i++)
+		indicator_free(cfg->indicators[i]);
 	free(cfg->indicators);
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		struct kpi_report_table *rt = &cfg->tables[i];
-		size_t ncells = rt->t.n_rows * rt->t.n_columns;
-
-		free(rt->area);
-		free((char *)rt->t.id);
-		free((char *)rt->t.title_sv);
-		free((char *)rt->t.title_en);
-		free((char *)rt->t.note_sv);
-		free((char *)rt->t.note_en);
-		for (size_t k = 0; k < rt->t.n_columns; k++) {
-			free((char *)rt->t.columns_sv[k]);
-			free((char *)rt->t.columns_en[k]);
-		}
-		for (size_t k = 0; k < ncells; k++) {
-			free((char *)rt->t.cells[k].text);
-			if (rt->t.cells_en)
-				free((char *)rt->t.cells_en[k].text);
-		}
-		free((void *)rt->t.cells_en);
-		free((void *)rt->t.columns_sv);
-		free((void *)rt->t.columns_en);
-		free((void *)rt->t.cells);
-	}
+	for (size_t i = 0; i < cfg->n_tables; i++)
+		table_free(&cfg->tables[i]);
 	free(cfg->tables);
 	kpi_ini_free(cfg->ini);
 	free(cfg->path);

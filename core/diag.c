@@ -5,10 +5,12 @@
 #include "diag.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static FILE *diag_stream;
 static int diag_verbosity = KPI_LOG_WARN;
 static unsigned diag_error_count;
+static int diag_nomem_said;
 
 void kpi_diag_set_stream(FILE *f)
 {
@@ -28,6 +30,16 @@ unsigned kpi_diag_errors(void)
 void kpi_diag_reset(void)
 {
 	diag_error_count = 0;
+	diag_nomem_said = 0;
+}
+
+/* See diag.h.  The message is fixed text: formatting it cannot allocate,
+ * and it names no file because the failure is the process's, not the
+ * input's. */
+int kpi_diag_nomem(void)
+{
+	kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+	return KPI_ENOMEM;
 }
 
 void kpi_diagv(int level, const char *who, const char *file, long line,
@@ -35,6 +47,14 @@ void kpi_diagv(int level, const char *who, const char *file, long line,
 {
 	FILE *out = diag_stream ? diag_stream : stderr;
 
+	/* "out of memory" is said once per process, whoever says it (modules
+	 * that print it themselves count as kpi_diag_nomem) */
+	if (level == KPI_LOG_ERROR && !who && !file &&
+	    strcmp(fmt, "out of memory") == 0) {
+		if (diag_nomem_said)
+			return;
+		diag_nomem_said = 1;
+	}
 	if (level == KPI_LOG_ERROR)
 		diag_error_count++;
 	if (level > diag_verbosity)

@@ -385,7 +385,8 @@ static int ini_key_add(struct kpi_ini *ini, size_t sec, const char *s,
 
 /* Read `path` whole into a new NUL-terminated buffer (*buf, caller frees)
  * of *len bytes.  It must be a regular file of at most INI_MAX_FILE bytes.
- * Returns 0, KPI_ECONFIG or KPI_ENOMEM (message printed). */
+ * Returns 0, KPI_ECONFIG (message printed) or KPI_ENOMEM (nothing printed:
+ * see ini_parse). */
 static int ini_read_file(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
@@ -418,7 +419,6 @@ static int ini_read_file(const char *path, char **buf, size_t *len)
 	cap = (size_t)st.st_size + 1;
 	b = malloc(cap + 1);
 	if (!b) {
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0, "out of memory");
 		rc = KPI_ENOMEM;
 		goto out_close;
 	}
@@ -437,8 +437,6 @@ static int ini_read_file(const char *path, char **buf, size_t *len)
 			nb = realloc(b, cap + 1);
 			if (!nb) {
 				free(b);
-				kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
-				         "out of memory");
 				rc = KPI_ENOMEM;
 				goto out_close;
 			}
@@ -681,7 +679,6 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
 	logical = malloc(n + 1);
 	if (!ini->names || !logical) {
 		free(logical);
-		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "out of memory");
 		return KPI_ENOMEM;
 	}
 	while (pos < n && !sc.nomem) {
@@ -725,10 +722,8 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
 		scan_line(&sc, start, logical, t);
 	}
 	free(logical);
-	if (sc.nomem) {
-		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "out of memory");
+	if (sc.nomem)
 		return KPI_ENOMEM;
-	}
 	if (sc.errors > INI_MAX_ERRORS)
 		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0,
 		         "%u more problems not shown",
@@ -742,6 +737,9 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
  * temporary copy it reads and the file the user named. */
 static const char *errback_tmp;
 static const char *errback_path;
+/* Set when iniparser reports a failed allocation (its "memory allocation
+ * failure", or fopen failing with ENOMEM); such a message is not printed. */
+static int errback_nomem;
 
 /* iniparser's error callback: route its message through kpi_diag, naming
  * the user's file and line instead of the temporary copy.  Its messages
@@ -755,11 +753,17 @@ static int ini_errback(const char *fmt, ...)
 	size_t o = 0;
 	va_list ap;
 	char *at, *p;
+	int err = errno;
 
 	va_start(ap, fmt);
 	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
 		msg[0] = '\0';
 	va_end(ap);
+	if (strstr(msg, "memory allocation") ||
+	    (strstr(msg, "cannot open") && err == ENOMEM)) {
+		errback_nomem = 1;
+		return 0;
+	}
 
 	p = msg;
 	if (strncmp(p, "iniparser: ", 11) == 0)
@@ -853,33 +857,52 @@ out_fail:
 	return KPI_EIO;
 }
 
-/* Let iniparser parse the pre-scanned text (through a temporary copy, so
+/*
+ * Let iniparser parse the pre-scanned text (through a temporary copy, so
  * it sees exactly the bytes checked, BOM removed), then fetch every
- * recorded key's value with iniparser_getstring.  Returns 0, KPI_ECONFIG
- * or KPI_EIO. */
+ * recorded key's value with iniparser_getstring.  Returns 0, KPI_ECONFIG,
+ * KPI_EIO or KPI_ENOMEM.
+ *
+ * iniparser 4.1 and memory.  iniparser_load does not check every
+ * allocation.  A failed strdup in dictionary_set leaves a section or key
+ * silently unstored; a failed fopen or dictionary growth makes it call the
+ * error callback and return NULL; a failed calloc inside dictionary_new
+ * makes it crash, which nothing outside iniparser can prevent (see
+ * docs/errors.md).  So errno is cleared before the load: a refusal, or a
+ * section or key the pre-scan recorded and iniparser did not store, with
+ * errno ENOMEM afterwards is an allocation that failed inside iniparser
+ * and is reported as KPI_ENOMEM, not as a config error.
+ */
 static int ini_parse(struct kpi_ini *ini, const char *text, size_t n)
 {
 	char tmpl[PATH_MAX];
 	char lookup[2 * INI_MAX_LOOKUP + 2];
-	int rc;
+	int rc, lost;
 
 	rc = ini_write_copy(ini, text, n, tmpl, sizeof tmpl);
 	if (rc)
 		return rc;
 	errback_tmp = tmpl;
 	errback_path = ini->path;
+	errback_nomem = 0;
 	iniparser_set_error_callback(ini_errback);
+	errno = 0;
 	ini->dict = iniparser_load(tmpl);
+	lost = errno == ENOMEM || errback_nomem;
 	unlink(tmpl);
 	errback_tmp = NULL;
 	errback_path = NULL;
 	if (!ini->dict) {
+		if (lost)
+			return KPI_ENOMEM;
 		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0,
 		         "iniparser could not load the file");
 		return KPI_ECONFIG;
 	}
 	if (iniparser_getnsec(ini->dict) < 0 ||
 	    (size_t)iniparser_getnsec(ini->dict) != ini->nsecs) {
+		if (lost)
+			return KPI_ENOMEM;
 		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0,
 		         "iniparser found %d sections, expected %zu",
 		         iniparser_getnsec(ini->dict), ini->nsecs);
@@ -897,13 +920,14 @@ static int ini_parse(struct kpi_ini *ini, const char *text, size_t n)
 			if (len > 0 && (size_t)len < sizeof lookup)
 				key->value = iniparser_getstring(ini->dict,
 				                                 lookup, NULL);
-			if (!key->value) {
-				kpi_diag(KPI_LOG_ERROR, NULL, ini->path,
-				         key->line, 0, "[%s] %s: iniparser "
-				         "did not store this key",
-				         sec->spelling, key->spelling);
-				rc = KPI_ECONFIG;
-			}
+			if (key->value)
+				continue;
+			if (lost)
+				return KPI_ENOMEM;
+			kpi_diag(KPI_LOG_ERROR, NULL, ini->path, key->line, 0,
+			         "[%s] %s: iniparser did not store this key",
+			         sec->spelling, key->spelling);
+			rc = KPI_ECONFIG;
 		}
 	}
 	return rc;
@@ -936,7 +960,6 @@ int kpi_ini_load(const char *path, struct kpi_ini **out)
 	if (!ini || !ini->path) {
 		free(ini);
 		free(buf);
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0, "out of memory");
 		return KPI_ENOMEM;
 	}
 	text = buf;

@@ -13,6 +13,10 @@
 #include "fmt.h"
 
 #define DASH "\xe2\x80\x93"   /* U+2013, the seed's empty cell */
+
+/* Out of memory while building a table's cells: the table is not written
+ * and kpi_report_write returns KPI_ENOMEM (docs/errors.md). */
+static int report_nomem;
 #define NAME_WIDTH 46         /* the indicator column wraps here */
 
 static const char *L(int lang, const char *sv, const char *en)
@@ -105,10 +109,12 @@ static void paragraph(FILE *out, int indent, const char *text, size_t w)
 static void text_table(FILE *out, int indent, size_t ncols, size_t nrows,
                        char **cells)
 {
-	size_t *w = calloc(ncols ? ncols : 1, sizeof *w);
+	size_t *w = cells ? calloc(ncols ? ncols : 1, sizeof *w) : NULL;
 
-	if (!w)
-		abort();
+	if (!w) {
+		report_nomem = 1;
+		return;
+	}
 
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
@@ -168,12 +174,13 @@ static void text_table(FILE *out, int indent, size_t ncols, size_t nrows,
 	free(w);
 }
 
+/* A copy of s ("" for NULL), or NULL with report_nomem set. */
 static char *xstrdup(const char *s)
 {
 	char *c = strdup(s ? s : "");
 
 	if (!c)
-		abort();
+		report_nomem = 1;
 	return c;
 }
 
@@ -288,9 +295,21 @@ static void indicator_cells(char **row, const struct kpi_indicator *ind,
 
 static void free_cells(char **cells, size_t n)
 {
+	if (!cells)
+		return;
 	for (size_t i = 0; i < n; i++)
 		free(cells[i]);
 	free(cells);
+}
+
+/* The cells of a table just built, or NULL (freed) if a copy failed. */
+static char **cells_or_null(char **cells, size_t n)
+{
+	if (cells && report_nomem) {
+		free_cells(cells, n);
+		return NULL;
+	}
+	return cells;
 }
 
 static const char *goal_heading(const struct kpi_goal *g, int lang)
@@ -325,14 +344,16 @@ static char **indicator_table(const struct kpi_report_ctx *rc,
 		L(lang, "Bedömning", "Assessment"),
 	};
 
-	if (!cells)
-		abort();
+	if (!cells) {
+		report_nomem = 1;
+		return NULL;
+	}
 	for (size_t c = 0; c < nc; c++)
 		cells[c] = xstrdup(head[c]);
 	for (size_t i = 0; i < g->n_indicators; i++)
 		indicator_cells(&cells[(i + 1) * nc], g->indicators[i], rc->cfg,
 		                lang);
-	return cells;
+	return cells_or_null(cells, nc * nr);
 }
 
 static void fmt_date(char *buf, size_t n, const struct kpi_date *d)
@@ -351,8 +372,10 @@ static char **activity_table(const struct kpi_report_ctx *rc,
 	char **cells = calloc(nc * nr, sizeof *cells);
 	char buf[32];
 
-	if (!cells)
-		abort();
+	if (!cells) {
+		report_nomem = 1;
+		return NULL;
+	}
 	cells[0] = xstrdup(first);
 	cells[1] = xstrdup(L(lang, "Startdatum", "Start"));
 	cells[2] = xstrdup(L(lang, "Slutdatum", "End"));
@@ -368,7 +391,7 @@ static char **activity_table(const struct kpi_report_ctx *rc,
 		row[2] = xstrdup(buf);
 		row[3] = xstrdup(pick(lang, a->deviation_sv, a->deviation_en));
 	}
-	return cells;
+	return cells_or_null(cells, nc * nr);
 }
 
 static void fmt_cell(char *buf, size_t n, const struct kpi_cell *c, int lang)
@@ -394,8 +417,10 @@ static char **plugin_table(const struct kpi_report_ctx *rc,
 	char **cells = calloc(nc * nr + 1, sizeof *cells);
 	char buf[256];
 
-	if (!cells)
-		abort();
+	if (!cells) {
+		report_nomem = 1;
+		return NULL;
+	}
 	for (size_t c = 0; c < nc; c++)
 		cells[c] = xstrdup(pick(lang,
 		                        t->columns_sv ? t->columns_sv[c] : NULL,
@@ -405,7 +430,7 @@ static char **plugin_table(const struct kpi_report_ctx *rc,
 			fmt_cell(buf, sizeof buf, &src[r * nc + c], lang);
 			cells[(r + 1) * nc + c] = xstrdup(buf);
 		}
-	return cells;
+	return cells_or_null(cells, nc * nr);
 }
 
 static void text_indicators(FILE *out, const struct kpi_report_ctx *rc,
@@ -621,6 +646,8 @@ static void md_text(FILE *out, const char *s)
 
 static void md_table(FILE *out, size_t ncols, size_t nrows, char **cells)
 {
+	if (!cells)
+		return;         /* out of memory: report_nomem is set */
 	for (size_t r = 0; r < nrows; r++) {
 		for (size_t c = 0; c < ncols; c++) {
 			fputs(c ? " | " : "| ", out);
@@ -656,6 +683,8 @@ static void html_text(FILE *out, const char *s)
 
 static void html_table(FILE *out, size_t ncols, size_t nrows, char **cells)
 {
+	if (!cells)
+		return;         /* out of memory: report_nomem is set */
 	fputs("<table>\n", out);
 	for (size_t r = 0; r < nrows; r++) {
 		fputs("<tr>", out);
@@ -1138,6 +1167,7 @@ static void junit_report(FILE *out, const struct kpi_report_ctx *rc)
 
 int kpi_report_write(FILE *out, int format, const struct kpi_report_ctx *rc)
 {
+	report_nomem = 0;
 	switch (format) {
 	case KPI_FORMAT_JSON:
 		json_report(out, rc);
@@ -1157,5 +1187,7 @@ int kpi_report_write(FILE *out, int format, const struct kpi_report_ctx *rc)
 	default:
 		text_report(out, rc);
 	}
+	if (report_nomem)
+		return KPI_ENOMEM;
 	return ferror(out) ? KPI_EIO : 0;
 }

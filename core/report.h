@@ -30,8 +30,9 @@ struct kpi_report_ctx {
 	size_t n_failures;
 };
 
-/* Write the report in `format` to out.  Returns 0, or KPI_EIO if a write
- * failed. */
+/* Write the report in `format` to out.  Returns 0, KPI_ENOMEM if memory
+ * for a table ran out (what was written is incomplete), or KPI_EIO if a
+ * write failed. */
 int kpi_report_write(FILE *out, int format, const struct kpi_report_ctx *r);
 
 /* Labels used by the report and its tests (static strings). */

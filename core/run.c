@@ -42,16 +42,18 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Load the plugins of every area; one .so is opened once. */
+/* Load the plugins of every area; one .so is opened once.  Returns 0,
+ * KPI_EXIT_USAGE or KPI_EXIT_NOMEM. */
 static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 {
 	char **dirs = NULL;
 	size_t ndirs = 0;
-	int rc = 0;
+	int rc = 0, r;
 
-	if (kpi_loader_dirs(cfg->plugin_dir, NULL, &dirs, &ndirs) != 0)
-		return KPI_EXIT_USAGE;
-	for (size_t i = 0; i < cfg->n_areas; i++) {
+	r = kpi_loader_dirs(cfg->plugin_dir, NULL, &dirs, &ndirs);
+	if (r != 0)
+		return r == KPI_ENOMEM ? KPI_EXIT_NOMEM : KPI_EXIT_USAGE;
+	for (size_t i = 0; i < cfg->n_areas && rc != KPI_EXIT_NOMEM; i++) {
 		struct kpi_area *a = &cfg->areas[i];
 		char *path = NULL;
 
@@ -66,7 +68,12 @@ static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 			continue;
 		/* a plugin that is not there is a config error; one that is
 		 * there but cannot be used is a plugin failure */
-		if (kpi_loader_resolve(dirs, ndirs, a->plugin, &path) != 0) {
+		r = kpi_loader_resolve(dirs, ndirs, a->plugin, &path);
+		if (r == KPI_ENOMEM) {
+			rc = KPI_EXIT_NOMEM;
+			continue;
+		}
+		if (r != 0) {
 			kpi_ini_error(cfg->ini, a->section, "plugin",
 			              "no plugin '%s' in the plugin directories",
 			              a->plugin);
@@ -74,7 +81,13 @@ static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 			rc = KPI_EXIT_USAGE;
 			continue;
 		}
-		if (kpi_loader_open(path, a->plugin, &rt[i].lib) != 0) {
+		r = kpi_loader_open(path, a->plugin, &rt[i].lib);
+		if (r == KPI_ENOMEM) {
+			free(path);
+			rc = KPI_EXIT_NOMEM;
+			continue;
+		}
+		if (r != 0) {
 			kpi_ini_error(cfg->ini, a->section, "plugin",
 			              "plugin '%s' (%s) could not be loaded",
 			              a->plugin, path);
@@ -88,11 +101,16 @@ static int load_plugins(struct kpi_config *cfg, struct area_rt *rt)
 		free(path);
 	}
 	kpi_loader_dirs_free(dirs, ndirs);
-	for (size_t i = 0; i < cfg->n_areas; i++)
-		if (rt[i].lib && !rt[i].failed &&
-		    kpi_config_check_area_keys(cfg, rt[i].area,
-		                               rt[i].lib->desc->config_keys) != 0)
+	for (size_t i = 0; i < cfg->n_areas && rc != KPI_EXIT_NOMEM; i++) {
+		if (!rt[i].lib || rt[i].failed)
+			continue;
+		r = kpi_config_check_area_keys(cfg, rt[i].area,
+		                               rt[i].lib->desc->config_keys);
+		if (r == KPI_ENOMEM)
+			rc = KPI_EXIT_NOMEM;
+		else if (r != 0)
 			rc = KPI_EXIT_USAGE;
+	}
 	return rc;
 }
 
@@ -113,8 +131,9 @@ static void clear_area(struct kpi_config *cfg, const char *area)
 }
 
 /* Declare each area's static indicators, then run its plugin in a child
- * process (sandbox.c); a failed area keeps no results. */
-static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
+ * process (sandbox.c); a failed area keeps no results.  Returns 0 or
+ * KPI_EXIT_NOMEM (the run stops). */
+static int compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 {
 	for (size_t i = 0; i < cfg->n_areas; i++) {
 		struct area_rt *r = &rt[i];
@@ -132,6 +151,8 @@ static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 
 			rc = kpi_config_declare(cfg, r->area->name, d);
 		}
+		if (rc == KPI_ENOMEM)
+			return KPI_EXIT_NOMEM;
 		if (rc != 0) {
 			r->failed = KPI_EXIT_PLUGIN;
 			snprintf(r->reason, sizeof r->reason, "%s",
@@ -145,6 +166,7 @@ static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 			clear_area(cfg, r->area->name);
 		}
 	}
+	return 0;
 }
 
 static void close_plugins(struct kpi_config *cfg, struct area_rt *rt)
@@ -199,6 +221,12 @@ static int write_atomically(const char *path, const char *buf, size_t len)
 	}
 	have_tmp = 1;
 	f = fdopen(fd, "w");
+	if (!f && errno == ENOMEM) {
+		close(fd);
+		unlink(tmp_path);
+		have_tmp = 0;
+		return KPI_EXIT_NOMEM;
+	}
 	if (!f || fwrite(buf, 1, len, f) != len || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
 		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
@@ -238,18 +266,25 @@ static int write_stdout(const char *buf, size_t len)
 	return KPI_EXIT_OK;
 }
 
+/* Format the report in memory, then write it out whole.  Every failed
+ * area is listed, however many.  The report is formatted into an
+ * open_memstream, which fails only for lack of memory: any failure there
+ * is KPI_EXIT_NOMEM and nothing is written. */
 static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
                        const struct area_rt *rt)
 {
-	struct kpi_failure fails[64];
+	struct kpi_failure *fails;
 	struct kpi_report_ctx rc = { .cfg = cfg };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
-	int status;
+	int status, w;
 
 	rc.lang = o->lang >= 0 ? o->lang : cfg->lang;
-	for (size_t i = 0; i < cfg->n_areas && rc.n_failures < 64; i++)
+	fails = calloc(cfg->n_areas + 1, sizeof *fails);
+	if (!fails)
+		return KPI_EXIT_NOMEM;
+	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed) {
 			fails[rc.n_failures].area = rt[i].area->name;
 			fails[rc.n_failures].reason = rt[i].reason;
@@ -258,15 +293,18 @@ static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
 	rc.failures = fails;
 	mem = open_memstream(&buf, &len);
 	if (!mem) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
+		free(fails);
+		return KPI_EXIT_NOMEM;
 	}
-	if (kpi_report_write(mem, o->format, &rc) != 0 || fclose(mem) != 0) {
+	w = kpi_report_write(mem, o->format, &rc);
+	/* glibc's fclose of a memstream returns 0 even when its last realloc
+	 * fails; the buffer is then NULL */
+	if (fclose(mem) != 0 || w != 0 || !buf) {
 		free(buf);
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
-		         "cannot format the report");
-		return KPI_EXIT_OUTPUT;
+		free(fails);
+		return KPI_EXIT_NOMEM;
 	}
+	free(fails);
 	status = o->output ? write_atomically(o->output, buf, len) :
 	                     write_stdout(buf, len);
 	free(buf);
@@ -299,7 +337,12 @@ int kpi_run(const struct kpi_options *o)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (kpi_config_load(o->config, &cfg) != 0)
+	st = kpi_config_load(o->config, &cfg);
+	if (st == KPI_ENOMEM) {
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
+	if (st != 0)
 		return KPI_EXIT_USAGE;
 	if (o->period && kpi_config_parse_period(o->period, cfg->year,
 	                                         &cfg->period_month) != 0) {
@@ -312,18 +355,24 @@ int kpi_run(const struct kpi_options *o)
 	rt = calloc(cfg->n_areas + 1, sizeof *rt);
 	skip = calloc(cfg->n_areas + 1, sizeof *skip);
 	if (!rt || !skip) {
-		status = KPI_EXIT_PLUGIN;
+		status = KPI_EXIT_NOMEM;
 		goto out_free_config;
 	}
-	if (load_plugins(cfg, rt) != 0) {
-		status = KPI_EXIT_USAGE;
+	status = load_plugins(cfg, rt);
+	if (status != KPI_EXIT_OK)
 		goto out_close;
-	}
-	compute_areas(cfg, rt);
+	status = compute_areas(cfg, rt);
+	if (status != KPI_EXIT_OK)
+		goto out_close;
 	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed)
 			skip[n_skip++] = rt[i].area->name;
-	if (kpi_config_check_declared(cfg, skip, n_skip) != 0)
+	st = kpi_config_check_declared(cfg, skip, n_skip);
+	if (st == KPI_ENOMEM) {
+		status = KPI_EXIT_NOMEM;
+		goto out_close;
+	}
+	if (st != 0)
 		status = KPI_EXIT_USAGE;
 	if (o->check && kpi_config_check_targets(cfg) != 0)
 		status = KPI_EXIT_USAGE;
@@ -353,6 +402,8 @@ out_free_config:
 	free(rt);
 	free(skip);
 	kpi_config_free(cfg);
+	if (status == KPI_EXIT_NOMEM)
+		kpi_diag_nomem();
 	return status;
 }
 
@@ -363,13 +414,22 @@ int kpi_run_list_plugins(const char *config)
 	size_t ndirs = 0;
 	int rc;
 
-	if (config && kpi_config_load(config, &cfg) != 0)
+	rc = config ? kpi_config_load(config, &cfg) : 0;
+	if (rc == KPI_ENOMEM) {
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
+	if (rc != 0)
 		return KPI_EXIT_USAGE;
 	rc = kpi_loader_dirs(cfg ? cfg->plugin_dir : NULL, NULL, &dirs, &ndirs);
 	if (rc == 0)
 		rc = kpi_loader_list(dirs, ndirs, stdout);
 	kpi_loader_dirs_free(dirs, ndirs);
 	kpi_config_free(cfg);
+	if (rc == KPI_ENOMEM) {
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
 	if (fflush(stdout) != 0)
 		return KPI_EXIT_OUTPUT;
 	return rc == 0 ? KPI_EXIT_OK : KPI_EXIT_PLUGIN;

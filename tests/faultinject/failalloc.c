@@ -30,7 +30,9 @@
  * Frees are not counted.  Not for ASan builds: ASan interposes the same
  * functions.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +50,9 @@
  * functions are known: those few requests come from this arena and are
  * never freed. */
 #define BOOT_ARENA 4096
+
+/* The interposed functions must be exported whatever -fvisibility says. */
+#define EXPORT __attribute__((visibility("default")))
 
 static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
@@ -256,7 +261,7 @@ static int should_fail(void)
 	return 1;
 }
 
-void *malloc(size_t n)
+EXPORT void *malloc(size_t n)
 {
 	if (!real_malloc) {
 		resolve();
@@ -268,7 +273,7 @@ void *malloc(size_t n)
 	return real_malloc(n);
 }
 
-void *calloc(size_t n, size_t size)
+EXPORT void *calloc(size_t n, size_t size)
 {
 	if (!real_calloc) {
 		void *p;
@@ -286,7 +291,7 @@ void *calloc(size_t n, size_t size)
 	return real_calloc(n, size);
 }
 
-void *realloc(void *p, size_t n)
+EXPORT void *realloc(void *p, size_t n)
 {
 	if (from_boot(p)) {
 		/* never happens in practice; copy out of the arena */
@@ -308,7 +313,7 @@ void *realloc(void *p, size_t n)
 	return real_realloc(p, n);
 }
 
-void free(void *p)
+EXPORT void free(void *p)
 {
 	if (!p || from_boot(p))
 		return;
