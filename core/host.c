@@ -141,8 +141,12 @@ static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *m)
 		return refuse(ctx, "emit() with a month outside 1..12");
 	if (!isfinite(m->num) || !isfinite(m->den))
 		return refuse(ctx, "emit() with a value that is not a finite number");
-	y = m->year - (ctx->cfg->year - 1);
-	if (y < 0 || y > 1)
+	/* compared, never subtracted: any int is a year a plugin may send */
+	if (m->year == ctx->cfg->year)
+		y = 1;
+	else if (m->year == ctx->cfg->year - 1)
+		y = 0;
+	else
 		return KPI_OK;      /* outside the two years the report uses */
 	s = kpi_host_series(ind, group);
 	if (!s)

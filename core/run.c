@@ -176,12 +176,34 @@ static void close_plugins(struct kpi_config *cfg, struct area_rt *rt)
 			kpi_loader_close(rt[i].lib);
 }
 
+/* Warn about a value an area stated for months beyond the period: it is
+ * not used (kpi_eval_value_fits). */
+static void warn_unused_value(const struct kpi_config *cfg,
+                              const struct kpi_indicator *ind)
+{
+	const struct kpi_value *v = &ind->value;
+	char covers[64], period[64];
+
+	if (!ind->has_value || kpi_eval_value_fits(v, cfg->period_month))
+		return;
+	kpi_period_label(covers, sizeof covers, KPI_LANG_EN, v->year,
+	                 v->month_from, v->year, v->month_to);
+	kpi_period_label(period, sizeof period, KPI_LANG_EN, cfg->year, 1,
+	                 cfg->year, cfg->period_month);
+	kpi_diag(KPI_LOG_WARN, ind->area, NULL, 0, 0,
+	         "the value stated for '%s' covers %s, beyond the period %s: "
+	         "not used", ind->id, *covers ? covers : "no valid months",
+	         period);
+}
+
 static void evaluate(struct kpi_config *cfg)
 {
-	for (size_t i = 0; i < cfg->n_indicators; i++)
+	for (size_t i = 0; i < cfg->n_indicators; i++) {
+		warn_unused_value(cfg, cfg->indicators[i]);
 		kpi_eval_indicator(cfg->indicators[i], cfg->year,
 		                   cfg->period_month, cfg->tolerance,
 		                   cfg->tolerance_rel);
+	}
 	for (size_t i = 0; i < cfg->n_goals; i++)
 		if (!cfg->goals[i]->parent)
 			kpi_eval_goal(cfg->goals[i]);
