@@ -12,12 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "diag.h"
 #include "num.h"
 
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
-	"title_en", "tolerance", "plugin_timeout", NULL
+	"title_en", "tolerance", "plugin_timeout", "decimal_mark", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -193,6 +194,26 @@ static int parse_tolerance(const struct kpi_ini *ini, const char *sec,
 		                     "'%s' is negative", v);
 	if (*rel)
 		*tol /= 100.0;
+	return 0;
+}
+
+/* decimal_mark = comma | point (enum kpi_csv_decimal) of section sec, if
+ * given; *out is left alone otherwise.  Returns 0 or KPI_ECONFIG. */
+static int parse_decimal_mark(const struct kpi_ini *ini, const char *sec,
+                              int *out)
+{
+	const char *v = kpi_ini_get(ini, sec, "decimal_mark");
+
+	if (!v)
+		return 0;
+	if (strcmp(v, "comma") == 0)
+		*out = KPI_CSV_DECIMAL_COMMA;
+	else if (strcmp(v, "point") == 0)
+		*out = KPI_CSV_DECIMAL_POINT;
+	else
+		return kpi_ini_error(ini, sec, "decimal_mark",
+		                     "'%s' is not a decimal mark (expected comma "
+		                     "or point)", v);
 	return 0;
 }
 
@@ -488,6 +509,8 @@ static int load_run(struct kpi_config *cfg)
 	if (v && parse_tolerance(ini, sec, v, &cfg->tolerance,
 	                         &cfg->tolerance_rel) != 0)
 		rc = KPI_ECONFIG;
+	if (parse_decimal_mark(ini, sec, &cfg->decimal_mark) != 0)
+		rc = KPI_ECONFIG;
 	return rc;
 }
 
@@ -495,6 +518,7 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 {
 	const char *name = sec + 5, *plugin;
 	struct kpi_area *a;
+	int rc = 0;
 
 	if (!valid_name(name))
 		return kpi_ini_error(cfg->ini, sec, NULL,
@@ -515,10 +539,13 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 	a = &cfg->areas[cfg->n_areas++];
 	memset(a, 0, sizeof *a);
 	a->line = kpi_ini_line(cfg->ini, sec, NULL);
+	a->decimal_mark = cfg->decimal_mark;
+	if (parse_decimal_mark(cfg->ini, sec, &a->decimal_mark) != 0)
+		rc = KPI_ECONFIG;
 	if (dup_str(&a->name, name) || dup_str(&a->plugin, plugin) ||
 	    dup_str(&a->section, sec))
 		return KPI_ENOMEM;
-	return 0;
+	return rc;
 }
 
 /* Parse "id, id, ..." into the goal's indicator list. */
@@ -1052,12 +1079,13 @@ int kpi_config_check_area_keys(const struct kpi_config *cfg,
 
 	while (config_keys && config_keys[n])
 		n++;
-	known = calloc(n + 2, sizeof *known);
+	known = calloc(n + 3, sizeof *known);
 	if (!known)
 		return KPI_ENOMEM;
 	known[0] = "plugin";
+	known[1] = "decimal_mark";
 	for (size_t i = 0; i < n; i++)
-		known[i + 1] = config_keys[i];
+		known[i + 2] = config_keys[i];
 	rc = kpi_ini_check_keys(cfg->ini, area->section, known);
 	free(known);
 	return rc;

@@ -221,7 +221,10 @@ static int h_csv_open(struct kpi_ctx *ctx, const char *path,
 		n = snprintf(full, sizeof full, "%s/%s", ctx->cfg->data_dir, path);
 	if (n < 0 || (size_t)n >= sizeof full)
 		return refuse(ctx, "csv_open() with a path that is too long");
-	return kpi_csv_open(full, full, ctx->area->name, NULL, out);
+	n = kpi_csv_open(full, full, ctx->area->name, NULL, out);
+	if (n == 0)
+		kpi_csv_set_decimal_mark(*out, ctx->area->decimal_mark);
+	return n;
 }
 
 static const struct kpi_host host_table = {

@@ -889,3 +889,64 @@ Test(e2e, out_of_memory_is_a_documented_status)
 	free(readme);
 	result_free(&r);
 }
+
+#define MARKS E2E "/marks/"
+
+Test(e2e, ambiguous_decimal_mark_in_a_semicolon_export_is_a_data_error)
+{
+	/* visitors_semicolon.csv: 1,500 (1500 or 1.5?) and 2,25 */
+	char path[256], *kept;
+	struct result r;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/tmp/kpi_e2e_marks_%d.txt", getpid());
+	f = fopen(path, "w");
+	fputs("old report\n", f);
+	fclose(f);
+	r = RUN("--output", path, MARKS "none.ini");
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.err, "site: " MARKS "./visitors_semicolon.csv:2:18: "
+	                 "expected a number whose decimal mark is certain: a "
+	                 "thousands separator or a decimal mark? (say which "
+	                 "with decimal_mark = comma or point in the config), "
+	                 "found '1,500'\n") != NULL, "%s", r.err);
+	kept = slurp(path);
+	cr_assert_str_eq(kept, "old report\n");
+	free(kept);
+	unlink(path);
+	result_free(&r);
+}
+
+Test(e2e, decimal_mark_in_the_config_says_which)
+{
+	/* [area site] decimal_mark = comma: 1,5 + 2,25 = 3,750 (three
+	 * decimals as configured), jan-feb */
+	struct result r = RUN(MARKS "comma.ini");
+	char *row = row_of(r.out, "visitors ");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(row, "%s", r.out);
+	cr_assert(strstr(row, " 3,750 ") && strstr(row, "jan\xe2\x80\x93"
+	                                           "feb 2011"), "%s", row);
+	free(row);
+	result_free(&r);
+	/* [kpirun] decimal_mark = point holds for every area: the ',' is
+	 * then an error */
+	r = RUN(MARKS "point.ini");
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.err, "site: " MARKS "./visitors_semicolon.csv:2:18: "
+	                 "expected '.' as the decimal separator, found "
+	                 "'1,500'\n") != NULL, "%s", r.err);
+	result_free(&r);
+}
+
+Test(e2e, decimal_mark_must_be_comma_or_point)
+{
+	struct result r = RUN(MARKS "bad.ini");
+
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert_str_eq(r.err, MARKS "bad.ini:11: [area site] decimal_mark: "
+	                 "'dot' is not a decimal mark (expected comma or "
+	                 "point)\n");
+	result_free(&r);
+}
