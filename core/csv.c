@@ -943,11 +943,9 @@ int kpi_csv_open(const char *path, const char *display, const char *who,
 	return 0;
 
 out_nomem:
-	if (c && c->path)
-		rc = csv_fail(c, KPI_ENOMEM, 0, 0, "out of memory");
-	else
-		kpi_diag(KPI_LOG_ERROR, who, display ? display : path, 0, 0,
-		         "out of memory");
+	/* the caller's strings: c->who or c->path may be what failed */
+	kpi_diag(KPI_LOG_ERROR, who, display ? display : path, 0, 0,
+	         "out of memory");
 	rc = KPI_ENOMEM;
 out_free:
 	kpi_csv_close(c);

@@ -25,7 +25,8 @@
 #
 # Environment: KPI_FI_VALGRIND=none|sample|all (default sample: about 12
 # values of N per scenario also run under valgrind, which must report no
-# leak and no memory error); KPI_FI_STRICT=1 (see above).
+# leak and no memory error); KPI_FI_STRICT=1 (see above); KPI_FI_PERSIST=1
+# makes every allocation from the Nth on fail, not only the Nth.
 #
 # "show SCENARIO N" runs one case and prints its status, stderr, the call
 # stack of the failing allocation (addr2line) and, for a crash, valgrind's
@@ -69,6 +70,7 @@ run_one() {
 	# shellcheck disable=SC2046
 	env KPI_PLUGIN_PATH="$PLUGIN_PATH" TMPDIR="$WORK/tmp" \
 	    LD_PRELOAD="$SHIM" KPI_FAIL_ALLOC="$n" \
+	    KPI_FAIL_ALLOC_PERSIST="${KPI_FI_PERSIST:-0}" \
 	    KPI_FAIL_ALLOC_PROGRAM="$PROGRAM" \
 	    KPI_COUNT_ALLOC="$WORK/count" KPI_FAIL_ALLOC_WHERE="$WORK/where" \
 	    timeout 20 "$@" "$KPIRUN" $(scenario_args "$scen") "$CONFIG" \
