@@ -44,7 +44,8 @@ static const char usage_text[] =
 "      --check         validate config, plugins and data; write no report\n"
 "      --fail-on WHEN  never (default), not-met or partial: exit 1 when an\n"
 "                      indicator's assessment is that or worse\n"
-"      --keep-going    a bad export makes only its area's indicators unknown\n"
+"      --keep-going    a bad export fails only its area; the report is\n"
+"                      written and the exit status is still 3\n"
 "      --list-plugins  list the plugins found, with version and indicators\n"
 "  -v, --verbose       print progress notes\n"
 "  -V, --version       print the version and plugin ABI\n"
@@ -56,7 +57,8 @@ static const char usage_text[] =
 "\n"
 "exit status: 0 success, 1 targets missed (--fail-on), 2 usage or config\n"
 "error, 3 data error, 4 plugin failure, 5 report could not be written\n"
-"(no report file replaced), e.g. a closed pipe or a full disk\n"
+"(no report file replaced), e.g. a closed pipe or a full disk,\n"
+"6 out of memory\n"
 "\n"
 "see kpirun(1) and kpirun.ini(5)\n";
 
