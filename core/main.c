@@ -208,8 +208,8 @@ static int plan_outputs(const char **dests, size_t n,
 	}
 	specs = calloc(n, sizeof *specs);
 	if (!specs) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct kpi_writer *f = forced;
@@ -284,8 +284,8 @@ int main(int argc, char **argv)
 	kpi_output_init();
 	dests = calloc((size_t)argc, sizeof *dests);
 	if (!dests) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
 	}
 	opterr = 0;
 	status = -1;

@@ -161,7 +161,9 @@ static int render(int format, const struct kpi_report *rep,
 	    !ferror(mem))
 		rc = KPI_EPLUGIN;       /* the temporary file, not memory */
 	closed = fclose(mem);
-	if (closed == 0 && rc == 0)
+	/* glibc's fclose of a memstream returns 0 even when its last
+	 * realloc fails; it then stores NULL in *buf */
+	if (closed == 0 && rc == 0 && *buf)
 		return KPI_EXIT_OK;
 	free(*buf);
 	*buf = NULL;
