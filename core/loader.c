@@ -427,9 +427,13 @@ static bool owner_ok(uid_t uid)
 
 /* Refuse `what` (a directory, symlink or file on the way to path) unless
  * it is owned by root or us and, for anything but a symlink, not writable
- * by group or others. */
+ * by group or others.  With sticky_ok a directory writable by others but
+ * sticky (/tmp) passes: in it nobody but an entry's owner can rename,
+ * remove or replace the entry, and the entry the walk steps into must be
+ * owned by root or us itself.  The plugin's own directory never gets
+ * that exception (safe_open). */
 static int check_component(const char *path, const char *what,
-                           const struct stat *st, char **why)
+                           const struct stat *st, int sticky_ok, char **why)
 {
 	const char *kind = S_ISLNK(st->st_mode) ? "symlink" :
 	                   S_ISDIR(st->st_mode) ? "directory" : "file";
@@ -444,7 +448,8 @@ static int check_component(const char *path, const char *what,
 			              (long)st->st_uid);
 		return 0;
 	}
-	if (!S_ISLNK(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)))
+	if (!S_ISLNK(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(sticky_ok && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
 		return refuse(why, "refusing '%s': %s '%s' is writable by group "
 		              "or others", path, kind, what);
 	if (!owner_ok(st->st_uid))
@@ -484,7 +489,7 @@ static char *walked_join(const char *walked, const char *comp)
 static int safe_open(const char *path, int *fd, char **why)
 {
 	char *todo = strdup(path), *walked = strdup("");
-	int dirfd = -1, links = 0, rc = 0;
+	int dirfd = -1, links = 0, rc = 0, sticky_dir = 0;
 	struct stat st;
 
 	*fd = -1;
@@ -501,7 +506,8 @@ restart:
 		rc = refuse(why, "cannot load '%s': /: %s", path, strerror(errno));
 		goto out;
 	}
-	if ((rc = check_component(path, "/", &st, why)) != 0)
+	sticky_dir = 0;
+	if ((rc = check_component(path, "/", &st, 1, why)) != 0)
 		goto out;
 	for (char *p = todo;;) {
 		char *comp, *next, *what, *rest;
@@ -545,7 +551,7 @@ restart:
 				rc = refuse(why, "refusing symlink '%s'", path);
 				goto out;
 			}
-			if ((rc = check_component(path, what, &lst, why)) != 0 ||
+			if ((rc = check_component(path, what, &lst, 0, why)) != 0 ||
 			    ++links > SAFE_MAX_LINKS) {
 				if (!rc)
 					rc = refuse(why, "refusing '%s': too many "
@@ -587,8 +593,15 @@ restart:
 		}
 		if (last && !S_ISREG(st.st_mode))
 			rc = refuse(why, "refusing '%s': not a regular file", path);
+		else if (last && sticky_dir)
+			/* where the plugin lies, only its owner may write */
+			rc = refuse(why, "refusing '%s': directory '%s' is "
+			            "writable by group or others", path,
+			            *walked ? walked : "/");
 		else
-			rc = check_component(path, what, &st, why);
+			rc = check_component(path, what, &st, !last, why);
+		if (!last)
+			sticky_dir = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
 		free(what);
 		if (rc) {
 			close(nfd);

@@ -6,6 +6,7 @@
  * (colon-separated), then the install default.  Its path is walked from
  * "/" on open descriptors (OpenSSH's safe_path rules: every directory
  * owned by root or the current user and not writable by group or others,
+ * except that a sticky one such as /tmp may be on the way, not hold it;
  * a symlink on the way only if owned by root or the current user, the
  * file itself a regular file, not a symlink, under the same rules), and
  * it is loaded with RTLD_NOW | RTLD_LOCAL from the descriptor that was

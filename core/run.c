@@ -6,9 +6,11 @@
 #include "run.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "diag.h"
@@ -307,6 +309,69 @@ static int emit_junit_only(const struct kpi_options *o, struct kpi_config *cfg,
 	return status;
 }
 
+/* True if path `in` (a directory) contains or is `path` (both real). */
+static int path_within(const char *path, const char *in)
+{
+	size_t n = strlen(in);
+
+	return strncmp(path, in, n) == 0 &&
+	       (path[n] == '/' || path[n] == '\0' || (n == 1 && in[0] == '/'));
+}
+
+/* Refuse an output that is an input of the run: the config itself, or a
+ * file inside data_dir, where the exports are (an atomic write would
+ * replace it).  0, KPI_EXIT_USAGE (printed) or KPI_EXIT_NOMEM (not
+ * printed). */
+static int refuse_inputs_as_outputs(const struct kpi_options *o,
+                                    const struct kpi_config *cfg)
+{
+	char *data;
+	struct stat conf, out;
+	int rc = 0, have_conf = stat(cfg->path, &conf) == 0;
+
+	errno = 0;
+	data = realpath(cfg->data_dir, NULL);
+	if (!data && errno == ENOMEM)
+		return KPI_EXIT_NOMEM;
+
+	for (size_t i = 0; i < o->n_outputs && rc == 0; i++) {
+		const char *dest = o->outputs[i].dest;
+		char *copy, *dir, *real;
+
+		if (strcmp(dest, "-") == 0)
+			continue;
+		if (stat(dest, &out) == 0 && !S_ISREG(out.st_mode))
+			continue;       /* a device or a FIFO: written in place */
+		if (have_conf && stat(dest, &out) == 0 &&
+		    out.st_dev == conf.st_dev && out.st_ino == conf.st_ino) {
+			kpi_diag(KPI_LOG_ERROR, NULL, dest, 0, 0, "refusing to "
+			         "write the report over the config '%s'", cfg->path);
+			rc = KPI_EXIT_USAGE;
+			break;
+		}
+		copy = strdup(dest);
+		if (!copy) {
+			rc = KPI_EXIT_NOMEM;
+			break;
+		}
+		dir = dirname(copy);
+		errno = 0;
+		real = data ? realpath(dir, NULL) : NULL;
+		if (data && !real && errno == ENOMEM)
+			rc = KPI_EXIT_NOMEM;
+		else if (real && path_within(real, data)) {
+			kpi_diag(KPI_LOG_ERROR, NULL, dest, 0, 0, "refusing to "
+			         "write the report inside data_dir '%s', where the "
+			         "run's exports are", cfg->data_dir);
+			rc = KPI_EXIT_USAGE;
+		}
+		free(real);
+		free(copy);
+	}
+	free(data);
+	return rc;
+}
+
 int kpi_run(const struct kpi_options *o)
 {
 	struct kpi_config *cfg = NULL;
@@ -330,6 +395,11 @@ int kpi_run(const struct kpi_options *o)
 			return KPI_EXIT_USAGE;
 		kpi_diag_nomem();
 		return KPI_EXIT_NOMEM;
+	}
+	if (!o->check) {
+		status = refuse_inputs_as_outputs(o, cfg);
+		if (status != KPI_EXIT_OK)
+			goto out_free_config;
 	}
 	if (o->period && kpi_config_parse_period(o->period, cfg->year,
 	                                         &cfg->period_month) != 0) {

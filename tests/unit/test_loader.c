@@ -209,6 +209,16 @@ static void assert_refused(const char *path, const char *expect,
 
 TestSuite(loader, .init = setup, .fini = teardown);
 
+/* Forget the diagnostics printed so far in this test. */
+static void reset_diag(void)
+{
+	kpi_diag_set_stream(NULL);
+	fclose(diag_stream);
+	free(diag_buf);
+	diag_buf = NULL;
+	setup();
+}
+
 /* Under AddressSanitizer a leak is only printed when a worker exits, and
  * the test still passes; so each test ends with an explicit leak check.
  * Memory still reachable from the fixtures' globals is not a leak. */
@@ -544,6 +554,38 @@ LOADER_TEST(refuses_an_other_writable_file)
 	assert_refused(path, "fx_good", msg);
 	free(path);
 	free(msg);
+}
+
+/* A sticky directory writable by all (/tmp) may be on the way: in it
+ * nobody but an entry's owner can replace the entry.  It may not be the
+ * plugin's own directory. */
+LOADER_TEST(a_sticky_ancestor_is_allowed_but_not_as_the_plugins_directory)
+{
+	const char *tmp = make_scratch("sticky");
+	char *sticky = make_subdir(tmp, "sticky");
+	char *dir = make_subdir(sticky, "plugins");
+	char *path = stage(dir, "fx_good"), *direct, *msg;
+	struct kpi_lib *lib = NULL;
+
+	cr_assert_eq(chmod(sticky, 01777), 0);
+	cr_assert_eq(kpi_loader_open(path, "fx_good", &lib), 0, "%s", diag());
+	kpi_loader_close(lib);
+	direct = stage(sticky, "fx_good");
+	msg = xfmt("refusing '%s': directory '%s' is writable by group or "
+	           "others", direct, sticky);
+	assert_refused(direct, "fx_good", msg);
+	/* without the sticky bit, writable by all refuses the ancestor */
+	cr_assert_eq(chmod(sticky, 0777), 0);
+	free(msg);
+	msg = xfmt("refusing '%s': directory '%s' is writable by group or "
+	           "others", path, sticky);
+	reset_diag();
+	assert_refused(path, "fx_good", msg);
+	free(msg);
+	free(direct);
+	free(path);
+	free(dir);
+	free(sticky);
 }
 
 LOADER_TEST(refuses_a_file_in_an_other_writable_directory)

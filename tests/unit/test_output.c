@@ -1065,3 +1065,45 @@ Test(cmdline, help_names_the_plugin_search_path)
 	result_free(&r);
 	result_free(&s);
 }
+
+/* ---- an output that is an input of the run ---- */
+
+Test(output, the_config_is_never_an_output, .init = make_work,
+     .fini = remove_work)
+{
+	char *conf = slurp(SMALL), *text, *after;
+	struct result r;
+
+	/* a copy of small.ini: refused as soon as it is read */
+	text = strdup(conf);
+	cr_assert_not_null(text);
+	put(in_work("conf.ini"), text);
+	r = RUN("--format", "text", "-o", in_work("conf.ini"),
+	        in_work("conf.ini"));
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert(strstr(r.err, "refusing to write the report over the config")
+	          != NULL, "%s", r.err);
+	after = slurp(in_work("conf.ini"));
+	cr_assert_str_eq(after, text, "the config was changed");
+	free(after);
+	free(text);
+	free(conf);
+	result_free(&r);
+}
+
+Test(output, no_report_inside_data_dir, .init = make_work,
+     .fini = remove_work)
+{
+	char path[512];
+	struct result r;
+
+	/* small.ini reads tests/data/e2e/data */
+	snprintf(path, sizeof path, "%s/tests/data/e2e/data/report.txt",
+	         KPI_SOURCE_DIR);
+	r = RUN("-o", path, SMALL);
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert(strstr(r.err, "refusing to write the report inside data_dir")
+	          != NULL, "%s", r.err);
+	cr_assert_eq(access(path, F_OK), -1, "a report was written: %s", path);
+	result_free(&r);
+}

@@ -379,7 +379,7 @@ static void copy(const char *src, const char *dst)
  * loaded, and every run must be refused (`why` on stderr). */
 static void race(const char *plugins, const char *why, int runs)
 {
-	char keys[700], marker[600], env[700];
+	char keys[800], marker[600], env[700];
 	const char *cfg;
 	int refused = 0;
 
