@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "diag.h"
 #include "limit.h"
 #include "num.h"
@@ -20,7 +21,8 @@
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
 	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
-	"plugin_process_limit", "allow_exports_outside_data_dir", NULL
+	"plugin_process_limit", "allow_exports_outside_data_dir", "decimal_mark",
+	NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -36,29 +38,31 @@ static const char *const indicator_keys[] = {
 	"period_label", "subperiods", "council_scope", "breakdown", NULL
 };
 
-static char *xstrdup(const char *s)
-{
-	char *c;
+/*
+ * Out of memory (docs/errors.md): every allocation here is checked and a
+ * failure is returned as KPI_ENOMEM, which wins over any config error met
+ * on the way and stops the load; nothing is printed here (kpi_run prints
+ * it once).  Whatever was built so far stays reachable from cfg, so
+ * kpi_config_free releases it.
+ */
 
+/* *dst = a heap copy of s (NULL stays NULL).  Returns 0 or KPI_ENOMEM. */
+static int dup_str(char **dst, const char *s)
+{
+	*dst = NULL;
 	if (!s)
-		return NULL;
-	c = strdup(s);
-	if (!c) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
-	return c;
+		return 0;
+	*dst = strdup(s);
+	return *dst ? 0 : KPI_ENOMEM;
 }
 
-static void *xcalloc(size_t n, size_t size)
+/* Fold the result r of one check into the result so far: out of memory
+ * wins, then a config error. */
+static int worse(int rc, int r)
 {
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
-	return p;
+	if (rc == KPI_ENOMEM || r == KPI_ENOMEM)
+		return KPI_ENOMEM;
+	return r ? KPI_ECONFIG : rc;
 }
 
 int kpi_config_parse_period(const char *s, int year, int *month)
@@ -252,8 +256,9 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 	}
 	if (strcmp(v, "set_by_committee") == 0) {
 		t->kind = KPI_TARGET_TEXT;
-		t->text_sv = xstrdup("tas fram av nämnden");
-		t->text_en = xstrdup("set by committee");
+		if (dup_str(&t->text_sv, "tas fram av nämnden") ||
+		    dup_str(&t->text_en, "set by committee"))
+			return KPI_ENOMEM;
 		return 0;
 	}
 	if (strncmp(v, "text:", 5) == 0) {
@@ -264,8 +269,8 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 		if (!*txt)
 			return kpi_ini_error(ini, sec, key, "empty text target");
 		t->kind = KPI_TARGET_TEXT;
-		t->text_sv = xstrdup(txt);
-		t->text_en = xstrdup(txt);
+		if (dup_str(&t->text_sv, txt) || dup_str(&t->text_en, txt))
+			return KPI_ENOMEM;
 		return 0;
 	}
 	pm = strstr(v, "+/-");
@@ -289,9 +294,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 			                     "non-negative number", v);
 		t->kind = KPI_TARGET_RANGE;
 		t->decimals = written_decimals(centre);
-		if (*unit)
-			t->unit = xstrdup(unit);
-		return 0;
+		return *unit ? dup_str(&t->unit, unit) : 0;
 	}
 	split_unit(v, num, sizeof num, &unit);
 	if (!unit || parse_number(num, &t->value, &why) != 0)
@@ -302,9 +305,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 		                     "none)", v);
 	t->kind = KPI_TARGET_NUMBER;
 	t->decimals = written_decimals(num);
-	if (*unit)
-		t->unit = xstrdup(unit);
-	return 0;
+	return *unit ? dup_str(&t->unit, unit) : 0;
 }
 
 
@@ -318,18 +319,41 @@ static const struct kpi_area *find_area(const struct kpi_config *cfg,
 }
 
 
-/* Resolve a path from the config relative to the config's directory. */
-static char *config_path(const struct kpi_config *cfg, const char *p)
+/* Resolve a path from the config relative to the config's directory into
+ * *out (malloc'd).  Returns 0 or KPI_ENOMEM. */
+static int config_path(const struct kpi_config *cfg, const char *p,
+                       char **out)
 {
 	size_t n;
-	char *out;
 
 	if (p[0] == '/' || !cfg->dir || !*cfg->dir)
-		return xstrdup(p);
+		return dup_str(out, p);
 	n = strlen(cfg->dir) + strlen(p) + 2;
-	out = xcalloc(n, 1);
-	snprintf(out, n, "%s/%s", cfg->dir, p);
-	return out;
+	*out = malloc(n);
+	if (!*out)
+		return KPI_ENOMEM;
+	snprintf(*out, n, "%s/%s", cfg->dir, p);
+	return 0;
+}
+
+/* decimal_mark = comma | point (enum kpi_csv_decimal) of section sec, if
+ * given; *out is left alone otherwise.  Returns 0 or KPI_ECONFIG. */
+static int parse_decimal_mark(const struct kpi_ini *ini, const char *sec,
+                              int *out)
+{
+	const char *v = kpi_ini_get(ini, sec, "decimal_mark");
+
+	if (!v)
+		return 0;
+	if (strcmp(v, "comma") == 0)
+		*out = KPI_CSV_DECIMAL_COMMA;
+	else if (strcmp(v, "point") == 0)
+		*out = KPI_CSV_DECIMAL_POINT;
+	else
+		return kpi_ini_error(ini, sec, "decimal_mark",
+		                     "'%s' is not a decimal mark (expected comma "
+		                     "or point)", v);
+	return 0;
 }
 
 static int load_run(struct kpi_config *cfg)
@@ -366,11 +390,11 @@ static int load_run(struct kpi_config *cfg)
 	if (!v || !*v)
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'data_dir'");
-	else
-		cfg->data_dir = config_path(cfg, v);
+	else if (config_path(cfg, v, &cfg->data_dir))
+		return KPI_ENOMEM;
 	v = kpi_ini_get(ini, sec, "plugin_dir");
-	if (v && *v)
-		cfg->plugin_dir = config_path(cfg, v);
+	if (v && *v && config_path(cfg, v, &cfg->plugin_dir))
+		return KPI_ENOMEM;
 	v = kpi_ini_get(ini, sec, "allow_exports_outside_data_dir");
 	if (v && strcmp(v, "yes") == 0)
 		cfg->exports_anywhere = 1;
@@ -388,8 +412,9 @@ static int load_run(struct kpi_config *cfg)
 			                   "'%s' is not a language (expected sv "
 			                   "or en)", v);
 	}
-	cfg->title_sv = xstrdup(kpi_ini_get(ini, sec, "title_sv"));
-	cfg->title_en = xstrdup(kpi_ini_get(ini, sec, "title_en"));
+	if (dup_str(&cfg->title_sv, kpi_ini_get(ini, sec, "title_sv")) ||
+	    dup_str(&cfg->title_en, kpi_ini_get(ini, sec, "title_en")))
+		return KPI_ENOMEM;
 	cfg->tolerance = 0.10;
 	cfg->tolerance_rel = 1;
 	cfg->plugin_timeout = 300;
@@ -416,6 +441,8 @@ static int load_run(struct kpi_config *cfg)
 	if (v && parse_tolerance(ini, sec, v, &cfg->tolerance,
 	                         &cfg->tolerance_rel) != 0)
 		rc = KPI_ECONFIG;
+	if (parse_decimal_mark(ini, sec, &cfg->decimal_mark) != 0)
+		rc = KPI_ECONFIG;
 	return rc;
 }
 
@@ -423,6 +450,7 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 {
 	const char *name = sec + 5, *plugin;
 	struct kpi_area *a;
+	int rc = 0;
 
 	if (!kpi_registry_valid_name(name))
 		return kpi_ini_error(cfg->ini, sec, NULL,
@@ -442,14 +470,18 @@ static int load_area(struct kpi_config *cfg, const char *sec)
 		                     "letters, digits and '_')", plugin);
 	a = realloc(cfg->areas, (cfg->n_areas + 1) * sizeof *a);
 	if (!a)
-		abort();
+		return KPI_ENOMEM;
 	cfg->areas = a;
 	a = &cfg->areas[cfg->n_areas++];
-	a->name = xstrdup(name);
-	a->plugin = xstrdup(plugin);
-	a->section = xstrdup(sec);
+	memset(a, 0, sizeof *a);
 	a->line = kpi_ini_line(cfg->ini, sec, NULL);
-	return 0;
+	a->decimal_mark = cfg->decimal_mark;
+	if (parse_decimal_mark(cfg->ini, sec, &a->decimal_mark) != 0)
+		rc = KPI_ECONFIG;
+	if (dup_str(&a->name, name) || dup_str(&a->plugin, plugin) ||
+	    dup_str(&a->section, sec))
+		return KPI_ENOMEM;
+	return rc;
 }
 
 /* Parse "id, id, ..." into the goal's indicator list. */
@@ -500,13 +532,16 @@ static int goal_indicators(struct kpi_config *cfg, struct kpi_goal *g,
 				                   "'%s': no [area %s] in this config",
 				                   id, area);
 			} else {
-				ind = kpi_registry_indicator_get(cfg, id);
+				if (kpi_registry_indicator_get(cfg, id, &ind))
+					return KPI_ENOMEM;
 				if (!ind->ref_line) {
 					ind->ref_line = kpi_ini_line(cfg->ini, sec,
 					                             "indicators");
-					ind->ref_section = xstrdup(sec);
+					if (dup_str(&ind->ref_section, sec))
+						return KPI_ENOMEM;
 				}
-				kpi_registry_goal_add_indicator(g, ind);
+				if (kpi_registry_goal_add_indicator(g, ind))
+					return KPI_ENOMEM;
 			}
 		}
 		p = *end ? end + 1 : end;
@@ -536,12 +571,14 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		rc = KPI_ECONFIG;
 	if (kpi_registry_goal(cfg, id))
 		return kpi_ini_error(ini, sec, NULL, "goal '%s' defined twice", id);
-	g = kpi_registry_add_goal(cfg, id);
+	if (kpi_registry_add_goal(cfg, id, &g))
+		return KPI_ENOMEM;
 	g->line = kpi_ini_line(ini, sec, NULL);
-	g->title_sv = xstrdup(kpi_ini_get(ini, sec, "title_sv"));
-	g->title_en = xstrdup(kpi_ini_get(ini, sec, "title_en"));
-	g->text_sv = xstrdup(kpi_ini_get(ini, sec, "text_sv"));
-	g->text_en = xstrdup(kpi_ini_get(ini, sec, "text_en"));
+	if (dup_str(&g->title_sv, kpi_ini_get(ini, sec, "title_sv")) ||
+	    dup_str(&g->title_en, kpi_ini_get(ini, sec, "title_en")) ||
+	    dup_str(&g->text_sv, kpi_ini_get(ini, sec, "text_sv")) ||
+	    dup_str(&g->text_en, kpi_ini_get(ini, sec, "text_en")))
+		return KPI_ENOMEM;
 	if (!g->title_sv && !g->title_en)
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'title_sv' or 'title_en'");
@@ -572,8 +609,9 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 			                   "limit %d", id, goal_depth(p) + 1,
 			                   KPI_MAX_GOAL_DEPTH);
 		} else {
+			if (kpi_registry_goal_add_child(p, g))
+				return KPI_ENOMEM;
 			g->parent = p;
-			kpi_registry_goal_add_child(p, g);
 		}
 	} else if (g->kind != KPI_GOAL_DIRECTION) {
 		rc = kpi_ini_error(ini, sec, NULL,
@@ -584,8 +622,8 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 	if (v && parse_stated(ini, sec, v, &g->stated) != 0)
 		rc = KPI_ECONFIG;
 	v = kpi_ini_get(ini, sec, "indicators");
-	if (v && goal_indicators(cfg, g, sec, v) != 0)
-		rc = KPI_ECONFIG;
+	if (v)
+		rc = worse(rc, goal_indicators(cfg, g, sec, v));
 	return rc;
 }
 
@@ -614,21 +652,24 @@ static int load_activity(struct kpi_config *cfg, const char *sec)
 
 	if (kpi_ini_check_keys(ini, sec, activity_keys) != 0)
 		rc = KPI_ECONFIG;
-	a = kpi_registry_add_activity(cfg);
+	if (kpi_registry_add_activity(cfg, &a))
+		return KPI_ENOMEM;
 	a->line = kpi_ini_line(ini, sec, NULL);
 	v = kpi_ini_get(ini, sec, "goal");
 	if (!v)
 		return kpi_ini_error(ini, sec, NULL, "missing required key 'goal'");
-	a->goal = xstrdup(v);
+	if (dup_str(&a->goal, v))
+		return KPI_ENOMEM;
 	g = kpi_registry_goal(cfg, v);
 	if (!g)
 		rc = kpi_ini_error(ini, sec, "goal", "no goal '%s'", v);
-	else
-		kpi_registry_goal_add_activity(g, a);
-	a->text_sv = xstrdup(kpi_ini_get(ini, sec, "text_sv"));
-	a->text_en = xstrdup(kpi_ini_get(ini, sec, "text_en"));
-	a->deviation_sv = xstrdup(kpi_ini_get(ini, sec, "deviation_sv"));
-	a->deviation_en = xstrdup(kpi_ini_get(ini, sec, "deviation_en"));
+	else if (kpi_registry_goal_add_activity(g, a))
+		return KPI_ENOMEM;
+	if (dup_str(&a->text_sv, kpi_ini_get(ini, sec, "text_sv")) ||
+	    dup_str(&a->text_en, kpi_ini_get(ini, sec, "text_en")) ||
+	    dup_str(&a->deviation_sv, kpi_ini_get(ini, sec, "deviation_sv")) ||
+	    dup_str(&a->deviation_en, kpi_ini_get(ini, sec, "deviation_en")))
+		return KPI_ENOMEM;
 	if (!a->text_sv && !a->text_en)
 		rc = kpi_ini_error(ini, sec, NULL,
 		                   "missing required key 'text_sv' or 'text_en'");
@@ -708,14 +749,16 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		                     area);
 	if (kpi_ini_check_keys(ini, sec, indicator_keys) != 0)
 		rc = KPI_ECONFIG;
-	ind = kpi_registry_indicator_get(cfg, id);
+	if (kpi_registry_indicator_get(cfg, id, &ind))
+		return KPI_ENOMEM;
 	ind->line = kpi_ini_line(ini, sec, NULL);
-	if ((v = kpi_ini_get(ini, sec, "target")) &&
-	    parse_target(ini, sec, "target", v, &ind->target) != 0)
-		rc = KPI_ECONFIG;
-	if ((v = kpi_ini_get(ini, sec, "council_target")) &&
-	    parse_target(ini, sec, "council_target", v, &ind->council) != 0)
-		rc = KPI_ECONFIG;
+	if ((v = kpi_ini_get(ini, sec, "target")))
+		rc = worse(rc, parse_target(ini, sec, "target", v, &ind->target));
+	if ((v = kpi_ini_get(ini, sec, "council_target")))
+		rc = worse(rc, parse_target(ini, sec, "council_target", v,
+		                            &ind->council));
+	if (rc == KPI_ENOMEM)
+		return rc;
 	if ((v = kpi_ini_get(ini, sec, "forecast"))) {
 		if (strcmp(v, "none") == 0)
 			ind->forecast_kind = KPI_FORECAST_NONE;
@@ -740,11 +783,13 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	    parse_stated(ini, sec, v, &ind->stated) != 0)
 		rc = KPI_ECONFIG;
 	if ((v = kpi_ini_get(ini, sec, "name_sv"))) {
-		ind->name_sv = xstrdup(v);
+		if (dup_str(&ind->name_sv, v))
+			return KPI_ENOMEM;
 		ind->overrides |= KPI_OVR_NAME_SV;
 	}
 	if ((v = kpi_ini_get(ini, sec, "name_en"))) {
-		ind->name_en = xstrdup(v);
+		if (dup_str(&ind->name_en, v))
+			return KPI_ENOMEM;
 		ind->overrides |= KPI_OVR_NAME_EN;
 	}
 	if ((v = kpi_ini_get(ini, sec, "unit"))) {
@@ -752,17 +797,20 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 			rc = kpi_ini_error(ini, sec, "unit", "'%.40s...' is %zu "
 			                   "bytes, limit %d", v, strlen(v),
 			                   KPI_MAX_UNIT);
-		ind->unit = xstrdup(v);
+		if (dup_str(&ind->unit, v))
+			return KPI_ENOMEM;
 		ind->overrides |= KPI_OVR_UNIT;
 	}
 	if ((v = kpi_ini_get(ini, sec, "decimals"))) {
 		long d;
 
 		if (parse_int_value(ini, sec, "decimals", v, 0,
-		                    KPI_MAX_DECIMALS, &d) != 0)
-			rc = KPI_ECONFIG;
-		ind->decimals = (int)d;
-		ind->overrides |= KPI_OVR_DECIMALS;
+		                    KPI_MAX_DECIMALS, &d) != 0) {
+			rc = KPI_ECONFIG;        /* d is set only when it parses */
+		} else {
+			ind->decimals = (int)d;
+			ind->overrides |= KPI_OVR_DECIMALS;
+		}
 	}
 	if ((v = kpi_ini_get(ini, sec, "direction"))) {
 		if (strcmp(v, "higher") == 0)
@@ -790,8 +838,9 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 			                   "'%s' is not a scope (expected city or "
 			                   "committee)", v);
 	}
-	if ((v = kpi_ini_get(ini, sec, "period_label")))
-		ind->period_label = xstrdup(v);
+	if ((v = kpi_ini_get(ini, sec, "period_label")) &&
+	    dup_str(&ind->period_label, v))
+		return KPI_ENOMEM;
 	if ((v = kpi_ini_get(ini, sec, "breakdown"))) {
 		if (strcmp(v, "yes") == 0)
 			ind->breakdown = 1;
@@ -816,17 +865,16 @@ static int load_sections(struct kpi_config *cfg)
 {
 	struct kpi_ini *ini = cfg->ini;
 	size_t n = kpi_ini_nsections(ini);
-	int rc = load_run(cfg);
+	int rc = worse(0, load_run(cfg));
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc != KPI_ENOMEM; i++) {
 		const char *sec = kpi_ini_section(ini, i);
 
 		if (strcmp(sec, "kpirun") == 0 || has_prefix(sec, "goal ") ||
 		    has_prefix(sec, "activity ") || has_prefix(sec, "indicator "))
 			continue;
 		if (has_prefix(sec, "area ")) {
-			if (load_area(cfg, sec) != 0)
-				rc = KPI_ECONFIG;
+			rc = worse(rc, load_area(cfg, sec));
 			continue;
 		}
 		rc = kpi_ini_error(ini, sec, NULL,
@@ -834,20 +882,19 @@ static int load_sections(struct kpi_config *cfg)
 		                   "[area NAME], [goal ID], [activity ID] or "
 		                   "[indicator AREA.NAME])", sec);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc != KPI_ENOMEM; i++) {
 		const char *sec = kpi_ini_section(ini, i);
 
-		if (has_prefix(sec, "goal ") && load_goal(cfg, sec) != 0)
-			rc = KPI_ECONFIG;
-		else if (has_prefix(sec, "activity ") &&
-		         load_activity(cfg, sec) != 0)
-			rc = KPI_ECONFIG;
+		if (has_prefix(sec, "goal "))
+			rc = worse(rc, load_goal(cfg, sec));
+		else if (has_prefix(sec, "activity "))
+			rc = worse(rc, load_activity(cfg, sec));
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc != KPI_ENOMEM; i++) {
 		const char *sec = kpi_ini_section(ini, i);
 
-		if (has_prefix(sec, "indicator ") && load_indicator(cfg, sec))
-			rc = KPI_ECONFIG;
+		if (has_prefix(sec, "indicator "))
+			rc = worse(rc, load_indicator(cfg, sec));
 	}
 	return rc;
 }
@@ -859,27 +906,29 @@ int kpi_config_load(const char *path, struct kpi_config **out)
 	int rc;
 
 	*out = NULL;
-	cfg = xcalloc(1, sizeof *cfg);
-	cfg->path = xstrdup(path);
+	cfg = calloc(1, sizeof *cfg);
+	if (!cfg)
+		return KPI_ENOMEM;
 	slash = strrchr(path, '/');
-	if (slash) {
-		cfg->dir = xcalloc((size_t)(slash - path) + 2, 1);
-		memcpy(cfg->dir, path, slash == path ? 1 : (size_t)(slash - path));
-	} else {
-		cfg->dir = xstrdup(".");
+	if (slash)
+		cfg->dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	else
+		cfg->dir = strdup(".");
+	if (!cfg->dir || dup_str(&cfg->path, path)) {
+		rc = KPI_ENOMEM;
+		goto out_free;
 	}
 	rc = kpi_ini_load(path, &cfg->ini);
-	if (rc != 0) {
-		kpi_config_free(cfg);
-		return KPI_ECONFIG;
-	}
-	rc = load_sections(cfg);
-	if (rc != 0) {
-		kpi_config_free(cfg);
-		return KPI_ECONFIG;
-	}
+	if (rc == 0)
+		rc = load_sections(cfg);
+	if (rc != 0)
+		goto out_free;
 	*out = cfg;
 	return 0;
+
+out_free:
+	kpi_config_free(cfg);
+	return rc == KPI_ENOMEM ? KPI_ENOMEM : KPI_ECONFIG;
 }
 
 
@@ -893,10 +942,13 @@ int kpi_config_check_area_keys(const struct kpi_config *cfg,
 
 	while (config_keys && config_keys[n])
 		n++;
-	known = xcalloc(n + 2, sizeof *known);
+	known = calloc(n + 3, sizeof *known);
+	if (!known)
+		return KPI_ENOMEM;
 	known[0] = "plugin";
+	known[1] = "decimal_mark";
 	for (size_t i = 0; i < n; i++)
-		known[i + 1] = config_keys[i];
+		known[i + 2] = config_keys[i];
 	rc = kpi_ini_check_keys(cfg->ini, area->section, known);
 	free(known);
 	return rc;

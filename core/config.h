@@ -26,6 +26,8 @@ struct kpi_area {
 	char *plugin;            /* "payroll" */
 	char *section;           /* "area payroll" (lowercase) */
 	long line;
+	int decimal_mark;        /* enum kpi_csv_decimal of its exports: the
+	                            area's decimal_mark, else the run's */
 };
 
 struct kpi_config {
@@ -45,6 +47,7 @@ struct kpi_config {
 	int plugin_timeout;      /* seconds a plugin may run */
 	long plugin_memory_mb;   /* an area's address space, MiB; 0 = none */
 	long plugin_processes;   /* RLIMIT_NPROC of an area's child; 0 = none */
+	int decimal_mark;        /* enum kpi_csv_decimal: [kpirun] decimal_mark */
 
 	struct kpi_area *areas;
 	size_t n_areas;
@@ -63,8 +66,9 @@ struct kpi_config {
 };
 
 /* Load and check `path`.  On success *out is owned by the caller
- * (kpi_config_free).  Returns 0 or KPI_ECONFIG (every problem printed as
- * file:line: ...). */
+ * (kpi_config_free).  Returns 0, KPI_ECONFIG (every problem printed as
+ * file:line: ...) or KPI_ENOMEM (nothing printed: the caller says it,
+ * kpi_diag_nomem). */
 int kpi_config_load(const char *path, struct kpi_config **out);
 void kpi_config_free(struct kpi_config *cfg);
 
@@ -72,8 +76,9 @@ void kpi_config_free(struct kpi_config *cfg);
  * last month.  Returns 0 or KPI_ECONFIG (nothing printed). */
 int kpi_config_parse_period(const char *s, int year, int *month);
 
-/* Check the plugin's own keys in [area NAME] against its descriptor's
- * config_keys.  Returns 0 or KPI_ECONFIG. */
+/* Check the keys of [area NAME] against the core's (plugin,
+ * decimal_mark) and the descriptor's config_keys.  Returns 0, KPI_ECONFIG
+ * or KPI_ENOMEM. */
 int kpi_config_check_area_keys(const struct kpi_config *cfg,
                                const struct kpi_area *area,
                                const char *const *config_keys);

@@ -48,6 +48,13 @@
  *  - The file is read once; if its size or modification time differs at
  *    end of file from what fstat said at open, that is KPI_EIO ("file
  *    changed while it was being read").
+ *  - Decimal mark: '.' in a ',' file.  In a ';' or TAB file, where Swedish
+ *    Excel writes ',', either mark is read, except a number whose one mark
+ *    could as well separate thousands ("1,234", "12.500": a sign, 1-3
+ *    digits not starting with 0, the mark, exactly 3 digits), which is a
+ *    data error rather than a guess; decimal_mark = comma or point in the
+ *    config (kpi_csv_set_decimal_mark) says which mark the file uses, and
+ *    the other is then an error.
  */
 #include "csv.h"
 
@@ -102,6 +109,7 @@ struct kpi_csv {
 	size_t max_field;
 	size_t max_record;
 	size_t block;           /* largest read */
+	int decimal_mark;       /* enum kpi_csv_decimal */
 
 	char *buf;              /* cap + 9 bytes; buf[end] is a 0 sentinel,
 	                           the 8 bytes after it are 0 too */
@@ -956,11 +964,9 @@ int kpi_csv_open(const char *path, const char *display, const char *who,
 	return 0;
 
 out_nomem:
-	if (c && c->path)
-		rc = csv_fail(c, KPI_ENOMEM, 0, 0, "out of memory");
-	else
-		kpi_diag(KPI_LOG_ERROR, who, display ? display : path, 0, 0,
-		         "out of memory");
+	/* the caller's strings: c->who or c->path may be what failed */
+	kpi_diag(KPI_LOG_ERROR, who, display ? display : path, 0, 0,
+	         "out of memory");
 	rc = KPI_ENOMEM;
 out_free:
 	kpi_csv_close(c);
@@ -1127,21 +1133,45 @@ static int bad_column(struct kpi_csv *c, int col)
 	return KPI_EINVAL;
 }
 
+/* The marks a number of c may use (enum kpi_num_marks), see the head. */
+static int number_marks(const struct kpi_csv *c)
+{
+	if (c->delim == ',')
+		return KPI_MARK_POINT;
+	switch (c->decimal_mark) {
+	case KPI_CSV_DECIMAL_COMMA:
+		return KPI_MARK_COMMA;
+	case KPI_CSV_DECIMAL_POINT:
+		return KPI_MARK_POINT;
+	default:
+		return KPI_MARK_EITHER;
+	}
+}
+
 /* See plugin.h (csv_number).  A decimal comma is accepted unless the
- * delimiter is ','.  KPI_NUM_INTEGER accepts a whole value written with a
- * zero decimal part ("3,0").  On KPI_MISSING *out is untouched. */
+ * delimiter is ',' (or the config says decimal_mark = point); a mark that
+ * could be a thousands separator is an error unless the config says which
+ * it is (see the head).  KPI_NUM_INTEGER accepts a whole value written with
+ * a zero decimal part ("3,0").  On KPI_MISSING *out is untouched. */
 int kpi_csv_number(struct kpi_csv *c, int col, int flags, double *out)
 {
 	const struct csv_field *f = field_at(c, col);
 	const char *why = NULL;
 	double v = 0;
-	int rc;
+	int rc, marks;
 
 	if (!f || !out)
 		return bad_column(c, col);
 	if (excel_error(c->rec + f->off, f->len))
 		return field_fail(c, f, NULL);
-	rc = kpi_num_parse(c->rec + f->off, f->len, c->delim != ',', &v, &why);
+	marks = number_marks(c);
+	if (marks == KPI_MARK_EITHER &&
+	    kpi_num_ambiguous_mark(c->rec + f->off, f->len))
+		return field_fail(c, f, "expected a number whose decimal mark is "
+		                  "certain: a thousands separator or a decimal "
+		                  "mark? (say which with decimal_mark = comma or "
+		                  "point in the config)");
+	rc = kpi_num_parse(c->rec + f->off, f->len, marks, &v, &why);
 	if (rc == KPI_MISSING) {
 		if (flags & KPI_NUM_OPTIONAL)
 			return KPI_MISSING;
@@ -1256,6 +1286,13 @@ void kpi_csv_close(struct kpi_csv *c)
 	free(c->path);
 	free(c->who);
 	free(c);
+}
+
+/* See csv.h. */
+void kpi_csv_set_decimal_mark(struct kpi_csv *c, int decimal_mark)
+{
+	if (c)
+		c->decimal_mark = decimal_mark;
 }
 
 /* Number of header columns (0 if c is NULL). */

@@ -17,6 +17,15 @@
 
 #include "kpi/plugin.h"
 
+/* The decimal mark of a file whose delimiter is ';' or TAB, where both
+ * ',' and '.' can be one (a ',' file always has '.'): the config's
+ * decimal_mark (docs/config.md). */
+enum kpi_csv_decimal {
+	KPI_CSV_DECIMAL_EITHER = 0,  /* either; "1,234" and "1.234" are errors */
+	KPI_CSV_DECIMAL_COMMA = 1,   /* ',' only */
+	KPI_CSV_DECIMAL_POINT = 2    /* '.' only */
+};
+
 struct kpi_csv_limits {
 	size_t max_field;   /* bytes per field, default 64 KiB */
 	size_t max_record;  /* bytes per record, default 1 MiB */
@@ -43,6 +52,11 @@ int kpi_csv_expected(struct kpi_csv *csv, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 long kpi_csv_line(struct kpi_csv *csv);
 void kpi_csv_close(struct kpi_csv *csv);
+
+/* Set the decimal mark of c's numbers (enum kpi_csv_decimal; the default
+ * after kpi_csv_open is KPI_CSV_DECIMAL_EITHER).  Matters only when the
+ * delimiter is not ','. */
+void kpi_csv_set_decimal_mark(struct kpi_csv *csv, int decimal_mark);
 
 /* Number of header columns, and the delimiter detected. */
 int kpi_csv_ncolumns(const struct kpi_csv *csv);

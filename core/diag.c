@@ -5,6 +5,7 @@
 #include "diag.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static FILE *diag_stream;
 static int diag_verbosity = KPI_LOG_WARN;
@@ -13,6 +14,7 @@ static unsigned diag_error_count;
  * the "who: " prefix; "" for none.  A failed area's child sends it as the
  * area's reason (sandbox.c), so the report names the real cause. */
 static char diag_first_error[KPI_DIAG_FIRST_ERROR_MAX];
+static int diag_nomem_said;
 
 void kpi_diag_set_stream(FILE *f)
 {
@@ -33,6 +35,16 @@ void kpi_diag_reset(void)
 {
 	diag_error_count = 0;
 	diag_first_error[0] = '\0';
+	diag_nomem_said = 0;
+}
+
+/* See diag.h.  The message is fixed text: formatting it cannot allocate,
+ * and it names no file because the failure is the process's, not the
+ * input's. */
+int kpi_diag_nomem(void)
+{
+	kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+	return KPI_ENOMEM;
 }
 
 const char *kpi_diag_first_error(void)
@@ -65,6 +77,14 @@ void kpi_diagv(int level, const char *who, const char *file, long line,
 {
 	FILE *out = diag_stream ? diag_stream : stderr;
 
+	/* "out of memory" is said once per process, whoever says it (modules
+	 * that print it themselves count as kpi_diag_nomem) */
+	if (level == KPI_LOG_ERROR && !who && !file &&
+	    strcmp(fmt, "out of memory") == 0) {
+		if (diag_nomem_said)
+			return;
+		diag_nomem_said = 1;
+	}
 	if (level == KPI_LOG_ERROR) {
 		if (!diag_first_error[0]) {
 			va_list copy;

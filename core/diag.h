@@ -23,13 +23,21 @@ void kpi_diag(int level, const char *who, const char *file, long line,
 void kpi_diagv(int level, const char *who, const char *file, long line,
                long col, const char *fmt, va_list ap);
 
+/* The out-of-memory policy (docs/errors.md): every allocation failure is
+ * passed up as KPI_ENOMEM, and this prints "kpirun: out of memory" the
+ * first time it is called in the process, never again (an error path that
+ * meets a second failure does not repeat it).  A plain kpi_diag error
+ * "out of memory" without plugin or file counts as the same message.
+ * Allocates nothing.  Returns KPI_ENOMEM. */
+int kpi_diag_nomem(void);
+
 /* Redirect diagnostics (tests); NULL restores stderr. */
 void kpi_diag_set_stream(FILE *f);
 /* Highest level printed (default KPI_LOG_WARN; KPI_LOG_INFO with -v). */
 void kpi_diag_set_verbosity(int level);
 /* Number of KPI_LOG_ERROR messages printed since start or the last reset. */
 unsigned kpi_diag_errors(void);
-/* Also forgets the first error. */
+/* Also forgets the first error and the out-of-memory message (tests). */
 void kpi_diag_reset(void);
 
 /* Longest first error kept (bytes with the NUL); a longer one is cut. */

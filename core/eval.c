@@ -297,34 +297,44 @@ static int derived_forecast(const struct kpi_indicator *ind, int stated,
 	return 0;
 }
 
+/* See eval.h.  A value counts for the months it says and no others: one
+ * for January-December is the outcome of the year, not of T1. */
+int kpi_eval_value_fits(const struct kpi_value *v, int month)
+{
+	return v && month_valid(v->month_from) && month_valid(v->month_to) &&
+	       v->month_from <= v->month_to && month_valid(month) &&
+	       v->month_to <= month;
+}
+
+/* The run year's stated value of ind, if it is one for the period
+ * January..month (kpi_eval_value_fits), else NULL. */
+static const struct kpi_value *stated_value(const struct kpi_indicator *ind,
+                                            int month)
+{
+	if (!ind->has_value || !kpi_eval_value_fits(&ind->value, month))
+		return NULL;
+	return &ind->value;
+}
+
 /* Set ind->res's outcome and covered months; returns 1 if the outcome is
  * a value the plugin stated, 0 if it comes from the monthly series. */
 static int eval_outcome(struct kpi_indicator *ind, int year, int month)
 {
 	struct kpi_result *r = &ind->res;
-	const struct kpi_value *val = &ind->value;
+	const struct kpi_value *val = stated_value(ind, month);
 	struct span sp;
 	double v = 0;
 
-	if (ind->has_value && val->has_outcome) {
+	if (val && val->has_outcome) {
 		if (!isfinite(val->outcome)) {
 			r->why = "value is not finite";
 			return 1;
 		}
 		r->has_outcome = 1;
 		r->outcome = val->outcome;
-		if (month_valid(val->month_from) && month_valid(val->month_to) &&
-		    val->month_from <= val->month_to) {
-			r->from_year = r->to_year = val->year;
-			r->from_month = val->month_from;
-			r->to_month = val->month_to;
-		} else {
-			/* A stated value without a usable range covers the
-			 * run's period. */
-			r->from_year = r->to_year = year;
-			r->from_month = 1;
-			r->to_month = month_valid(month) ? month : 12;
-		}
+		r->from_year = r->to_year = val->year;
+		r->from_month = val->month_from;
+		r->to_month = val->month_to;
 		return 1;
 	}
 
@@ -344,12 +354,13 @@ static int eval_outcome(struct kpi_indicator *ind, int year, int month)
 static void eval_forecast(struct kpi_indicator *ind, int stated, int month)
 {
 	struct kpi_result *r = &ind->res;
+	const struct kpi_value *val = stated_value(ind, month);
 	double fc;
 
-	if (ind->has_value && ind->value.has_forecast) {
-		if (isfinite(ind->value.forecast)) {
+	if (val && val->has_forecast) {
+		if (isfinite(val->forecast)) {
 			r->has_forecast = 1;
-			r->forecast = ind->value.forecast;
+			r->forecast = val->forecast;
 		}
 		return;
 	}
@@ -416,7 +427,7 @@ void kpi_eval_indicator(struct kpi_indicator *ind, int year, int month,
 	stated = eval_outcome(ind, year, month);
 	r->outcome_stated = stated && r->has_outcome;
 	eval_forecast(ind, stated, month);
-	r->forecast_stated = r->has_forecast && ind->has_value &&
+	r->forecast_stated = r->has_forecast && stated_value(ind, month) &&
 	                     ind->value.has_forecast;
 	eval_baseline(ind, year);
 

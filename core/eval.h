@@ -23,8 +23,15 @@ int kpi_eval_aggregate(const struct kpi_indicator *ind,
                        double *out, int *from_year, int *from_month,
                        int *to_year, int *to_month, const char **why);
 
+/* True if a value a plugin stated (kpi_value) is one for a report of
+ * January..month: its months are valid and end no later than month.  A
+ * value that reaches past the period (January-December in a T1 run) is not
+ * used; kpi_run warns about it. */
+int kpi_eval_value_fits(const struct kpi_value *v, int month);
+
 /* Compute ind->res for the period January..month of year: outcome (from a
- * stated kpi_value if the plugin gave one, else from the monthly series),
+ * stated kpi_value if the plugin gave one for the period, see
+ * kpi_eval_value_fits, else from the monthly series),
  * forecast (stated value, config number, linear or seasonal), baseline
  * (config, else the previous year's value or the previous year's
  * aggregate over the whole year), and the assessment against ind->target.

@@ -376,6 +376,8 @@ static int h_csv_open(struct kpi_ctx *ctx, const char *path,
 	}
 	rc = shown ? kpi_csv_open(full, shown, ctx->area->name, NULL, out) :
 	             KPI_ENOMEM;
+	if (rc == 0)
+		kpi_csv_set_decimal_mark(*out, ctx->area->decimal_mark);
 	free(shown);
 	free(full);
 	return rc;

@@ -380,7 +380,8 @@ static int ini_key_add(struct kpi_ini *ini, size_t sec, const char *s,
 
 /* Read `path` whole into a new NUL-terminated buffer (*buf, caller frees)
  * of *len bytes.  It must be a regular file of at most INI_MAX_FILE bytes.
- * Returns 0, KPI_ECONFIG or KPI_ENOMEM (message printed). */
+ * Returns 0, KPI_ECONFIG (message printed) or KPI_ENOMEM (nothing printed:
+ * see ini_parse). */
 static int ini_read_file(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
@@ -413,7 +414,6 @@ static int ini_read_file(const char *path, char **buf, size_t *len)
 	cap = (size_t)st.st_size + 1;
 	b = malloc(cap + 1);
 	if (!b) {
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0, "out of memory");
 		rc = KPI_ENOMEM;
 		goto out_close;
 	}
@@ -432,8 +432,6 @@ static int ini_read_file(const char *path, char **buf, size_t *len)
 			nb = realloc(b, cap + 1);
 			if (!nb) {
 				free(b);
-				kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0,
-				         "out of memory");
 				rc = KPI_ENOMEM;
 				goto out_close;
 			}
@@ -676,7 +674,6 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
 	logical = malloc(n + 1);
 	if (!ini->names || !logical) {
 		free(logical);
-		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "out of memory");
 		return KPI_ENOMEM;
 	}
 	while (pos < n && !sc.nomem) {
@@ -728,10 +725,8 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
 		scan_line(&sc, start, logical, t);
 	}
 	free(logical);
-	if (sc.nomem) {
-		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0, "out of memory");
+	if (sc.nomem)
 		return KPI_ENOMEM;
-	}
 	if (sc.errors > INI_MAX_ERRORS)
 		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0,
 		         "%u more problems not shown",
@@ -745,6 +740,9 @@ static int ini_prescan(struct kpi_ini *ini, const char *text, size_t n)
  * name of the in-memory copy it reads and the file the user named. */
 static const char *errback_copy;
 static const char *errback_path;
+/* Set when iniparser reports a failed allocation (its "memory allocation
+ * failure", or fopen failing with ENOMEM); such a message is not printed. */
+static int errback_nomem;
 
 /* iniparser's error callback: route its message through kpi_diag, naming
  * the user's file and line instead of the in-memory copy.  Its messages
@@ -758,11 +756,17 @@ static int ini_errback(const char *fmt, ...)
 	size_t o = 0;
 	va_list ap;
 	char *at, *p;
+	int err = errno;
 
 	va_start(ap, fmt);
 	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
 		msg[0] = '\0';
 	va_end(ap);
+	if (strstr(msg, "memory allocation") ||
+	    (strstr(msg, "cannot open") && err == ENOMEM)) {
+		errback_nomem = 1;
+		return 0;
+	}
 
 	p = msg;
 	if (strncmp(p, "iniparser: ", 11) == 0)
@@ -857,33 +861,52 @@ out_close:
 	return KPI_EIO;
 }
 
-/* Let iniparser parse the pre-scanned text (through an in-memory copy, so
+/*
+ * Let iniparser parse the pre-scanned text (through an in-memory copy, so
  * it sees exactly the bytes checked, BOM removed), then fetch every
- * recorded key's value with iniparser_getstring.  Returns 0, KPI_ECONFIG
- * or KPI_EIO. */
+ * recorded key's value with iniparser_getstring.  Returns 0, KPI_ECONFIG,
+ * KPI_EIO or KPI_ENOMEM.
+ *
+ * iniparser 4.1 and memory.  iniparser_load does not check every
+ * allocation.  A failed strdup in dictionary_set leaves a section or key
+ * silently unstored; a failed fopen or dictionary growth makes it call the
+ * error callback and return NULL; a failed calloc inside dictionary_new
+ * makes it crash, which nothing outside iniparser can prevent (see
+ * docs/errors.md).  So errno is cleared before the load: a refusal, or a
+ * section or key the pre-scan recorded and iniparser did not store, with
+ * errno ENOMEM afterwards is an allocation that failed inside iniparser
+ * and is reported as KPI_ENOMEM, not as a config error.
+ */
 static int ini_parse(struct kpi_ini *ini, const char *text, size_t n)
 {
 	char name[64];
 	char lookup[2 * INI_MAX_LOOKUP + 2];
-	int rc, fd;
+	int rc, fd, lost;
 
 	rc = ini_memory_copy(ini, text, n, &fd, name, sizeof name);
 	if (rc)
 		return rc;
 	errback_copy = name;
 	errback_path = ini->path;
+	errback_nomem = 0;
 	iniparser_set_error_callback(ini_errback);
+	errno = 0;
 	ini->dict = iniparser_load(name);
+	lost = errno == ENOMEM || errback_nomem;
 	close(fd);
 	errback_copy = NULL;
 	errback_path = NULL;
 	if (!ini->dict) {
+		if (lost)
+			return KPI_ENOMEM;
 		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0,
 		         "iniparser could not load the file");
 		return KPI_ECONFIG;
 	}
 	if (iniparser_getnsec(ini->dict) < 0 ||
 	    (size_t)iniparser_getnsec(ini->dict) != ini->nsecs) {
+		if (lost)
+			return KPI_ENOMEM;
 		kpi_diag(KPI_LOG_ERROR, NULL, ini->path, 0, 0,
 		         "iniparser found %d sections, expected %zu",
 		         iniparser_getnsec(ini->dict), ini->nsecs);
@@ -901,13 +924,14 @@ static int ini_parse(struct kpi_ini *ini, const char *text, size_t n)
 			if (len > 0 && (size_t)len < sizeof lookup)
 				key->value = iniparser_getstring(ini->dict,
 				                                 lookup, NULL);
-			if (!key->value) {
-				kpi_diag(KPI_LOG_ERROR, NULL, ini->path,
-				         key->line, 0, "[%s] %s: iniparser "
-				         "did not store this key",
-				         sec->spelling, key->spelling);
-				rc = KPI_ECONFIG;
-			}
+			if (key->value)
+				continue;
+			if (lost)
+				return KPI_ENOMEM;
+			kpi_diag(KPI_LOG_ERROR, NULL, ini->path, key->line, 0,
+			         "[%s] %s: iniparser did not store this key",
+			         sec->spelling, key->spelling);
+			rc = KPI_ECONFIG;
 		}
 	}
 	return rc;
@@ -940,7 +964,6 @@ int kpi_ini_load(const char *path, struct kpi_ini **out)
 	if (!ini || !ini->path) {
 		free(ini);
 		free(buf);
-		kpi_diag(KPI_LOG_ERROR, NULL, path, 0, 0, "out of memory");
 		return KPI_ENOMEM;
 	}
 	text = buf;

@@ -44,7 +44,8 @@ static const char usage_text[] =
 "      --check         validate config, plugins and data; write no report\n"
 "      --fail-on WHEN  never (default), not-met or partial: exit 1 when an\n"
 "                      indicator's assessment is that or worse\n"
-"      --keep-going    a bad export makes only its area's indicators unknown\n"
+"      --keep-going    a bad export fails only its area; the report is\n"
+"                      written and the exit status is still 3\n"
 "      --list-plugins  list the plugins found, with version and indicators\n"
 "  -v, --verbose       print progress notes\n"
 "  -V, --version       print the version and plugin ABI\n"
@@ -56,7 +57,8 @@ static const char usage_text[] =
 "\n"
 "exit status: 0 success, 1 targets missed (--fail-on), 2 usage or config\n"
 "error, 3 data error, 4 plugin failure, 5 report could not be written\n"
-"(no report file replaced), e.g. a closed pipe or a full disk\n"
+"(no report file replaced), e.g. a closed pipe or a full disk,\n"
+"6 out of memory\n"
 "\n"
 "see kpirun(1) and kpirun.ini(5)\n";
 
@@ -206,8 +208,8 @@ static int plan_outputs(const char **dests, size_t n,
 	}
 	specs = calloc(n, sizeof *specs);
 	if (!specs) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct kpi_writer *f = forced;
@@ -282,8 +284,8 @@ int main(int argc, char **argv)
 	kpi_output_init();
 	dests = calloc((size_t)argc, sizeof *dests);
 	if (!dests) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
 	}
 	opterr = 0;
 	status = -1;

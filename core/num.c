@@ -79,9 +79,10 @@ static int word_is(const unsigned char *s, size_t len, const char *w)
 
 /* Reason for text that does not start like a number (after the sign). */
 static const char *not_a_number(const unsigned char *s, size_t i, size_t len,
-                                int decimal_comma)
+                                int marks)
 {
-	if (s[i] == '.' || (s[i] == ',' && decimal_comma))
+	if ((s[i] == '.' && marks != KPI_MARK_COMMA) ||
+	    (s[i] == ',' && marks != KPI_MARK_POINT))
 		return "expected a digit before the decimal separator";
 	if (word_is(s + i, len - i, "inf") ||
 	    word_is(s + i, len - i, "infinity") ||
@@ -95,8 +96,8 @@ static const char *not_a_number(const unsigned char *s, size_t i, size_t len,
 
 /* Checks on the whole text before the grammar: forms that would otherwise
  * get a vaguer message. */
-static const char *prescan(const unsigned char *s, size_t len,
-                           int decimal_comma, int allow_frac)
+static const char *prescan(const unsigned char *s, size_t len, int marks,
+                           int allow_frac)
 {
 	size_t i, ndot = 0, ncomma = 0;
 
@@ -122,14 +123,16 @@ static const char *prescan(const unsigned char *s, size_t len,
 	if (ndot + ncomma > 1)
 		return "expected at most one decimal separator (group "
 		       "thousands with spaces)";
-	if (ncomma && !decimal_comma)
+	if (ncomma && marks == KPI_MARK_POINT)
 		return "expected '.' as the decimal separator";
+	if (ndot && marks == KPI_MARK_COMMA)
+		return "expected ',' as the decimal separator";
 	return NULL;
 }
 
 /* Take s[0..len) apart into f.  allow_frac: a decimal part is allowed.
  * Returns 0, KPI_MISSING (empty) or KPI_EDATA with *why set. */
-static int num_scan(const char *text, size_t len, int decimal_comma,
+static int num_scan(const char *text, size_t len, int marks,
                     int allow_frac, struct num_form *f, const char **why)
 {
 	const unsigned char *s;
@@ -142,7 +145,7 @@ static int num_scan(const char *text, size_t len, int decimal_comma,
 	s = (const unsigned char *)text;
 	if (len == 0)
 		return KPI_MISSING;
-	w = prescan(s, len, decimal_comma, allow_frac);
+	w = prescan(s, len, marks, allow_frac);
 	if (w) {
 		*why = w;
 		return KPI_EDATA;
@@ -157,7 +160,7 @@ static int num_scan(const char *text, size_t len, int decimal_comma,
 	}
 	if (i == len || !is_digit(s[i])) {
 		*why = i == len ? "expected a number" :
-		       not_a_number(s, i, len, decimal_comma);
+		       not_a_number(s, i, len, marks);
 		return KPI_EDATA;
 	}
 
@@ -269,7 +272,7 @@ static double num_value(const struct num_form *f)
 }
 
 /* See num.h. */
-int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
+int kpi_num_parse(const char *s, size_t len, int marks, double *out,
                   const char **why)
 {
 	struct num_form f;
@@ -292,7 +295,7 @@ int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
 			return 0;
 		}
 	}
-	rc = num_scan(s, len, decimal_comma, 1, &f, why);
+	rc = num_scan(s, len, marks, 1, &f, why);
 	if (rc != 0)
 		return rc;
 	v = num_value(&f);
@@ -303,6 +306,27 @@ int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
 	}
 	*out = v;
 	return 0;
+}
+
+/* See num.h. */
+int kpi_num_ambiguous_mark(const char *text, size_t len)
+{
+	const unsigned char *s;
+	size_t i = 0, lead;
+
+	text = trim(text, &len);
+	s = (const unsigned char *)text;
+	if (len > 0 && (s[0] == '-' || s[0] == '+'))
+		i = 1;
+	else if (len >= 3 && s[0] == 0xE2 && s[1] == 0x88 && s[2] == 0x92)
+		i = 3;                          /* U+2212 MINUS SIGN */
+	for (lead = 0; i + lead < len && is_digit(s[i + lead]); lead++)
+		;
+	if (lead < 1 || lead > 3 || s[i] == '0' || i + lead + 4 != len ||
+	    (s[i + lead] != '.' && s[i + lead] != ','))
+		return 0;
+	return is_digit(s[len - 3]) && is_digit(s[len - 2]) &&
+	       is_digit(s[len - 1]);
 }
 
 /* See num.h. */

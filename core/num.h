@@ -14,9 +14,16 @@
 #include "kpi/plugin.h"
 #include "limit.h"
 
+/* Which characters may be the decimal mark (kpi_num_parse's `marks`). */
+enum kpi_num_marks {
+	KPI_MARK_POINT = 0,      /* '.' only (a ',' file, or decimal_mark = point) */
+	KPI_MARK_EITHER = 1,     /* '.' or ',' (config values, ';' and TAB files) */
+	KPI_MARK_COMMA = 2       /* ',' only (decimal_mark = comma) */
+};
+
 /* Parse a number from s[0..len): optional sign ('-', '+', U+2212), digits
  * optionally grouped by three with ' ', U+00A0, U+202F or U+2009, an
- * optional decimal part after '.', or after ',' when decimal_comma is set.
+ * optional decimal part after a mark `marks` allows (enum kpi_num_marks).
  * Surrounding ASCII spaces are ignored.  On success stores the value and
  * returns 0; on failure returns KPI_EDATA and points *why at a static
  * description ("expected a number", "thousands groups must have 3 digits",
@@ -24,8 +31,14 @@
  * KPI_MAX_NUMBER_DIGITS digits and a magnitude beyond the largest double
  * are refused too.  An empty field is
  * KPI_MISSING with *out untouched. */
-int kpi_num_parse(const char *s, size_t len, int decimal_comma, double *out,
+int kpi_num_parse(const char *s, size_t len, int marks, double *out,
                   const char **why);
+
+/* True if s[0..len) is a number whose one mark could be a thousands
+ * separator as well as a decimal mark: an optional sign, 1 to 3 digits not
+ * starting with 0, one '.' or ',', exactly 3 digits ("1,234", "-12.500").
+ * "0,123", "1234,567", "1 234,567" and "1,23" are not ambiguous. */
+int kpi_num_ambiguous_mark(const char *s, size_t len);
 
 /* Parse an integer with the same rules and no decimal part, range-checked
  * into int64_t. */

@@ -559,6 +559,8 @@ static int stage_file(struct dest *d, const char *buf, size_t len)
 
 		free(d->tmp);
 		d->tmp = NULL;
+		if (err == ENOMEM)
+			return kpi_diag_nomem();
 		return write_error(d, "cannot create the report", err);
 	}
 	if (old && (st.st_uid != geteuid() || st.st_gid != getegid()) &&

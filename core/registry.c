@@ -16,47 +16,41 @@
 #include "ini.h"
 #include "limit.h"
 
-static char *xstrdup(const char *s)
-{
-	char *c;
+/*
+ * Out of memory (docs/errors.md): every allocation here is checked and a
+ * failure is returned as KPI_ENOMEM, with nothing printed (kpi_run prints
+ * it once).  An object is linked into the registry only when it is whole,
+ * or stays reachable from it, so kpi_registry_free releases it.
+ */
 
+/* *dst = a heap copy of s (NULL stays NULL).  Returns 0 or KPI_ENOMEM. */
+static int dup_str(char **dst, const char *s)
+{
+	*dst = NULL;
 	if (!s)
-		return NULL;
-	c = strdup(s);
-	if (!c) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
-	return c;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
-	return p;
+		return 0;
+	*dst = strdup(s);
+	return *dst ? 0 : KPI_ENOMEM;
 }
 
 /* Append p to a growable pointer array.  Its capacity is implied by
  * the count (the next power of two, at least 8), so appending n items
- * copies O(n) pointers, not O(n^2). */
-static void push(void ***arr, size_t *n, void *p)
+ * copies O(n) pointers, not O(n^2).  Returns 0 or KPI_ENOMEM (the array
+ * unchanged). */
+static int push(void ***arr, size_t *n, void *p)
 {
 	void **a = *arr;
 
 	if (*n == 0 || (*n >= 8 && (*n & (*n - 1)) == 0))
 		a = realloc(*arr, (*n ? *n * 2 : 8) * sizeof **arr);
-	if (!a) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
-	}
+	if (!a)
+		return KPI_ENOMEM;
 	a[(*n)++] = p;
 	*arr = a;
+	return 0;
 }
+
+static void indicator_free(struct kpi_indicator *ind);
 
 static int is_id_char(int c)
 {
@@ -88,30 +82,37 @@ int kpi_registry_valid_indicator_id(const char *s)
 }
 
 /* The indicator with this id, created (undeclared) if new. */
-struct kpi_indicator *kpi_registry_indicator_get(struct kpi_config *cfg,
-                                                 const char *id)
+int kpi_registry_indicator_get(struct kpi_config *cfg, const char *id,
+                               struct kpi_indicator **out)
 {
 	struct kpi_indicator *ind = kpi_config_indicator(cfg, id);
-	const char *dot;
+	const char *dot = strchr(id, '.');
 
+	*out = ind;
 	if (ind)
-		return ind;
-	ind = xcalloc(1, sizeof *ind);
-	ind->id = xstrdup(id);
-	dot = strchr(id, '.');
-	ind->area = xcalloc((size_t)(dot - id) + 1, 1);
-	memcpy(ind->area, id, (size_t)(dot - id));
+		return 0;
+	ind = calloc(1, sizeof *ind);
+	if (!ind)
+		return KPI_ENOMEM;
+	ind->id = strdup(id);
+	ind->area = strndup(id, (size_t)(dot - id));
 	ind->scale = 1;
 	ind->tolerance = -1;
 	ind->stated = -1;
 	ind->aggregation = KPI_AGG_SUM;
-	push((void ***)&cfg->indicators, &cfg->n_indicators, ind);
+	if (!ind->id || !ind->area ||
+	    push((void ***)&cfg->indicators, &cfg->n_indicators, ind)) {
+		indicator_free(ind);
+		return KPI_ENOMEM;
+	}
 	if (kpi_hash_put(&cfg->indicator_index, ind->id,
 	                 cfg->n_indicators - 1) != 0) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		abort();
+		cfg->n_indicators--;
+		indicator_free(ind);
+		return KPI_ENOMEM;
 	}
-	return ind;
+	*out = ind;
+	return 0;
 }
 
 struct kpi_indicator *kpi_config_indicator(const struct kpi_config *cfg,
@@ -133,40 +134,56 @@ struct kpi_goal *kpi_registry_goal(const struct kpi_config *cfg,
 	return NULL;
 }
 
-struct kpi_goal *kpi_registry_add_goal(struct kpi_config *cfg, const char *id)
+int kpi_registry_add_goal(struct kpi_config *cfg, const char *id,
+                          struct kpi_goal **out)
 {
-	struct kpi_goal *g = xcalloc(1, sizeof *g);
+	struct kpi_goal *g = calloc(1, sizeof *g);
 
-	g->id = xstrdup(id);
+	*out = NULL;
+	if (!g)
+		return KPI_ENOMEM;
 	g->stated = -1;
-	push((void ***)&cfg->goals, &cfg->n_goals, g);
-	return g;
+	if (dup_str(&g->id, id) || push((void ***)&cfg->goals, &cfg->n_goals, g)) {
+		free(g->id);
+		free(g);
+		return KPI_ENOMEM;
+	}
+	*out = g;
+	return 0;
 }
 
-struct kpi_activity *kpi_registry_add_activity(struct kpi_config *cfg)
+int kpi_registry_add_activity(struct kpi_config *cfg,
+                              struct kpi_activity **out)
 {
-	struct kpi_activity *a = xcalloc(1, sizeof *a);
+	struct kpi_activity *a = calloc(1, sizeof *a);
 
-	push((void ***)&cfg->activities, &cfg->n_activities, a);
-	return a;
+	*out = NULL;
+	if (!a)
+		return KPI_ENOMEM;
+	if (push((void ***)&cfg->activities, &cfg->n_activities, a)) {
+		free(a);
+		return KPI_ENOMEM;
+	}
+	*out = a;
+	return 0;
 }
 
-void kpi_registry_goal_add_child(struct kpi_goal *parent,
-                                 struct kpi_goal *child)
+int kpi_registry_goal_add_child(struct kpi_goal *parent,
+                                struct kpi_goal *child)
 {
-	push((void ***)&parent->children, &parent->n_children, child);
+	return push((void ***)&parent->children, &parent->n_children, child);
 }
 
-void kpi_registry_goal_add_indicator(struct kpi_goal *g,
-                                     struct kpi_indicator *ind)
+int kpi_registry_goal_add_indicator(struct kpi_goal *g,
+                                    struct kpi_indicator *ind)
 {
-	push((void ***)&g->indicators, &g->n_indicators, ind);
+	return push((void ***)&g->indicators, &g->n_indicators, ind);
 }
 
-void kpi_registry_goal_add_activity(struct kpi_goal *g,
-                                    struct kpi_activity *a)
+int kpi_registry_goal_add_activity(struct kpi_goal *g,
+                                   struct kpi_activity *a)
 {
-	push((void ***)&g->activities, &g->n_activities, a);
+	return push((void ***)&g->activities, &g->n_activities, a);
 }
 
 int kpi_config_declare(struct kpi_config *cfg, const char *area,
@@ -216,21 +233,23 @@ int kpi_config_declare(struct kpi_config *cfg, const char *area,
 	memcpy(id, area, strlen(area));         /* lengths checked above */
 	id[strlen(area)] = '.';
 	memcpy(id + strlen(area) + 1, def->id, strlen(def->id) + 1);
-	ind = kpi_registry_indicator_get(cfg, id);
+	if (kpi_registry_indicator_get(cfg, id, &ind))
+		return KPI_ENOMEM;
 	if (ind->declared) {
 		kpi_diag(KPI_LOG_ERROR, area, NULL, 0, 0,
 		         "indicator '%s' declared twice", def->id);
 		return KPI_EINVAL;
 	}
+	if ((!(ind->overrides & KPI_OVR_NAME_SV) &&
+	     dup_str(&ind->name_sv, def->name_sv ? def->name_sv : def->id)) ||
+	    (!(ind->overrides & KPI_OVR_NAME_EN) &&
+	     dup_str(&ind->name_en, def->name_en ? def->name_en : def->id)) ||
+	    (!(ind->overrides & KPI_OVR_UNIT) &&
+	     dup_str(&ind->unit, def->unit ? def->unit : "")))
+		return KPI_ENOMEM;
 	ind->declared = 1;
 	ind->aggregation = def->aggregation;
 	ind->scale = def->scale > 0 ? def->scale : 1;
-	if (!(ind->overrides & KPI_OVR_NAME_SV))
-		ind->name_sv = xstrdup(def->name_sv ? def->name_sv : def->id);
-	if (!(ind->overrides & KPI_OVR_NAME_EN))
-		ind->name_en = xstrdup(def->name_en ? def->name_en : def->id);
-	if (!(ind->overrides & KPI_OVR_UNIT))
-		ind->unit = xstrdup(def->unit ? def->unit : "");
 	if (!(ind->overrides & KPI_OVR_DECIMALS))
 		ind->decimals = def->decimals;
 	if (!(ind->overrides & KPI_OVR_DIRECTION))
@@ -241,9 +260,12 @@ int kpi_config_declare(struct kpi_config *cfg, const char *area,
 int kpi_config_check_declared(const struct kpi_config *cfg,
                               const char *const *skip, size_t n_skip)
 {
-	const char **ids = xcalloc(cfg->n_indicators + 1, sizeof *ids);
+	const char **ids = calloc(cfg->n_indicators + 1, sizeof *ids);
 	size_t n_ids = 0;
 	int rc = 0;
+
+	if (!ids)
+		return KPI_ENOMEM;
 
 	for (size_t i = 0; i < cfg->n_indicators; i++)
 		if (cfg->indicators[i]->declared)
@@ -281,58 +303,119 @@ int kpi_config_check_declared(const struct kpi_config *cfg,
 	return rc;
 }
 
-int kpi_config_add_table(struct kpi_config *cfg, const char *area,
-                         const struct kpi_table *t)
+/* Free everything a stored table owns (NULL arrays and strings allowed,
+ * as in a table whose copy stopped half-way). */
+static void table_free(struct kpi_area_table *rt)
 {
-	struct kpi_area_table *rt;
-	size_t ncells = t->n_rows * t->n_columns;
-	const char **csv, **cen;
-	struct kpi_cell *cells;
+	size_t ncells = rt->t.n_rows * rt->t.n_columns;
 
-	rt = realloc(cfg->tables, (cfg->n_tables + 1) * sizeof *rt);
-	if (!rt)
-		return KPI_ENOMEM;
-	cfg->tables = rt;
-	rt = &cfg->tables[cfg->n_tables++];
-	memset(rt, 0, sizeof *rt);
-	rt->area = xstrdup(area);
-	rt->t.size = sizeof rt->t;
-	rt->t.id = xstrdup(t->id);
-	rt->t.title_sv = xstrdup(t->title_sv);
-	rt->t.title_en = xstrdup(t->title_en);
-	rt->t.note_sv = xstrdup(t->note_sv);
-	rt->t.note_en = xstrdup(t->note_en);
-	rt->t.n_columns = t->n_columns;
-	rt->t.n_rows = t->n_rows;
-	csv = xcalloc(t->n_columns + 1, sizeof *csv);
-	cen = xcalloc(t->n_columns + 1, sizeof *cen);
-	cells = xcalloc(ncells + 1, sizeof *cells);
-	for (size_t i = 0; i < t->n_columns; i++) {
-		csv[i] = xstrdup(t->columns_sv ? t->columns_sv[i] : NULL);
-		cen[i] = xstrdup(t->columns_en ? t->columns_en[i] : NULL);
+	free(rt->area);
+	free((char *)rt->t.id);
+	free((char *)rt->t.title_sv);
+	free((char *)rt->t.title_en);
+	free((char *)rt->t.note_sv);
+	free((char *)rt->t.note_en);
+	for (size_t k = 0; k < rt->t.n_columns; k++) {
+		if (rt->t.columns_sv)
+			free((char *)rt->t.columns_sv[k]);
+		if (rt->t.columns_en)
+			free((char *)rt->t.columns_en[k]);
 	}
-	for (size_t i = 0; i < ncells; i++) {
-		cells[i] = t->cells[i];
-		cells[i].text = xstrdup(t->cells[i].text);
+	for (size_t k = 0; k < ncells; k++) {
+		if (rt->t.cells)
+			free((char *)rt->t.cells[k].text);
+		if (rt->t.cells_en)
+			free((char *)rt->t.cells_en[k].text);
+	}
+	free((void *)rt->t.cells_en);
+	free((void *)rt->t.columns_sv);
+	free((void *)rt->t.columns_en);
+	free((void *)rt->t.cells);
+}
+
+/* Copy n cells from src into a new array *out (texts copied, numbers that
+ * are not finite made empty).  Returns 0 or KPI_ENOMEM (*out then holds
+ * what was copied, for table_free). */
+static int copy_cells(const struct kpi_cell *src, size_t n,
+                      const struct kpi_cell **out)
+{
+	struct kpi_cell *cells = calloc(n + 1, sizeof *cells);
+
+	*out = cells;
+	if (!cells)
+		return KPI_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char *text;
+
+		if (dup_str(&text, src[i].text))
+			return KPI_ENOMEM;
+		cells[i] = src[i];
+		cells[i].text = text;
 		if (cells[i].kind == KPI_CELL_NUMBER && !isfinite(cells[i].number))
 			cells[i].kind = KPI_CELL_EMPTY;
 	}
-	rt->t.columns_sv = csv;
-	rt->t.columns_en = cen;
-	rt->t.cells = cells;
-	if (t->size >= offsetof(struct kpi_table, cells_en) + sizeof t->cells_en &&
-	    t->cells_en) {
-		struct kpi_cell *en = xcalloc(ncells + 1, sizeof *en);
+	return 0;
+}
 
-		for (size_t i = 0; i < ncells; i++) {
-			en[i] = t->cells_en[i];
-			en[i].text = xstrdup(t->cells_en[i].text);
-			if (en[i].kind == KPI_CELL_NUMBER && !isfinite(en[i].number))
-				en[i].kind = KPI_CELL_EMPTY;
-		}
-		rt->t.cells_en = en;
+/* Copy n column names (src may be NULL: all NULL) into a new array. */
+static int copy_names(const char *const *src, size_t n,
+                      const char *const **out)
+{
+	const char **names = calloc(n + 1, sizeof *names);
+
+	*out = names;
+	if (!names)
+		return KPI_ENOMEM;
+	for (size_t i = 0; i < n && src; i++) {
+		char *c;
+
+		if (dup_str(&c, src[i]))
+			return KPI_ENOMEM;
+		names[i] = c;
 	}
 	return 0;
+}
+
+/* See registry.h.  The copy is built aside and appended only when whole. */
+int kpi_config_add_table(struct kpi_config *cfg, const char *area,
+                         const struct kpi_table *t)
+{
+	struct kpi_area_table copy, *rt;
+	size_t ncells = t->n_rows * t->n_columns;
+	char *id, *tsv, *ten, *nsv, *nen;
+	int rc;
+
+	memset(&copy, 0, sizeof copy);
+	copy.t.size = sizeof copy.t;
+	copy.t.n_columns = t->n_columns;
+	copy.t.n_rows = t->n_rows;
+	rc = dup_str(&copy.area, area);
+	rc = rc ? rc : dup_str(&id, t->id);
+	copy.t.id = rc ? NULL : id;
+	rc = rc ? rc : dup_str(&tsv, t->title_sv);
+	copy.t.title_sv = rc ? NULL : tsv;
+	rc = rc ? rc : dup_str(&ten, t->title_en);
+	copy.t.title_en = rc ? NULL : ten;
+	rc = rc ? rc : dup_str(&nsv, t->note_sv);
+	copy.t.note_sv = rc ? NULL : nsv;
+	rc = rc ? rc : dup_str(&nen, t->note_en);
+	copy.t.note_en = rc ? NULL : nen;
+	rc = rc ? rc : copy_names(t->columns_sv, t->n_columns, &copy.t.columns_sv);
+	rc = rc ? rc : copy_names(t->columns_en, t->n_columns, &copy.t.columns_en);
+	rc = rc ? rc : copy_cells(t->cells, ncells, &copy.t.cells);
+	if (rc == 0 && t->size >= offsetof(struct kpi_table, cells_en) +
+	                           sizeof t->cells_en && t->cells_en)
+		rc = copy_cells(t->cells_en, ncells, &copy.t.cells_en);
+	if (rc == 0) {
+		rt = realloc(cfg->tables, (cfg->n_tables + 1) * sizeof *rt);
+		if (rt) {
+			cfg->tables = rt;
+			cfg->tables[cfg->n_tables++] = copy;
+			return 0;
+		}
+	}
+	table_free(&copy);
+	return KPI_ENOMEM;
 }
 
 static void target_free(struct kpi_target *t)
@@ -340,6 +423,24 @@ static void target_free(struct kpi_target *t)
 	free(t->unit);
 	free(t->text_sv);
 	free(t->text_en);
+}
+
+static void indicator_free(struct kpi_indicator *ind)
+{
+	free(ind->id);
+	free(ind->area);
+	free(ind->name_sv);
+	free(ind->name_en);
+	free(ind->unit);
+	free(ind->period_label);
+	free(ind->ref_section);
+	target_free(&ind->target);
+	target_free(&ind->council);
+	for (size_t k = 0; k < ind->n_groups; k++)
+		free(ind->groups[k].group);
+	free(ind->groups);
+	kpi_hash_clear(&ind->group_index);
+	free(ind);
 }
 
 void kpi_registry_free(struct kpi_config *cfg)
@@ -371,50 +472,12 @@ void kpi_registry_free(struct kpi_config *cfg)
 		free(a);
 	}
 	free(cfg->activities);
-	for (size_t i = 0; i < cfg->n_indicators; i++) {
-		struct kpi_indicator *ind = cfg->indicators[i];
-
-		free(ind->id);
-		free(ind->area);
-		free(ind->name_sv);
-		free(ind->name_en);
-		free(ind->unit);
-		free(ind->period_label);
-		free(ind->ref_section);
-		target_free(&ind->target);
-		target_free(&ind->council);
-		for (size_t k = 0; k < ind->n_groups; k++)
-			free(ind->groups[k].group);
-		free(ind->groups);
-		kpi_hash_clear(&ind->group_index);
-		free(ind);
-	}
+	for (size_t i = 0; i < cfg->n_indicators; i++)
+		indicator_free(cfg->indicators[i]);
 	free(cfg->indicators);
 	kpi_hash_clear(&cfg->indicator_index);
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		struct kpi_area_table *rt = &cfg->tables[i];
-		size_t ncells = rt->t.n_rows * rt->t.n_columns;
-
-		free(rt->area);
-		free((char *)rt->t.id);
-		free((char *)rt->t.title_sv);
-		free((char *)rt->t.title_en);
-		free((char *)rt->t.note_sv);
-		free((char *)rt->t.note_en);
-		for (size_t k = 0; k < rt->t.n_columns; k++) {
-			free((char *)rt->t.columns_sv[k]);
-			free((char *)rt->t.columns_en[k]);
-		}
-		for (size_t k = 0; k < ncells; k++) {
-			free((char *)rt->t.cells[k].text);
-			if (rt->t.cells_en)
-				free((char *)rt->t.cells_en[k].text);
-		}
-		free((void *)rt->t.cells_en);
-		free((void *)rt->t.columns_sv);
-		free((void *)rt->t.columns_en);
-		free((void *)rt->t.cells);
-	}
+	for (size_t i = 0; i < cfg->n_tables; i++)
+		table_free(&cfg->tables[i]);
 	free(cfg->tables);
 	cfg->goals = NULL;
 	cfg->n_goals = 0;

@@ -5,6 +5,7 @@
  */
 #include "run.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,22 +32,26 @@ struct area_rt {
 
 /* Find each area's plugin file.  Nothing is opened here: every step
  * that runs plugin code (loading included) happens in the area's child
- * (sandbox.c). */
+ * (sandbox.c).  Returns 0, KPI_EXIT_USAGE or KPI_EXIT_NOMEM. */
 static int find_plugins(struct kpi_config *cfg, struct area_rt *rt)
 {
 	char **dirs = NULL;
 	size_t ndirs = 0;
-	int rc = 0;
+	int rc = 0, r;
 
-	if (kpi_loader_dirs(cfg->plugin_dir, NULL, &dirs, &ndirs) != 0)
-		return KPI_EXIT_USAGE;
-	for (size_t i = 0; i < cfg->n_areas; i++) {
+	r = kpi_loader_dirs(cfg->plugin_dir, NULL, &dirs, &ndirs);
+	if (r != 0)
+		return r == KPI_ENOMEM ? KPI_EXIT_NOMEM : KPI_EXIT_USAGE;
+	for (size_t i = 0; i < cfg->n_areas && rc != KPI_EXIT_NOMEM; i++) {
 		struct kpi_area *a = &cfg->areas[i];
 
 		rt[i].area = a;
 		/* a plugin that is not there is a config error; one that is
 		 * there but cannot be used is a plugin failure */
-		if (kpi_loader_resolve(dirs, ndirs, a->plugin, &rt[i].path) != 0) {
+		r = kpi_loader_resolve(dirs, ndirs, a->plugin, &rt[i].path);
+		if (r == KPI_ENOMEM) {
+			rc = KPI_EXIT_NOMEM;
+		} else if (r != 0) {
 			kpi_ini_error(cfg->ini, a->section, "plugin",
 			              "no plugin '%s' in the plugin directories",
 			              a->plugin);
@@ -59,8 +64,10 @@ static int find_plugins(struct kpi_config *cfg, struct area_rt *rt)
 }
 
 /* Run each area's plugin in its own child process (sandbox.c); a failed
- * area keeps its declarations but no results. */
-static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
+ * area keeps its declarations but no results.  Returns 0, or
+ * KPI_EXIT_NOMEM when memory ran out in kpirun itself while it took in
+ * an area's results (the run stops). */
+static int compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 {
 	struct kpi_sandbox_limits lim = {
 		cfg->plugin_timeout, cfg->plugin_memory_mb, cfg->plugin_processes
@@ -73,11 +80,14 @@ static void compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 		if (r->failed)
 			continue;
 		kpi_sandbox_run(cfg, r->area, r->path, &lim, &res);
+		if (res.nomem)
+			return KPI_EXIT_NOMEM;
 		if (res.failed) {
 			r->failed = res.failed;
 			memcpy(r->reason, res.reason, sizeof r->reason);
 		}
 	}
+	return 0;
 }
 
 static void free_plugins(struct kpi_config *cfg, struct area_rt *rt)
@@ -86,12 +96,34 @@ static void free_plugins(struct kpi_config *cfg, struct area_rt *rt)
 		free(rt[i].path);
 }
 
+/* Warn about a value an area stated for months beyond the period: it is
+ * not used (kpi_eval_value_fits). */
+static void warn_unused_value(const struct kpi_config *cfg,
+                              const struct kpi_indicator *ind)
+{
+	const struct kpi_value *v = &ind->value;
+	char covers[64], period[64];
+
+	if (!ind->has_value || kpi_eval_value_fits(v, cfg->period_month))
+		return;
+	kpi_period_label(covers, sizeof covers, KPI_LANG_EN, v->year,
+	                 v->month_from, v->year, v->month_to);
+	kpi_period_label(period, sizeof period, KPI_LANG_EN, cfg->year, 1,
+	                 cfg->year, cfg->period_month);
+	kpi_diag(KPI_LOG_WARN, ind->area, NULL, 0, 0,
+	         "the value stated for '%s' covers %s, beyond the period %s: "
+	         "not used", ind->id, *covers ? covers : "no valid months",
+	         period);
+}
+
 static void evaluate(struct kpi_config *cfg)
 {
-	for (size_t i = 0; i < cfg->n_indicators; i++)
+	for (size_t i = 0; i < cfg->n_indicators; i++) {
+		warn_unused_value(cfg, cfg->indicators[i]);
 		kpi_eval_indicator(cfg->indicators[i], cfg->year,
 		                   cfg->period_month, cfg->tolerance,
 		                   cfg->tolerance_rel);
+	}
 	for (size_t i = 0; i < cfg->n_goals; i++)
 		if (!cfg->goals[i]->parent)
 			kpi_eval_goal(cfg->goals[i]);
@@ -108,31 +140,46 @@ static int missed_targets(const struct kpi_config *cfg, int fail_on)
 }
 
 /* Render the report in `format` into a malloc'd buffer (*buf, owned by
- * the caller, *len bytes).  Returns 0, or KPI_EXIT_OUTPUT after a message. */
+ * the caller, *len bytes).  Every format but xlsx is written into an
+ * open_memstream, which fails only for lack of memory, so any failure
+ * there is out of memory; xlsx goes through a temporary file and is out
+ * of memory only when errno says so.  Returns 0, KPI_EXIT_NOMEM (nothing
+ * printed), or KPI_EXIT_OUTPUT after a message. */
 static int render(int format, const struct kpi_report *rep,
                   const struct kpi_writer_opts *wo, char **buf, size_t *len)
 {
 	const struct kpi_writer *w = kpi_writer_by_format(format);
-	FILE *mem = open_memstream(buf, len);
-	int rc;
+	FILE *mem;
+	int rc, closed;
 
-	if (!mem) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
-	}
+	*buf = NULL;
+	*len = 0;
+	mem = open_memstream(buf, len);
+	if (!mem)
+		return KPI_EXIT_NOMEM;
+	errno = 0;
 	rc = w ? w->write(mem, rep, wo) : KPI_EINVAL;
-	if (fclose(mem) != 0 || rc != 0) {
-		free(*buf);
-		*buf = NULL;
+	if (rc == KPI_EIO && format == KPI_FORMAT_XLSX && errno != ENOMEM &&
+	    !ferror(mem))
+		rc = KPI_EPLUGIN;       /* the temporary file, not memory */
+	closed = fclose(mem);
+	/* glibc's fclose of a memstream returns 0 even when its last
+	 * realloc fails; it then stores NULL in *buf */
+	if (closed == 0 && rc == 0 && *buf)
+		return KPI_EXIT_OK;
+	free(*buf);
+	*buf = NULL;
+	if (rc == KPI_EINVAL || rc == KPI_EPLUGIN) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
 		         "cannot format the report");
 		return KPI_EXIT_OUTPUT;
 	}
-	return KPI_EXIT_OK;
+	return KPI_EXIT_NOMEM;
 }
 
 /* Render each format the outputs ask for once, then write them all
- * (output.c: all or nothing). */
+ * (output.c: all or nothing).  Returns an enum kpi_exit: KPI_EXIT_NOMEM
+ * (nothing written, nothing printed) when memory ran out. */
 static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
                        const struct area_rt *rt, struct kpi_output_set *set)
 {
@@ -143,16 +190,16 @@ static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
 	char **owned = calloc(n + 1, sizeof *owned);
 	const char **bufs = calloc(n + 1, sizeof *bufs);
 	size_t *lens = calloc(n + 1, sizeof *lens);
-	int status = KPI_EXIT_OK;
+	int status = KPI_EXIT_OK, rc;
 
 	wo.lang = o->lang >= 0 ? o->lang : cfg->lang;
 	wo.fail_on = o->fail_on;
 	fails = calloc(cfg->n_areas + 1, sizeof *fails);
 	if (!owned || !bufs || !lens || !fails) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		status = KPI_EXIT_OUTPUT;
+		status = KPI_EXIT_NOMEM;
 		goto out_free;
 	}
+	/* every failed area is listed, however many */
 	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed) {
 			fails[n_fails].area = rt[i].area->name;
@@ -163,8 +210,9 @@ static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
 			n_fails++;
 		}
 	/* evaluated once; each format renders the same report */
-	if (kpi_report_build(cfg, wo.lang, fails, n_fails, &rep) != 0) {
-		status = KPI_EXIT_OUTPUT;
+	rc = kpi_report_build(cfg, wo.lang, fails, n_fails, &rep);
+	if (rc != 0) {
+		status = rc == KPI_ENOMEM ? KPI_EXIT_NOMEM : KPI_EXIT_OUTPUT;
 		goto out_free;
 	}
 	for (size_t i = 0; i < n && status == KPI_EXIT_OK; i++) {
@@ -181,8 +229,13 @@ static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
 		                &lens[i]);
 		bufs[i] = owned[i];
 	}
-	if (status == KPI_EXIT_OK && kpi_output_set_write(set, bufs, lens) != 0)
-		status = KPI_EXIT_OUTPUT;
+	if (status == KPI_EXIT_OK) {
+		rc = kpi_output_set_write(set, bufs, lens);
+		if (rc == KPI_ENOMEM)
+			status = KPI_EXIT_NOMEM;
+		else if (rc != 0)
+			status = KPI_EXIT_OUTPUT;
+	}
 out_free:
 	kpi_report_free(rep);
 	free(fails);
@@ -193,7 +246,6 @@ out_free:
 	free(lens);
 	return status;
 }
-
 /* The worst failure among the areas: config, then data, then plugin. */
 static int area_status(const struct kpi_config *cfg, const struct area_rt *rt)
 {
@@ -216,13 +268,11 @@ static int area_status(const struct kpi_config *cfg, const struct area_rt *rt)
 static int open_outputs(const struct kpi_options *o,
                         struct kpi_output_set **set)
 {
-	const char **dests = calloc(o->n_outputs, sizeof *dests);
+	const char **dests = calloc(o->n_outputs + 1, sizeof *dests);
 	int rc;
 
-	if (!dests) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
+	if (!dests)
 		return KPI_ENOMEM;
-	}
 	for (size_t i = 0; i < o->n_outputs; i++)
 		dests[i] = o->outputs[i].dest;
 	rc = kpi_output_set_new(dests, o->n_outputs, set);
@@ -233,26 +283,25 @@ static int open_outputs(const struct kpi_options *o,
 /* When an area's config or data error stops the run, the JUnit outputs
  * are still written, with the error cases, so CI can show the cause;
  * every other output is left alone.  Returns 0 (also when no output is
- * JUnit), or KPI_EXIT_OUTPUT after a message. */
+ * JUnit), KPI_EXIT_NOMEM, or KPI_EXIT_OUTPUT after a message. */
 static int emit_junit_only(const struct kpi_options *o, struct kpi_config *cfg,
                            const struct area_rt *rt)
 {
-	struct kpi_output_spec *specs = calloc(o->n_outputs, sizeof *specs);
+	struct kpi_output_spec *specs = calloc(o->n_outputs + 1, sizeof *specs);
 	struct kpi_output_set *set = NULL;
 	struct kpi_options jo = *o;
-	int status = KPI_EXIT_OK;
+	int status = KPI_EXIT_OK, rc;
 
-	if (!specs) {
-		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-		return KPI_EXIT_OUTPUT;
-	}
+	if (!specs)
+		return KPI_EXIT_NOMEM;
 	jo.n_outputs = 0;
 	for (size_t i = 0; i < o->n_outputs; i++)
 		if (o->outputs[i].format == KPI_FORMAT_JUNIT)
 			specs[jo.n_outputs++] = o->outputs[i];
 	jo.outputs = specs;
-	if (jo.n_outputs && open_outputs(&jo, &set) != 0)
-		status = KPI_EXIT_OUTPUT;
+	rc = jo.n_outputs ? open_outputs(&jo, &set) : 0;
+	if (rc != 0)
+		status = rc == KPI_ENOMEM ? KPI_EXIT_NOMEM : KPI_EXIT_OUTPUT;
 	else if (jo.n_outputs)
 		status = emit_report(&jo, cfg, rt, set);
 	kpi_output_set_free(set);
@@ -271,13 +320,19 @@ static int path_within(const char *path, const char *in)
 
 /* Refuse an output that is an input of the run: the config itself, or a
  * file inside data_dir, where the exports are (an atomic write would
- * replace it).  0, or KPI_EXIT_USAGE (printed). */
+ * replace it).  0, KPI_EXIT_USAGE (printed) or KPI_EXIT_NOMEM (not
+ * printed). */
 static int refuse_inputs_as_outputs(const struct kpi_options *o,
                                     const struct kpi_config *cfg)
 {
-	char *data = realpath(cfg->data_dir, NULL);
+	char *data;
 	struct stat conf, out;
 	int rc = 0, have_conf = stat(cfg->path, &conf) == 0;
+
+	errno = 0;
+	data = realpath(cfg->data_dir, NULL);
+	if (!data && errno == ENOMEM)
+		return KPI_EXIT_NOMEM;
 
 	for (size_t i = 0; i < o->n_outputs && rc == 0; i++) {
 		const char *dest = o->outputs[i].dest;
@@ -296,13 +351,15 @@ static int refuse_inputs_as_outputs(const struct kpi_options *o,
 		}
 		copy = strdup(dest);
 		if (!copy) {
-			kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0, "out of memory");
-			rc = KPI_EXIT_USAGE;
+			rc = KPI_EXIT_NOMEM;
 			break;
 		}
 		dir = dirname(copy);
+		errno = 0;
 		real = data ? realpath(dir, NULL) : NULL;
-		if (real && path_within(real, data)) {
+		if (data && !real && errno == ENOMEM)
+			rc = KPI_EXIT_NOMEM;
+		else if (real && path_within(real, data)) {
 			kpi_diag(KPI_LOG_ERROR, NULL, dest, 0, 0, "refusing to "
 			         "write the report inside data_dir '%s', where the "
 			         "run's exports are", cfg->data_dir);
@@ -324,15 +381,25 @@ int kpi_run(const struct kpi_options *o)
 	size_t n_skip = 0;
 	int status = KPI_EXIT_OK, st;
 
-	if (!o->check && open_outputs(o, &set) != 0)
-		return KPI_EXIT_OUTPUT;
-	if (kpi_config_load(o->config, &cfg) != 0) {
-		kpi_output_set_free(set);
-		return KPI_EXIT_USAGE;
+	st = o->check ? 0 : open_outputs(o, &set);
+	if (st != 0) {
+		if (st != KPI_ENOMEM)
+			return KPI_EXIT_OUTPUT;
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
 	}
-	if (!o->check && refuse_inputs_as_outputs(o, cfg) != 0) {
-		status = KPI_EXIT_USAGE;
-		goto out_free_config;
+	st = kpi_config_load(o->config, &cfg);
+	if (st != 0) {
+		kpi_output_set_free(set);
+		if (st != KPI_ENOMEM)
+			return KPI_EXIT_USAGE;
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
+	if (!o->check) {
+		status = refuse_inputs_as_outputs(o, cfg);
+		if (status != KPI_EXIT_OK)
+			goto out_free_config;
 	}
 	if (o->period && kpi_config_parse_period(o->period, cfg->year,
 	                                         &cfg->period_month) != 0) {
@@ -345,18 +412,24 @@ int kpi_run(const struct kpi_options *o)
 	rt = calloc(cfg->n_areas + 1, sizeof *rt);
 	skip = calloc(cfg->n_areas + 1, sizeof *skip);
 	if (!rt || !skip) {
-		status = KPI_EXIT_PLUGIN;
+		status = KPI_EXIT_NOMEM;
 		goto out_free_config;
 	}
-	if (find_plugins(cfg, rt) != 0) {
-		status = KPI_EXIT_USAGE;
+	status = find_plugins(cfg, rt);
+	if (status != KPI_EXIT_OK)
 		goto out_close;
-	}
-	compute_areas(cfg, rt);
+	status = compute_areas(cfg, rt);
+	if (status != KPI_EXIT_OK)
+		goto out_close;
 	for (size_t i = 0; i < cfg->n_areas; i++)
 		if (rt[i].failed)
 			skip[n_skip++] = rt[i].area->name;
-	if (kpi_config_check_declared(cfg, skip, n_skip) != 0)
+	st = kpi_config_check_declared(cfg, skip, n_skip);
+	if (st == KPI_ENOMEM) {
+		status = KPI_EXIT_NOMEM;
+		goto out_close;
+	}
+	if (st != 0)
 		status = KPI_EXIT_USAGE;
 	if (o->check && kpi_config_check_targets(cfg) != 0)
 		status = KPI_EXIT_USAGE;
@@ -367,8 +440,9 @@ int kpi_run(const struct kpi_options *o)
 		if (!o->check) {
 			evaluate(cfg);
 			/* a failed write is named; the status stays the
-			 * area's, the cause */
-			emit_junit_only(o, cfg, rt);
+			 * area's, the cause, unless memory ran out */
+			if (emit_junit_only(o, cfg, rt) == KPI_EXIT_NOMEM)
+				st = KPI_EXIT_NOMEM;
 		}
 		status = st;
 	}
@@ -396,6 +470,8 @@ out_free_config:
 	free(skip);
 	kpi_config_free(cfg);
 	kpi_output_set_free(set);
+	if (status == KPI_EXIT_NOMEM)
+		kpi_diag_nomem();
 	return status;
 }
 
@@ -406,7 +482,12 @@ int kpi_run_list_plugins(const char *config)
 	size_t ndirs = 0;
 	int rc;
 
-	if (config && kpi_config_load(config, &cfg) != 0)
+	rc = config ? kpi_config_load(config, &cfg) : 0;
+	if (rc == KPI_ENOMEM) {
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
+	if (rc != 0)
 		return KPI_EXIT_USAGE;
 	rc = kpi_loader_dirs(cfg ? cfg->plugin_dir : NULL, NULL, &dirs, &ndirs);
 	if (rc == 0)
@@ -414,6 +495,10 @@ int kpi_run_list_plugins(const char *config)
 		                          kpi_sandbox_describe);
 	kpi_loader_dirs_free(dirs, ndirs);
 	kpi_config_free(cfg);
+	if (rc == KPI_ENOMEM) {
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
 	/* kpi_loader_list reports its own write error (KPI_EIO) */
 	if (rc == KPI_EIO || fflush(stdout) != 0 || ferror(stdout))
 		return KPI_EXIT_OUTPUT;

@@ -15,7 +15,8 @@ enum kpi_exit {
 	KPI_EXIT_USAGE = 2,    /* usage or config error */
 	KPI_EXIT_DATA = 3,     /* input data error */
 	KPI_EXIT_PLUGIN = 4,   /* a plugin failed to load or compute */
-	KPI_EXIT_OUTPUT = 5    /* the report could not be written */
+	KPI_EXIT_OUTPUT = 5,   /* the report could not be written */
+	KPI_EXIT_NOMEM = 6     /* out of memory (docs/errors.md) */
 };
 
 enum kpi_fail_on { KPI_FAIL_NEVER = 0, KPI_FAIL_NOT_MET = 1,

@@ -177,7 +177,7 @@ static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
                   const struct kpi_area *area, const char *path,
                   const struct kpi_sandbox_limits *lim)
 {
-	struct kpi_area_result res = { 0, "" };
+	struct kpi_area_result res = { 0, 0, "" };
 	struct kpi_wire_out *w = malloc(sizeof *w);
 
 	child_setup(ofd, parent);
@@ -259,10 +259,12 @@ struct buf {
 	size_t n, cap;
 };
 
+/* Append to b.  Returns 0, KPI_EINVAL past KPI_WIRE_MAX_STREAM, or
+ * KPI_ENOMEM. */
 static int buf_put(struct buf *b, const char *data, size_t n)
 {
 	if (n > KPI_WIRE_MAX_STREAM - b->n)
-		return -1;
+		return KPI_EINVAL;
 	if (b->n + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 65536;
 		char *p;
@@ -271,7 +273,7 @@ static int buf_put(struct buf *b, const char *data, size_t n)
 			cap *= 2;
 		p = realloc(b->p, cap);
 		if (!p)
-			return -1;
+			return KPI_ENOMEM;
 		b->p = p;
 		b->cap = cap;
 	}
@@ -286,6 +288,7 @@ struct watch {
 	int reaped, status;
 	int timed_out;
 	int overflow;            /* stream too big, or out of memory */
+	int nomem;               /* out of memory (overflow is set too) */
 };
 
 /* Read one ready descriptor: 1 if it is still open, 0 at EOF or error. */
@@ -304,9 +307,14 @@ static int drain(int fd, struct buf *b, struct relay *rl, struct watch *wt)
 			return 0;
 		if (rl) {
 			relay_out(rl, chunk, (size_t)r);
-		} else if (!wt->overflow && buf_put(b, chunk, (size_t)r) != 0) {
-			wt->overflow = 1;
-			return 0;
+		} else if (!wt->overflow) {
+			int rc = buf_put(b, chunk, (size_t)r);
+
+			if (rc != 0) {
+				wt->overflow = 1;
+				wt->nomem = rc == KPI_ENOMEM;
+				return 0;
+			}
 		}
 	}
 }
@@ -453,12 +461,12 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 {
 	struct buf b = { NULL, 0, 0 };
 	struct relay rl = { area->name, 1, 0, 0 };
-	struct watch wt = { 0, 0, 0, 0, 0 };
+	struct watch wt = { 0, 0, 0, 0, 0, 0 };
 	struct kpi_ctx ctx;
 	struct kpi_wire_sink sink = { &ctx, sink_declare, sink_emit,
 	                              sink_emit_value, sink_emit_table };
 	pid_t self = getpid();
-	int fd, ofd, st, child_failed, complete;
+	int fd, ofd, st, child_failed, complete, rc;
 	char child_reason[sizeof res->reason];
 
 	memset(res, 0, sizeof *res);
@@ -478,10 +486,12 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 	kpi_host_ctx_init(&ctx, cfg, area);
 	/* the declarations come first: whatever happened after them, the
 	 * area's indicators keep their names */
-	complete = !wt.overflow &&
-	           kpi_wire_replay(b.p, b.n, KPI_WIRE_DECLARATIONS, &sink,
-	                           &child_failed, child_reason,
-	                           sizeof child_reason) == 0;
+	rc = wt.overflow ? KPI_EINVAL :
+	     kpi_wire_replay(b.p, b.n, KPI_WIRE_DECLARATIONS, &sink,
+	                     &child_failed, child_reason, sizeof child_reason);
+	complete = rc == 0;
+	if (wt.nomem || rc == KPI_ENOMEM)
+		goto out_nomem;
 	if (wt.timed_out)
 		snprintf(res->reason, sizeof res->reason,
 		         "timed out after %d s (killed)", lim->timeout_s);
@@ -501,9 +511,11 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 		res->failed = child_failed;
 		memcpy(res->reason, child_reason, sizeof res->reason);
 		goto out;
-	} else if (kpi_wire_replay(b.p, b.n, KPI_WIRE_RESULTS, &sink,
-	                           &child_failed, child_reason,
-	                           sizeof child_reason) != 0)
+	} else if ((rc = kpi_wire_replay(b.p, b.n, KPI_WIRE_RESULTS, &sink,
+	                                 &child_failed, child_reason,
+	                                 sizeof child_reason)) == KPI_ENOMEM)
+		goto out_nomem;
+	else if (rc != 0)
 		snprintf(res->reason, sizeof res->reason, "%s",
 		         "sent results the host refused");
 	else
@@ -511,6 +523,12 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 	/* the parent saw the failure: the child could not report it */
 	res->failed = KPI_EXIT_PLUGIN;
 	kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0, "%s", res->reason);
+	goto out;
+out_nomem:
+	/* the parent, not the plugin, ran out: the run stops (run.c) */
+	res->failed = KPI_EXIT_NOMEM;
+	res->nomem = 1;
+	snprintf(res->reason, sizeof res->reason, "%s", "out of memory");
 out:
 	free(b.p);
 }
@@ -519,7 +537,7 @@ int kpi_sandbox_describe(const char *path, FILE *out)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct relay rl = { "plugin", 1, 0, 0 };
-	struct watch wt = { 0, 0, 0, 0, 0 };
+	struct watch wt = { 0, 0, 0, 0, 0, 0 };
 	const char *name = strrchr(path, '/');
 	pid_t self = getpid();
 	int fd, ofd, rc = KPI_EPLUGIN;

@@ -27,6 +27,10 @@
 
 struct kpi_area_result {
 	int failed;              /* enum kpi_exit of the failure, 0 if none */
+	int nomem;               /* kpirun itself (the parent) ran out of
+	                            memory taking in the area's results: the
+	                            run must stop with KPI_EXIT_NOMEM, nothing
+	                            printed yet (docs/errors.md) */
 	char reason[256];        /* why, for the report ("crashed (...)") */
 };
 

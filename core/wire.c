@@ -311,6 +311,7 @@ int kpi_wire_finish(struct kpi_wire_out *w, int failed, const char *reason)
 struct cursor {
 	const char *p, *end;
 	int bad;
+	int nomem;               /* an allocation failed (bad is set too) */
 	/* strings decoded for the current record, freed after it */
 	char **strs;
 	size_t n_strs, cap_strs;
@@ -339,6 +340,7 @@ static void *keep(struct cursor *c, void *p)
 {
 	if (!p) {
 		c->bad = 1;
+		c->nomem = 1;
 		return NULL;
 	}
 	if (c->n_strs == c->cap_strs) {
@@ -348,6 +350,7 @@ static void *keep(struct cursor *c, void *p)
 		if (!v) {
 			free(p);
 			c->bad = 1;
+			c->nomem = 1;
 			return NULL;
 		}
 		c->strs = v;
@@ -465,15 +468,15 @@ static int replay_table(struct cursor *c, const struct kpi_wire_sink *s,
 	get_fields(c, &t, table_fields, N_FIELDS(table_fields));
 	if (c->bad || t.n_columns > TABLE_MAX_COLUMNS ||
 	    (t.n_columns && t.n_rows > SIZE_MAX / t.n_columns))
-		return -1;
+		return KPI_EINVAL;
 	n = t.n_rows * t.n_columns;
 	t.columns_sv = get_columns(c, t.n_columns);
 	t.columns_en = get_columns(c, t.n_columns);
 	t.cells = get_cells(c, n);
 	t.cells_en = get_cells(c, n);
 	if (c->bad)
-		return -1;
-	return call && s->emit_table(s->arg, &t) != 0 ? -1 : 0;
+		return KPI_EINVAL;
+	return call ? s->emit_table(s->arg, &t) : 0;
 }
 
 int kpi_wire_replay(const char *p, size_t n, int what,
@@ -481,8 +484,8 @@ int kpi_wire_replay(const char *p, size_t n, int what,
                     char *reason, size_t reason_size)
 {
 	/* an empty stream (the child sent nothing) may come as NULL */
-	struct cursor c = { p, p ? p + n : p, 0, NULL, 0, 0 };
-	int have_final = 0, rc = -1;
+	struct cursor c = { p, p ? p + n : p, 0, 0, NULL, 0, 0 };
+	int have_final = 0, rc = KPI_EINVAL;
 
 	*failed = 0;
 	if (reason_size)
@@ -544,6 +547,8 @@ int kpi_wire_replay(const char *p, size_t n, int what,
 		default:
 			c.bad = 1;
 		}
+		if (r == KPI_ENOMEM)
+			c.nomem = 1;
 		if (r != 0)
 			c.bad = 1;
 		release(&c);
@@ -551,5 +556,7 @@ int kpi_wire_replay(const char *p, size_t n, int what,
 out:
 	release(&c);
 	free(c.strs);
-	return c.bad ? -1 : rc;
+	if (c.nomem)
+		return KPI_ENOMEM;
+	return c.bad ? KPI_EINVAL : rc;
 }

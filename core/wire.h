@@ -71,8 +71,10 @@ struct kpi_wire_sink {
 /* Decode a stream, passing on the records `what` selects (an area that
  * failed keeps the declarations read before the failure, but no
  * results).  On a well-formed stream stores the final
- * status and reason (reason_size bytes) and returns 0; -1 if the stream
- * is garbled, truncated or a callback failed. */
+ * status and reason (reason_size bytes) and returns 0; KPI_ENOMEM if an
+ * allocation failed while decoding or a callback returned KPI_ENOMEM
+ * (the replaying process is out of memory); KPI_EINVAL if the stream is
+ * garbled, truncated or a callback failed otherwise. */
 int kpi_wire_replay(const char *p, size_t n, int what,
                     const struct kpi_wire_sink *sink, int *failed,
                     char *reason, size_t reason_size);

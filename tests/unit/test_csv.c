@@ -1419,3 +1419,82 @@ Test(csv, error_positions_at_every_read_boundary)
 		kpi_csv_close(c);
 	}
 }
+
+/* ---- decimal marks in ';' and TAB files (docs/config.md decimal_mark) ---- */
+
+/* Open "x<delim>n\nrow<delim><field>\n" with decimal mark `mark`, read the
+ * number in column 2: returns the code and the value in *v. */
+static int mark_number(char delim, int mark, const char *field, double *v)
+{
+	char text[256];
+	struct kpi_csv *c = NULL;
+	int rc;
+
+	snprintf(text, sizeof text, "x%cn\nrow%c%s\n", delim, delim, field);
+	cr_assert_eq(open_bytes("mark", text, strlen(text), NULL, &c), 0);
+	kpi_csv_set_decimal_mark(c, mark);
+	cr_assert_eq(kpi_csv_next(c), 1);
+	rc = kpi_csv_number(c, 1, 0, v);
+	kpi_csv_close(c);
+	n_tmp--;                        /* one temporary file at a time */
+	unlink(tmp_paths[n_tmp]);
+	return rc;
+}
+
+Test(csv, ambiguous_decimal_mark_is_a_data_error)
+{
+	static const char want[] = "t.csv:2:5: expected a number whose "
+		"decimal mark is certain: a thousands separator or a decimal "
+		"mark? (say which with decimal_mark = comma or point in the "
+		"config), found '%s'\n";
+	static const char *const fields[] = { "1,234", "1.234", "-12,500",
+	                                      "250.000" };
+	char msg[512];
+	double v = 42;
+
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_EITHER, fields[i],
+		                         &v), KPI_EDATA, "%s", fields[i]);
+		snprintf(msg, sizeof msg, want, fields[i]);
+		expect_diag(msg);
+		diag_reset();
+		cr_assert_eq(mark_number('\t', KPI_CSV_DECIMAL_EITHER,
+		                         fields[i], &v), KPI_EDATA);
+		expect_diag(msg);
+		diag_reset();
+	}
+	cr_assert(v == 42);
+	/* not ambiguous: read as before */
+	cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_EITHER, "0,125", &v), 0);
+	cr_assert(v == 0.125);
+	cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_EITHER, "1 234,5", &v),
+	             0);
+	cr_assert(v == 1234.5);
+	cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_EITHER, "12,25", &v), 0);
+	cr_assert(v == 12.25);
+	cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_EITHER, "4.5", &v), 0);
+	cr_assert(v == 4.5);
+	/* a ',' file has only '.': 1.234 is one and a quarter-ish */
+	cr_assert_eq(mark_number(',', KPI_CSV_DECIMAL_EITHER, "1.234", &v), 0);
+	cr_assert(v == 1.234);
+	expect_diag("");
+}
+
+Test(csv, decimal_mark_from_the_config_says_which)
+{
+	double v = 0;
+
+	cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_COMMA, "1,234", &v), 0);
+	cr_assert(v == 1.234);
+	cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_COMMA, "1.234", &v),
+	             KPI_EDATA);
+	expect_diag("t.csv:2:5: expected ',' as the decimal separator, found "
+	            "'1.234'\n");
+	diag_reset();
+	cr_assert_eq(mark_number('\t', KPI_CSV_DECIMAL_POINT, "1.234", &v), 0);
+	cr_assert(v == 1.234);
+	cr_assert_eq(mark_number(';', KPI_CSV_DECIMAL_POINT, "1,234", &v),
+	             KPI_EDATA);
+	expect_diag("t.csv:2:5: expected '.' as the decimal separator, found "
+	            "'1,234'\n");
+}

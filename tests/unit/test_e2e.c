@@ -790,3 +790,197 @@ Test(e2e, sigterm_mid_run_keeps_the_old_report)
 	free(kept);
 	unlink(path);
 }
+
+/* ---- small faults: years at the ends of int, stated values, limits ---- */
+
+/* The row of the report that starts with `name` (up to its newline), or
+ * NULL; the caller frees. */
+static char *row_of(const char *report, const char *name)
+{
+	const char *row = strstr(report, name), *eol;
+
+	if (!row)
+		return NULL;
+	eol = strchr(row, '\n');
+	return strndup(row, eol ? (size_t)(eol - row) : strlen(row));
+}
+
+Test(e2e, years_int_min_and_int_max_from_a_plugin_are_ignored)
+{
+	/* fx_rude "years" emits 1000 for the years INT_MIN, INT_MAX and their
+	 * neighbours, then 7 for January 2011: only the 7 is in the T2
+	 * report, and nothing overflows (the sanitizer build stops the
+	 * plugin's process at the first signed overflow) */
+	struct result r = RUN("--lang", "en", E2E "/rude/years.ini");
+	char *row = row_of(r.out, "Value ");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(row, "%s", r.out);
+	cr_assert(strstr(row, " 7 ") && strstr(row, " Jan 2011 "), "%s", row);
+	cr_assert(strstr(row, "1,000") == NULL, "%s", row);
+	cr_assert(strstr(r.err, "runtime error") == NULL, "%s", r.err);
+	free(row);
+	result_free(&r);
+}
+
+Test(e2e, a_value_for_the_year_is_no_outcome_of_t2)
+{
+	/* fx_rude "yearvalue" states 42 for January-December 2011 and emits
+	 * 7 for January: the T2 report shows the 7 (jan 2011) and warns that
+	 * the 42 is not used; the year's report shows 42 for 2011 */
+	struct result r = RUN("--lang", "en", E2E "/rude/yearvalue.ini");
+	char *row = row_of(r.out, "Value ");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(row, "%s", r.out);
+	cr_assert(strstr(row, " 7 ") && strstr(row, " Jan 2011 "), "%s", row);
+	cr_assert(strstr(r.err, "rude: warning: the value stated for "
+	                 "'rude.value' covers 2011, beyond the period T2 "
+	                 "2011: not used\n") != NULL, "%s", r.err);
+	free(row);
+	result_free(&r);
+
+	r = RUN("--lang", "en", "--period", "year", E2E "/rude/yearvalue.ini");
+	row = row_of(r.out, "Value ");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(row, "%s", r.out);
+	cr_assert(strstr(row, " 42 ") && strstr(row, " 2011 "), "%s", row);
+	cr_assert(strstr(r.err, "warning") == NULL, "%s", r.err);
+	free(row);
+	result_free(&r);
+}
+
+Test(e2e, keep_going_writes_the_report_and_still_exits_3)
+{
+	/* README: with --keep-going a data error fails only its area, the
+	 * report is written with the area shown as failed, and the status
+	 * is still 3 so that CI notices */
+	char path[256], *got;
+	struct result r;
+
+	snprintf(path, sizeof path, "/tmp/kpi_e2e_keep_%d.txt", getpid());
+	r = RUN("--keep-going", "--output", path, BAD "bad_data.ini");
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.err, "site: " BAD "../data/bad_row.csv:3:18: "
+	                 "expected a number") != NULL, "%s", r.err);
+	got = slurp(path);
+	cr_assert(strstr(got, "FEL: området site kunde inte beräknas") != NULL,
+	          "%s", got);
+	free(got);
+	unlink(path);
+	result_free(&r);
+	/* the README and --help say so */
+	got = slurp(KPI_SOURCE_DIR "/README.md");
+	cr_assert(strstr(got, "`--keep-going`") != NULL &&
+	          strstr(got, "is written with that area shown as failed") !=
+	          NULL, "README does not document --keep-going");
+	free(got);
+	r = RUN("--help");
+	cr_assert(strstr(r.out, "--keep-going    a bad export fails only its "
+	                 "area; the report is\n") != NULL, "%s", r.out);
+	result_free(&r);
+}
+
+Test(e2e, every_failed_area_is_reported_however_many)
+{
+	/* 70 areas whose plugin fails: the report names each one (there was
+	 * a silent limit of 64) */
+	enum { N = 70 };
+	char cfg[256], want[64];
+	struct result r;
+	FILE *f;
+
+	snprintf(cfg, sizeof cfg, "/tmp/kpi_e2e_many_%d.ini", getpid());
+	f = fopen(cfg, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "[kpirun]\nyear = 2011\nperiod = T2\ndata_dir = %s\n\n",
+	        E2E "/data");
+	for (int i = 1; i <= N; i++)
+		fprintf(f, "[area a%d]\nplugin = fx_rude\nmode = fail\n\n", i);
+	fprintf(f, "[goal 1]\nkind = direction\ntitle_sv = Mål\n"
+	        "indicators = a1.value, a%d.value\n", N);
+	cr_assert_eq(fclose(f), 0);
+	r = RUN(cfg);
+	cr_assert_eq(r.status, 4, "%s", r.err);
+	for (int i = 1; i <= N; i++) {
+		snprintf(want, sizeof want, "FEL: området a%d kunde inte "
+		         "beräknas", i);
+		cr_assert(strstr(r.out, want) != NULL, "no '%s' in the report",
+		          want);
+	}
+	result_free(&r);
+	unlink(cfg);
+}
+
+Test(e2e, out_of_memory_is_a_documented_status)
+{
+	char *readme = slurp(KPI_SOURCE_DIR "/README.md");
+	struct result r = RUN("--help");
+
+	cr_assert(strstr(readme, "| 6 | out of memory") != NULL,
+	          "README's exit-status table has no 6");
+	cr_assert(strstr(r.out, "6 out of memory") != NULL, "%s", r.out);
+	free(readme);
+	result_free(&r);
+}
+
+#define MARKS E2E "/marks/"
+
+Test(e2e, ambiguous_decimal_mark_in_a_semicolon_export_is_a_data_error)
+{
+	/* visitors_semicolon.csv: 1,500 (1500 or 1.5?) and 2,25 */
+	char path[256], *kept;
+	struct result r;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/tmp/kpi_e2e_marks_%d.txt", getpid());
+	f = fopen(path, "w");
+	fputs("old report\n", f);
+	fclose(f);
+	r = RUN("--output", path, MARKS "none.ini");
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.err, "site: " MARKS "./visitors_semicolon.csv:2:18: "
+	                 "expected a number whose decimal mark is certain: a "
+	                 "thousands separator or a decimal mark? (say which "
+	                 "with decimal_mark = comma or point in the config), "
+	                 "found '1,500'\n") != NULL, "%s", r.err);
+	kept = slurp(path);
+	cr_assert_str_eq(kept, "old report\n");
+	free(kept);
+	unlink(path);
+	result_free(&r);
+}
+
+Test(e2e, decimal_mark_in_the_config_says_which)
+{
+	/* [area site] decimal_mark = comma: 1,5 + 2,25 = 3,750 (three
+	 * decimals as configured), jan-feb */
+	struct result r = RUN(MARKS "comma.ini");
+	char *row = row_of(r.out, "visitors ");
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(row, "%s", r.out);
+	cr_assert(strstr(row, " 3,750 ") && strstr(row, "jan\xe2\x80\x93"
+	                                           "feb 2011"), "%s", row);
+	free(row);
+	result_free(&r);
+	/* [kpirun] decimal_mark = point holds for every area: the ',' is
+	 * then an error */
+	r = RUN(MARKS "point.ini");
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strstr(r.err, "site: " MARKS "./visitors_semicolon.csv:2:18: "
+	                 "expected '.' as the decimal separator, found "
+	                 "'1,500'\n") != NULL, "%s", r.err);
+	result_free(&r);
+}
+
+Test(e2e, decimal_mark_must_be_comma_or_point)
+{
+	struct result r = RUN(MARKS "bad.ini");
+
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert_str_eq(r.err, MARKS "bad.ini:11: [area site] decimal_mark: "
+	                 "'dot' is not a decimal mark (expected comma or "
+	                 "point)\n");
+	result_free(&r);
+}

@@ -383,19 +383,93 @@ Test(indicator, stated_value_wins_over_series)
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_MET);
 }
 
-Test(indicator, stated_value_without_range_covers_the_period)
+/* A yearly survey result stated for January-December 2011 (outcome 68,
+ * forecast 70), and monthly figures of the same indicator: 10 in January,
+ * 30 in March. */
+static void year_value_and_months(struct kpi_indicator *ind)
+{
+	ind_init(ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
+	put(ind, RUN, 1, 10, 0);
+	put(ind, RUN, 3, 30, 0);
+	ind->has_value = 1;
+	ind->value.year = 2011;
+	ind->value.month_from = 1;
+	ind->value.month_to = 12;
+	ind->value.has_outcome = 1;
+	ind->value.outcome = 68;
+	ind->value.has_forecast = 1;
+	ind->value.forecast = 70;
+}
+
+Test(indicator, value_for_the_year_is_not_a_t1_outcome)
 {
 	struct kpi_indicator ind;
 
-	ind_init(&ind, KPI_AGG_LAST, 1, KPI_DIR_HIGHER);
-	ind.has_value = 1;
-	ind.value.year = 2011;
-	ind.value.has_outcome = 1;
-	ind.value.outcome = 68;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
-	cr_assert_eq(ind.res.from_year, 2011);
+	/* T1 (January-April): the year's 68 covers months after April, so
+	 * it is not used; the outcome is the months' 10 + 30 = 40 for
+	 * jan-mar, and the stated forecast goes with the unused value */
+	year_value_and_months(&ind);
+	cr_assert_not(kpi_eval_value_fits(&ind.value, 4));
+	kpi_eval_indicator(&ind, 2011, 4, 0.1, 1);
+	cr_assert(ind.res.has_outcome);
+	cr_assert_float_eq(ind.res.outcome, 40, EPS);
 	cr_assert_eq(ind.res.from_month, 1);
-	cr_assert_eq(ind.res.to_month, 8);
+	cr_assert_eq(ind.res.to_month, 3);
+	cr_assert_not(ind.res.has_forecast);
+
+	/* without monthly figures there is no T1 outcome at all */
+	memset(ind.main.m, 0, sizeof ind.main.m);
+	kpi_eval_indicator(&ind, 2011, 4, 0.1, 1);
+	cr_assert_not(ind.res.has_outcome);
+	cr_assert_str_eq(ind.res.why, "no data");
+}
+
+Test(indicator, value_for_the_year_is_the_year_outcome)
+{
+	struct kpi_indicator ind;
+
+	/* the year's report (December): the stated 68 and 70 are used */
+	year_value_and_months(&ind);
+	cr_assert(kpi_eval_value_fits(&ind.value, 12));
+	kpi_eval_indicator(&ind, 2011, 12, 0.1, 1);
+	cr_assert_float_eq(ind.res.outcome, 68, EPS);
+	cr_assert_float_eq(ind.res.forecast, 70, EPS);
+	cr_assert_eq(ind.res.from_month, 1);
+	cr_assert_eq(ind.res.to_month, 12);
+}
+
+Test(indicator, value_within_the_period_counts_for_its_months)
+{
+	struct kpi_indicator ind;
+
+	/* budget booked to date through July in a T2 report: used, and the
+	 * period shown is jan-jul, as for monthly data ending in July */
+	year_value_and_months(&ind);
+	ind.value.month_to = 7;
+	cr_assert(kpi_eval_value_fits(&ind.value, 8));
+	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	cr_assert_float_eq(ind.res.outcome, 68, EPS);
+	cr_assert_eq(ind.res.to_month, 7);
+	/* one month past the period: not used */
+	ind.value.month_to = 9;
+	cr_assert_not(kpi_eval_value_fits(&ind.value, 8));
+	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	cr_assert_float_eq(ind.res.outcome, 40, EPS);
+}
+
+Test(indicator, value_without_valid_months_is_not_used)
+{
+	struct kpi_indicator ind;
+
+	year_value_and_months(&ind);
+	ind.value.month_from = 0;
+	ind.value.month_to = 0;
+	cr_assert_not(kpi_eval_value_fits(&ind.value, 12));
+	ind.value.month_from = 5;
+	ind.value.month_to = 4;
+	cr_assert_not(kpi_eval_value_fits(&ind.value, 12));
+	kpi_eval_indicator(&ind, 2011, 12, 0.1, 1);
+	cr_assert_float_eq(ind.res.outcome, 40, EPS);
 }
 
 Test(indicator, no_data_and_zero_denominator_give_reasons)
@@ -782,7 +856,8 @@ Test(indicator, increase_against_previous_value)
 {
 	struct kpi_indicator ind;
 
-	/* NMI: 2010 gave 67; 68 this year is an increase */
+	/* NMI in the year's report: 2010 gave 67; 68 this year is an
+	 * increase (the yearly value is no outcome of a T1 or T2 report) */
 	ind_init(&ind, KPI_AGG_LAST, 1, KPI_DIR_HIGHER);
 	ind.target.kind = KPI_TARGET_INCREASE;
 	ind.has_value = 1;
@@ -795,10 +870,10 @@ Test(indicator, increase_against_previous_value)
 	ind.prev_value.year = 2010;
 	ind.prev_value.has_outcome = 1;
 	ind.prev_value.outcome = 67;
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, 2011, 12, 0.10, 1);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_MET);
 	ind.value.outcome = 66;             /* within 10 % of 67 */
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, 2011, 12, 0.10, 1);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_PARTIAL);
 }
 

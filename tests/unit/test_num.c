@@ -429,3 +429,50 @@ Test(date, days_since_epoch)
 	d = (struct kpi_date){ 1900, 1, 1, 0, 0, 0 };
 	cr_assert_eq(kpi_date_days(&d), -(70 * 365 + 17));
 }
+
+/* ---- decimal marks: which, and when one is ambiguous ---- */
+
+static int ambiguous(const char *s)
+{
+	return kpi_num_ambiguous_mark(s, strlen(s));
+}
+
+Test(num, ambiguous_marks)
+{
+	/* a sign, 1-3 digits not starting with 0, one mark, exactly 3
+	 * digits: 1 234 or 1,234? */
+	cr_assert(ambiguous("1,234"));
+	cr_assert(ambiguous("1.234"));
+	cr_assert(ambiguous("12,345"));
+	cr_assert(ambiguous("123.456"));
+	cr_assert(ambiguous("-1,500"));
+	cr_assert(ambiguous("+1.500"));
+	cr_assert(ambiguous("\xE2\x88\x92" "1,500"));      /* U+2212 */
+	cr_assert(ambiguous("  7,000 "));
+	/* a thousands group never starts with 0 or has 4 digits, spaces
+	 * already group thousands, and only 3 decimals can be a group */
+	cr_assert_not(ambiguous("0,123"));
+	cr_assert_not(ambiguous("-0.500"));
+	cr_assert_not(ambiguous("1234,567"));
+	cr_assert_not(ambiguous("1 234,567"));
+	cr_assert_not(ambiguous("1,23"));
+	cr_assert_not(ambiguous("1,2345"));
+	cr_assert_not(ambiguous("1234"));
+	cr_assert_not(ambiguous("1,234,567"));
+	cr_assert_not(ambiguous(",234"));
+	cr_assert_not(ambiguous(""));
+	cr_assert_not(ambiguous("-"));
+	cr_assert_not(ambiguous("a,bcd"));
+}
+
+Test(num, one_decimal_mark_only)
+{
+	accepts("1,234", KPI_MARK_COMMA, 1.234);
+	accepts("1 234,5", KPI_MARK_COMMA, 1234.5);
+	rejects("1.234", KPI_MARK_COMMA, "expected ',' as the decimal separator");
+	rejects(".5", KPI_MARK_COMMA, "expected ',' as the decimal separator");
+	accepts("1.234", KPI_MARK_POINT, 1.234);
+	rejects("1,234", KPI_MARK_POINT, "expected '.' as the decimal separator");
+	accepts("1,234", KPI_MARK_EITHER, 1.234);
+	accepts("1.234", KPI_MARK_EITHER, 1.234);
+}
