@@ -480,7 +480,8 @@ int kpi_wire_replay(const char *p, size_t n, int what,
                     const struct kpi_wire_sink *sink, int *failed,
                     char *reason, size_t reason_size)
 {
-	struct cursor c = { p, p + n, 0, NULL, 0, 0 };
+	/* an empty stream may come as NULL: no arithmetic on it */
+	struct cursor c = { p, p ? p + n : p, 0, NULL, 0, 0 };
 	int have_final = 0, rc = -1;
 
 	*failed = 0;
