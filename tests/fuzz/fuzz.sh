@@ -18,7 +18,8 @@
 # (<harness>/) and merge takes it in.  With $KPI_FUZZ_RUNS set, run stops
 # after that many inputs (or SECONDS, whichever comes first), and with
 # $KPI_FUZZ_LOG set it keeps each harness's libFuzzer output in
-# $KPI_FUZZ_LOG.<harness>.
+# $KPI_FUZZ_LOG.<harness>.  $KPI_FUZZ_JOBS harnesses run at a time
+# (default 1).
 #
 # BUILD is a build directory configured with CC=clang -DKPI_FUZZ=ON.
 set -eu
@@ -97,6 +98,34 @@ for v, d, style, name in cases:
 PY
 }
 
+# fuzz_one BIN-DIR SECONDS HARNESS: one harness from its corpus and the
+# seeds in $tmp/seeds.  Returns 1 on a crash.
+fuzz_one() {
+	build=$1 secs=$2 h=$3
+	bin="$build/tests/fuzz/fuzz_$h"
+	crashes="$build/fuzz-crashes/$h"
+	log="$tmp/log.$h"
+	mkdir -p "$work/$h" "$crashes"
+	cp "$here/corpus/$h/"* "$work/$h/" 2>/dev/null || true
+	dict=
+	[ -f "$here/$h.dict" ] && dict="-dict=$here/$h.dict"
+	runs=
+	[ -z "${KPI_FUZZ_RUNS:-}" ] || runs="-runs=$KPI_FUZZ_RUNS"
+	if ! "$bin" -max_total_time="$secs" $runs -timeout=10 -rss_limit_mb=2048 \
+		-max_len=4096 -print_final_stats=1 $dict \
+		-artifact_prefix="$crashes/" \
+		"$work/$h" "$tmp/seeds/$h" 2>"$log"; then
+		echo "== fuzz_$h for $secs s"
+		tail -n 60 "$log"
+		echo "fuzz_$h: crash, input kept in $crashes/"
+		return 1
+	fi
+	echo "== fuzz_$h for $secs s"
+	grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)' "$log" || true
+	[ -z "${KPI_FUZZ_LOG:-}" ] || cp "$log" "$KPI_FUZZ_LOG.$h"
+	return 0
+}
+
 run() {
 	build=$1 secs=$2
 	shift 2
@@ -105,28 +134,30 @@ run() {
 	trap 'rm -rf "$tmp"' EXIT
 	seeds "$tmp/seeds"
 	work=${KPI_FUZZ_WORK:-$tmp/work}
+	jobs=${KPI_FUZZ_JOBS:-1}
+	# harness i runs in lane i % jobs; the lanes run side by side
+	lane=0 pids=
+	while [ "$lane" -lt "$jobs" ]; do
+		(
+			i=0 st=0
+			for h in "$@"; do
+				[ $((i % jobs)) -eq "$lane" ] &&
+					{ fuzz_one "$build" "$secs" "$h" || st=1; }
+				i=$((i + 1))
+			done
+			exit $st
+		) > "$tmp/lane.$lane" 2>&1 &
+		pids="$pids $!"
+		lane=$((lane + 1))
+	done
 	status=0
-	for h in "$@"; do
-		bin="$build/tests/fuzz/fuzz_$h"
-		crashes="$build/fuzz-crashes/$h"
-		mkdir -p "$work/$h" "$crashes"
-		cp "$here/corpus/$h/"* "$work/$h/" 2>/dev/null || true
-		dict=
-		[ -f "$here/$h.dict" ] && dict="-dict=$here/$h.dict"
-		echo "== fuzz_$h for $secs s"
-		runs=
-		[ -z "${KPI_FUZZ_RUNS:-}" ] || runs="-runs=$KPI_FUZZ_RUNS"
-		if ! "$bin" -max_total_time="$secs" $runs -timeout=10 -rss_limit_mb=2048 \
-			-max_len=4096 -print_final_stats=1 $dict \
-			-artifact_prefix="$crashes/" \
-			"$work/$h" "$tmp/seeds/$h" 2>"$tmp/log"; then
-			tail -n 60 "$tmp/log"
-			echo "fuzz_$h: crash, input kept in $crashes/"
-			status=1
-			continue
-		fi
-		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)' "$tmp/log" || true
-		[ -z "${KPI_FUZZ_LOG:-}" ] || cp "$tmp/log" "$KPI_FUZZ_LOG.$h"
+	lane=0
+	for pid in $pids; do
+		wait "$pid" || status=1
+	done
+	while [ "$lane" -lt "$jobs" ]; do
+		cat "$tmp/lane.$lane"
+		lane=$((lane + 1))
 	done
 	return $status
 }
@@ -162,5 +193,5 @@ case $cmd in
 seeds) [ $# -eq 1 ] || exit 2; seeds "$1" ;;
 run) [ $# -ge 2 ] || exit 2; run "$@" ;;
 merge) [ $# -ge 1 ] || exit 2; merge "$@" ;;
-*) sed -n '2,24p' "$0" >&2; exit 2 ;;
+*) sed -n '2,25p' "$0" >&2; exit 2 ;;
 esac

@@ -10,16 +10,41 @@
  * unless rounding took it past the largest double; the value read is
  * within half a unit of the last decimal (plus the 15 significant digits
  * the formatter keeps) of the number written; and formatting the value
- * read gives the same text.
+ * read gives the same text.  The JSON form (kpi_fmt_roundtrip) reads back
+ * with strtod to exactly the same double, and in its plain range also
+ * with kpi_num_parse.
  */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "fuzz.h"
 #include "num.h"
+
+/* kpi_fmt_roundtrip's text reads back to v itself. */
+static void check_json(double v)
+{
+	char text[600], *end;
+	const char *why = NULL;
+	double w;
+
+	kpi_fmt_roundtrip(text, sizeof text, v);
+	FUZZ_CHECK(text[0] != '\0', "%.17g: no JSON text", v);
+	w = strtod(text, &end);
+	FUZZ_CHECK(*end == '\0' && w == v, "%.17g is JSON '%s', read back as "
+	           "%.17g", v, text, w);
+	if (fabs(v) >= 1e-6 && fabs(v) < 1e21) {
+		FUZZ_CHECK(strpbrk(text, "eE") == NULL, "%.17g: exponent in '%s'",
+		           v, text);
+		FUZZ_CHECK(kpi_num_parse(text, strlen(text), 0, &w, &why) == 0 &&
+		           w == (v == 0 ? 0 : v), "%.17g is JSON '%s', which the "
+		           "number parser reads as %.17g (%s)", v, text, w,
+		           why ? why : "");
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	group = en ? 0 : (data[9] >> 1) & 1;
 	if (!isfinite(v))
 		return 0;
+	check_json(v);
 	kpi_fmt_number(text, sizeof text, v, decimals,
 	               en ? KPI_LANG_EN : KPI_LANG_SV, group);
 	FUZZ_CHECK(text[0] != '\0', "%.17g with %d decimals: no text", v,
