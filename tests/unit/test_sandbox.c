@@ -292,16 +292,6 @@ Test(sandbox, a_flood_on_stdout_is_relayed_within_a_bound)
 	result_free(&r);
 }
 
-/* As core/sandbox.c tells an AddressSanitizer build: gcc and clang say
- * so differently. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 Test(sandbox, a_memory_hog_is_stopped_by_the_area_limit)
 {
 #if defined(UNDER_ASAN)
