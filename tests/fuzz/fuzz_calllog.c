@@ -6,25 +6,8 @@
 #include "fuzz.h"
 #include "fuzz_plugin.h"
 
-static int ready;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	ready = 1;
-	fuzz_plugin_setup(
-		"[kpirun]\nyear = 2011\nperiod = T2\ndata_dir = .\n\n"
-		"[area switchboard]\nplugin = switchboard\n"
-		"file = calls.csv\nservice_level_s = 25\n", NULL);
-	return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	if (!ready)
-		LLVMFuzzerInitialize(NULL, NULL);
-	fuzz_plugin_run(kpi_plugin_entry(), "switchboard", "calls.csv", data,
-	                size);
-	return 0;
-}
+FUZZ_PLUGIN_HARNESS("switchboard", "calls.csv",
+	"[kpirun]\nyear = 2011\nperiod = T2\ndata_dir = .\n\n"
+	"[area switchboard]\nplugin = switchboard\n"
+	"file = calls.csv\nservice_level_s = 25\n",
+	NULL)

@@ -7,28 +7,11 @@
 #include "fuzz.h"
 #include "fuzz_plugin.h"
 
-static int ready;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	ready = 1;
-	fuzz_plugin_setup(
-		"[kpirun]\nyear = 2011\nperiod = T2\ndata_dir = .\n\n"
-		"[area contact_centre]\nplugin = contact_centre\n"
-		"file = cases.csv\nanswered_s = 60\n"
-		"categories = elderly_care, preschool, other\n"
-		"price.elderly_care = 2011-01-01:108, 2011-09-01:98\n"
-		"price.preschool = 2011-01-01:90, 2011-09-01:80\n", NULL);
-	return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	if (!ready)
-		LLVMFuzzerInitialize(NULL, NULL);
-	fuzz_plugin_run(kpi_plugin_entry(), "contact_centre", "cases.csv",
-	                data, size);
-	return 0;
-}
+FUZZ_PLUGIN_HARNESS("contact_centre", "cases.csv",
+	"[kpirun]\nyear = 2011\nperiod = T2\ndata_dir = .\n\n"
+	"[area contact_centre]\nplugin = contact_centre\n"
+	"file = cases.csv\nanswered_s = 60\n"
+	"categories = elderly_care, preschool, other\n"
+	"price.elderly_care = 2011-01-01:108, 2011-09-01:98\n"
+	"price.preschool = 2011-01-01:90, 2011-09-01:80\n",
+	NULL)

@@ -26,4 +26,26 @@ void fuzz_plugin_setup(const char *ini, const char *const *fixtures);
 void fuzz_plugin_run(const struct kpi_plugin *p, const char *area,
                      const char *name, const uint8_t *data, size_t size);
 
+/* The whole of a plugin harness: the libFuzzer entry points over one
+ * area.  The input becomes export FILE of [area AREA] in the config INI;
+ * FIXTURES as for fuzz_plugin_setup (or NULL). */
+#define FUZZ_PLUGIN_HARNESS(AREA, FILE, INI, FIXTURES)                     \
+	static int fuzz_ready;                                             \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                  \
+	{                                                                  \
+		(void)argc;                                                \
+		(void)argv;                                                \
+		fuzz_ready = 1;                                            \
+		fuzz_plugin_setup(INI, FIXTURES);                          \
+		return 0;                                                  \
+	}                                                                  \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)       \
+	{                                                                  \
+		if (!fuzz_ready)                                           \
+			LLVMFuzzerInitialize(NULL, NULL);                  \
+		fuzz_plugin_run(kpi_plugin_entry(), AREA, FILE, data,      \
+		                size);                                     \
+		return 0;                                                  \
+	}
+
 #endif
