@@ -1,7 +1,7 @@
 /*
  * csv.c - the streaming CSV reader every plugin reads its exports with:
- * the rules of inputs.md ("Common CSV rules") and the bad inputs of
- * bad-inputs.md 2b, each reported as file:line:col and never repaired.
+ * the rules of docs/inputs.md, every bad input reported as file:line:col
+ * and never repaired (cases in tests/unit/test_csv.c).
  *
  * How it reads.  The file is read(2) in blocks of up to 1 MiB into one
  * buffer of max_record + 1 MiB bytes (smaller caps read smaller blocks),

@@ -1,5 +1,5 @@
 /*
- * num.c - strict number and date parsing: the forms inputs.md allows and
+ * num.c - strict number and date parsing: the forms docs/inputs.md allows and
  * nothing else, each rejection with a short reason for the diagnostic.
  * Locale-proof: nothing here depends on LC_NUMERIC.
  */

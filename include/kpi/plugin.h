@@ -257,8 +257,8 @@ struct kpi_host {
 	int (*emit_value)(struct kpi_ctx *ctx, const struct kpi_value *v);
 	int (*emit_table)(struct kpi_ctx *ctx, const struct kpi_table *t);
 
-	/* CSV reader (inputs.md rules).  `path` is relative to the run's data
-	 * directory.  It must lie inside it (no absolute path, no ".." or
+	/* CSV reader (the rules of docs/inputs.md).  `path` is relative to
+	 * the run's data directory.  It must lie inside it (no absolute path, no ".." or
 	 * symbolic link out of it) unless the config allows exports outside
 	 * data_dir; a path refused is reported at the config key that names
 	 * it and returns KPI_ECONFIG.  Opening reads the header. */
