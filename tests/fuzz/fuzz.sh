@@ -16,7 +16,9 @@
 #
 # With $KPI_FUZZ_WORK set, run keeps what it found in that directory
 # (<harness>/) and merge takes it in.  With $KPI_FUZZ_RUNS set, run stops
-# after that many inputs (or SECONDS, whichever comes first), and with
+# after that many inputs (or SECONDS, whichever comes first); an input
+# running longer than $KPI_FUZZ_TIMEOUT seconds (default 10) is a
+# failure (raise it on a loaded machine); and with
 # $KPI_FUZZ_LOG set it keeps each harness's libFuzzer output in
 # $KPI_FUZZ_LOG.<harness>.  $KPI_FUZZ_JOBS harnesses run at a time
 # (default 1).
@@ -111,7 +113,8 @@ fuzz_one() {
 	[ -f "$here/$h.dict" ] && dict="-dict=$here/$h.dict"
 	runs=
 	[ -z "${KPI_FUZZ_RUNS:-}" ] || runs="-runs=$KPI_FUZZ_RUNS"
-	if ! "$bin" -max_total_time="$secs" $runs -timeout=10 -rss_limit_mb=2048 \
+	if ! "$bin" -max_total_time="$secs" $runs \
+		-timeout="${KPI_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
 		-max_len=4096 -print_final_stats=1 $dict \
 		-artifact_prefix="$crashes/" \
 		"$work/$h" "$tmp/seeds/$h" 2>"$log"; then
