@@ -41,6 +41,17 @@ const char *kpi_ini_key(const struct kpi_ini *ini, const char *section,
 const char *kpi_ini_get(const struct kpi_ini *ini, const char *section,
                         const char *key);
 
+/* Cut the value of section:key to its first len bytes (a suffix the core
+ * has read, such as the " @ T2" of a plugin's key); from then on
+ * kpi_ini_get returns the shorter value.  Nothing happens if the key is
+ * absent or len is not shorter. */
+void kpi_ini_cut_value(struct kpi_ini *ini, const char *section,
+                       const char *key, size_t len);
+
+/* From now on kpi_ini_get returns NULL for section:key, as for an absent
+ * key; the key is still listed (kpi_ini_key) and keeps its line. */
+void kpi_ini_hide(struct kpi_ini *ini, const char *section, const char *key);
+
 /* Line of section:key, or of the section header when key is NULL; 0 if
  * unknown. */
 long kpi_ini_line(const struct kpi_ini *ini, const char *section,
