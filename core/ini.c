@@ -994,6 +994,11 @@ out_fail:
 	return rc;
 }
 
+int kpi_ini_read_file(const char *path, char **buf, size_t *len)
+{
+	return ini_read_file(path, buf, len);
+}
+
 /* Free ini and everything it owns (values, names).  NULL is ignored. */
 void kpi_ini_free(struct kpi_ini *ini)
 {

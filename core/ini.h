@@ -24,6 +24,12 @@ struct kpi_ini;
 int kpi_ini_load(const char *path, struct kpi_ini **out);
 void kpi_ini_free(struct kpi_ini *ini);
 
+/* The bytes of the config file `path` as kpi_ini_load reads them (a
+ * regular file of at most 1 MiB), NUL-terminated, in *buf (malloc'd, the
+ * caller frees) and *len.  Returns 0, KPI_ECONFIG with a message naming
+ * the file, or KPI_ENOMEM. */
+int kpi_ini_read_file(const char *path, char **buf, size_t *len);
+
 const char *kpi_ini_path(const struct kpi_ini *ini);
 
 /* Sections in file order, names lowercase ("area payroll"). */
