@@ -99,6 +99,232 @@ int kpi_config_parse_period(const char *s, int year, int *month)
 	return 0;
 }
 
+/*
+ * Figures written for a period.  A manual forecast and a stated assessment
+ * are what a report of one period said: `forecast = 870 @ T2`, `stated =
+ * met @ 2011-T2`.  Without '@' a figure belongs to the config's own year
+ * and period as the file writes them ([kpirun] year and period), so a
+ * config keeps working unchanged; a run of another period (--period) sets
+ * it aside with a warning (kpi_config_apply_periods), and kpirun
+ * --new-year drops such lines (newyear.c).
+ */
+
+/* The year of a period written as "YYYY-..." (4 digits, then '-'), or -1.
+ * Range-checked by the caller. */
+static int period_year(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+	if (s[4] != '-')
+		return -1;
+	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	       (s[3] - '0');
+}
+
+/* Parse the period after '@': T1, T2, T3, year (the config's year),
+ * YYYY-MM, or YYYY-T1 .. YYYY-T3, YYYY-year.  Returns 0, or KPI_ECONFIG
+ * with a message at sec:key. */
+static int parse_written_period(const struct kpi_config *cfg, const char *sec,
+                                const char *key, const char *v,
+                                const char *p, struct kpi_bound *f)
+{
+	int y = period_year(p);
+
+	if (y < 0) {
+		f->year = cfg->year;
+		if (kpi_config_parse_period(p, cfg->year, &f->month) == 0)
+			return 0;
+	} else if (y < 1900 || y > 2999) {
+		return kpi_ini_error(cfg->ini, sec, key, "'%s': year %d is out "
+		                     "of range (expected 1900..2999)", v, y);
+	} else {
+		f->year = y;
+		if (isdigit((unsigned char)p[5]) &&
+		    kpi_config_parse_period(p, y, &f->month) == 0)
+			return 0;
+		if (!isdigit((unsigned char)p[5]) &&
+		    kpi_config_parse_period(p + 5, y, &f->month) == 0)
+			return 0;
+	}
+	return kpi_ini_error(cfg->ini, sec, key, "'%s': '%s' is not a period "
+	                     "(expected T1, T2, T3, year or YYYY-MM, "
+	                     "optionally with the year first: %d-T2)", v, p,
+	                     cfg->year);
+}
+
+/*
+ * Split v ("870 @ T2") into the figure's value, copied into buf (n bytes),
+ * and the period it was written for, in *f (with section, key and line);
+ * without '@' the config's year and its [kpirun] period.  Returns 0, or
+ * KPI_ECONFIG with a message at sec:key.
+ */
+static int split_written_for(const struct kpi_config *cfg, const char *sec,
+                             const char *key, const char *v, char *buf,
+                             size_t n, struct kpi_bound *f)
+{
+	const char *at = strchr(v, '@'), *p;
+	size_t len = at ? (size_t)(at - v) : strlen(v);
+
+	memset(f, 0, sizeof *f);
+	f->section = sec;
+	f->key = key;
+	f->line = kpi_ini_line(cfg->ini, sec, key);
+	f->year = cfg->year;
+	f->month = cfg->period_month;
+	while (len && v[len - 1] == ' ')
+		len--;
+	if (len >= n)
+		return kpi_ini_error(cfg->ini, sec, key, "'%.40s...' is too long",
+		                     v);
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	if (!at)
+		return 0;
+	f->with_at = 1;
+	if (strchr(at + 1, '@'))
+		return kpi_ini_error(cfg->ini, sec, key, "'%s': more than one "
+		                     "'@' (expected one period: VALUE @ PERIOD)",
+		                     v);
+	if (len == 0)
+		return kpi_ini_error(cfg->ini, sec, key, "'%s': no value before "
+		                     "'@'", v);
+	for (p = at + 1; *p == ' '; p++)
+		;
+	if (!*p)
+		return kpi_ini_error(cfg->ini, sec, key, "'%s': no period after "
+		                     "'@' (expected e.g. '%s @ T2')", v, buf);
+	return parse_written_period(cfg, sec, key, v, p, f);
+}
+
+/* Append a copy of f to cfg's figures.  Returns 0 or KPI_ENOMEM. */
+static int add_figure(struct kpi_config *cfg, const struct kpi_bound *f)
+{
+	struct kpi_bound *a = realloc(cfg->figures,
+	                               (cfg->n_figures + 1) * sizeof *a);
+
+	if (!a)
+		return KPI_ENOMEM;
+	cfg->figures = a;
+	cfg->figures[cfg->n_figures++] = *f;
+	return 0;
+}
+
+int kpi_config_same_period(const struct kpi_config *cfg, int year, int month)
+{
+	/* a period is January to its last month (kpi_config_parse_period) */
+	return year == cfg->year && month == cfg->period_month;
+}
+
+void kpi_config_period_name(char *buf, size_t n, int year, int month)
+{
+	if (month == 4 || month == 8)
+		snprintf(buf, n, "T%d %d", month / 4, year);
+	else if (month == 12)
+		snprintf(buf, n, "year %d", year);
+	else
+		snprintf(buf, n, "%d-%02d", year, month);
+}
+
+static const char *figure_what(const struct kpi_bound *f)
+{
+	switch (f->kind) {
+	case KPI_BOUND_FORECAST:
+		return "forecast";
+	case KPI_BOUND_AREA_STATED:
+		return "stated figure";
+	default:
+		return "stated assessment";
+	}
+}
+
+/* Set f's figure aside: the run goes on as if the file had not given it. */
+static void figure_drop(struct kpi_config *cfg, const struct kpi_bound *f)
+{
+	switch (f->kind) {
+	case KPI_BOUND_FORECAST:
+		f->ind->forecast_kind = KPI_FORECAST_NONE;
+		break;
+	case KPI_BOUND_STATED:
+		f->ind->stated = -1;
+		break;
+	case KPI_BOUND_GOAL_STATED:
+		f->goal->stated = -1;
+		break;
+	default:
+		kpi_ini_hide(cfg->ini, f->section, f->key);
+		break;
+	}
+}
+
+int kpi_config_apply_periods(struct kpi_config *cfg, FILE *list)
+{
+	char run[32], written[32];
+
+	kpi_config_period_name(run, sizeof run, cfg->year, cfg->period_month);
+	if (list && cfg->n_figures)
+		fprintf(list, "figures written for a period (this run: %s):\n",
+		        run);
+	for (size_t i = 0; i < cfg->n_figures; i++) {
+		struct kpi_bound *f = &cfg->figures[i];
+
+		f->used = kpi_config_same_period(cfg, f->year, f->month);
+		kpi_config_period_name(written, sizeof written, f->year,
+		                       f->month);
+		if (list)
+			fprintf(list, "  %s:%ld: [%s] %s: %s, written for %s%s: "
+			        "%s\n", cfg->path, f->line, f->section, f->key,
+			        figure_what(f), written,
+			        f->with_at ? "" : " (the config's period)",
+			        f->used ? "used" : "not used");
+		if (f->used)
+			continue;
+		figure_drop(cfg, f);
+		if (!list)
+			kpi_diag(KPI_LOG_WARN, NULL, cfg->path, f->line, 0,
+			         "[%s] %s: %s written for %s, not used in %s",
+			         f->section, f->key, figure_what(f), written, run);
+	}
+	if (list && (fflush(list) != 0 || ferror(list)))
+		return KPI_EIO;
+	return 0;
+}
+
+/* Order of figures: by line. */
+static int figure_cmp(const void *a, const void *b)
+{
+	const struct kpi_bound *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* The `stated.<figure>` keys of [area NAME]: period-bound figures a
+ * plugin reads.  A written period ('@') is cut off the value, so the
+ * plugin reads the figure alone.  Returns 0, KPI_ECONFIG or KPI_ENOMEM. */
+static int area_figures(struct kpi_config *cfg, const char *sec)
+{
+	char buf[KPI_MAX_CONFIG_LINE + 1];
+	int rc = 0;
+
+	for (size_t i = 0; i < kpi_ini_nkeys(cfg->ini, sec); i++) {
+		const char *key = kpi_ini_key(cfg->ini, sec, i);
+		const char *v = kpi_ini_get(cfg->ini, sec, key);
+		struct kpi_bound f;
+
+		if (strncmp(key, "stated.", 7) != 0 || !v)
+			continue;
+		if (split_written_for(cfg, sec, key, v, buf, sizeof buf, &f)) {
+			rc = KPI_ECONFIG;
+			continue;
+		}
+		f.kind = KPI_BOUND_AREA_STATED;
+		if (add_figure(cfg, &f))
+			return KPI_ENOMEM;
+		kpi_ini_cut_value(cfg->ini, sec, key, strlen(buf));
+	}
+	return rc;
+}
+
 /* A config number: kpi_num_parse with a decimal comma or point. */
 static int parse_number(const char *s, double *out, const char **why)
 {
@@ -619,8 +845,20 @@ static int load_goal(struct kpi_config *cfg, const char *sec)
 		                   "directional goal stands alone)");
 	}
 	v = kpi_ini_get(ini, sec, "stated");
-	if (v && parse_stated(ini, sec, v, &g->stated) != 0)
-		rc = KPI_ECONFIG;
+	if (v) {
+		char buf[KPI_MAX_CONFIG_LINE + 1];
+		struct kpi_bound f;
+
+		if (split_written_for(cfg, sec, "stated", v, buf, sizeof buf, &f) ||
+		    parse_stated(ini, sec, buf, &g->stated) != 0) {
+			rc = KPI_ECONFIG;
+		} else {
+			f.kind = KPI_BOUND_GOAL_STATED;
+			f.goal = g;
+			if (add_figure(cfg, &f))
+				return KPI_ENOMEM;
+		}
+	}
 	v = kpi_ini_get(ini, sec, "indicators");
 	if (v)
 		rc = worse(rc, goal_indicators(cfg, g, sec, v));
@@ -725,6 +963,59 @@ bad:
 	                     "e.g. '1-4, 5-8')", v);
 }
 
+/* forecast = none | linear | seasonal | NUMBER [@ PERIOD]: a number is the
+ * controller's forecast for one period (a figure, kpi_config_apply_periods);
+ * the methods hold for any period ('@' is refused there).  Returns 0,
+ * KPI_ECONFIG or KPI_ENOMEM. */
+static int load_forecast(struct kpi_config *cfg, const char *sec,
+                         const char *v, struct kpi_indicator *ind)
+{
+	char buf[KPI_MAX_CONFIG_LINE + 1];
+	const char *why = "";
+	struct kpi_bound f;
+
+	if (split_written_for(cfg, sec, "forecast", v, buf, sizeof buf, &f))
+		return KPI_ECONFIG;
+	if (strcmp(buf, "none") == 0 || strcmp(buf, "linear") == 0 ||
+	    strcmp(buf, "seasonal") == 0) {
+		if (f.with_at)
+			return kpi_ini_error(cfg->ini, sec, "forecast", "'%s': "
+			                     "only a number is written for a "
+			                     "period; %s holds for every period",
+			                     v, buf);
+		ind->forecast_kind = buf[0] == 'n' ? KPI_FORECAST_NONE :
+		                     buf[0] == 'l' ? KPI_FORECAST_LINEAR :
+		                     KPI_FORECAST_SEASONAL;
+		return 0;
+	}
+	if (parse_number(buf, &ind->forecast_value, &why) != 0)
+		return kpi_ini_error(cfg->ini, sec, "forecast",
+		                     "'%s' is not a forecast (expected none, "
+		                     "linear, seasonal or a number, optionally "
+		                     "'@ PERIOD')", v);
+	ind->forecast_kind = KPI_FORECAST_MANUAL;
+	ind->forecast_decimals = written_decimals(buf);
+	f.kind = KPI_BOUND_FORECAST;
+	f.ind = ind;
+	return add_figure(cfg, &f);
+}
+
+/* stated = met | partial | not_met | none [@ PERIOD] of an indicator.
+ * Returns 0, KPI_ECONFIG or KPI_ENOMEM. */
+static int load_indicator_stated(struct kpi_config *cfg, const char *sec,
+                                 const char *v, struct kpi_indicator *ind)
+{
+	char buf[KPI_MAX_CONFIG_LINE + 1];
+	struct kpi_bound f;
+
+	if (split_written_for(cfg, sec, "stated", v, buf, sizeof buf, &f) ||
+	    parse_stated(cfg->ini, sec, buf, &ind->stated) != 0)
+		return KPI_ECONFIG;
+	f.kind = KPI_BOUND_STATED;
+	f.ind = ind;
+	return add_figure(cfg, &f);
+}
+
 static int load_indicator(struct kpi_config *cfg, const char *sec)
 {
 	struct kpi_ini *ini = cfg->ini;
@@ -759,29 +1050,16 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		                            &ind->council));
 	if (rc == KPI_ENOMEM)
 		return rc;
-	if ((v = kpi_ini_get(ini, sec, "forecast"))) {
-		if (strcmp(v, "none") == 0)
-			ind->forecast_kind = KPI_FORECAST_NONE;
-		else if (strcmp(v, "linear") == 0)
-			ind->forecast_kind = KPI_FORECAST_LINEAR;
-		else if (strcmp(v, "seasonal") == 0)
-			ind->forecast_kind = KPI_FORECAST_SEASONAL;
-		else if (parse_number(v, &ind->forecast_value, &why) == 0) {
-			ind->forecast_kind = KPI_FORECAST_MANUAL;
-			ind->forecast_decimals = written_decimals(v);
-		}
-		else
-			rc = kpi_ini_error(ini, sec, "forecast",
-			                   "'%s' is not a forecast (expected none, "
-			                   "linear, seasonal or a number)", v);
-	}
+	if ((v = kpi_ini_get(ini, sec, "forecast")))
+		rc = worse(rc, load_forecast(cfg, sec, v, ind));
 	if ((v = kpi_ini_get(ini, sec, "tolerance")) &&
 	    parse_tolerance(ini, sec, v, &ind->tolerance,
 	                    &ind->tolerance_relative) != 0)
 		rc = KPI_ECONFIG;
-	if ((v = kpi_ini_get(ini, sec, "stated")) &&
-	    parse_stated(ini, sec, v, &ind->stated) != 0)
-		rc = KPI_ECONFIG;
+	if ((v = kpi_ini_get(ini, sec, "stated")))
+		rc = worse(rc, load_indicator_stated(cfg, sec, v, ind));
+	if (rc == KPI_ENOMEM)
+		return rc;
 	if ((v = kpi_ini_get(ini, sec, "name_sv"))) {
 		if (dup_str(&ind->name_sv, v))
 			return KPI_ENOMEM;
@@ -875,6 +1153,8 @@ static int load_sections(struct kpi_config *cfg)
 			continue;
 		if (has_prefix(sec, "area ")) {
 			rc = worse(rc, load_area(cfg, sec));
+			if (rc != KPI_ENOMEM)
+				rc = worse(rc, area_figures(cfg, sec));
 			continue;
 		}
 		rc = kpi_ini_error(ini, sec, NULL,
@@ -896,6 +1176,9 @@ static int load_sections(struct kpi_config *cfg)
 		if (has_prefix(sec, "indicator "))
 			rc = worse(rc, load_indicator(cfg, sec));
 	}
+	if (cfg->n_figures > 1)
+		qsort(cfg->figures, cfg->n_figures, sizeof *cfg->figures,
+		      figure_cmp);
 	return rc;
 }
 
@@ -1005,6 +1288,7 @@ void kpi_config_free(struct kpi_config *cfg)
 		free(cfg->areas[i].section);
 	}
 	free(cfg->areas);
+	free(cfg->figures);
 	kpi_registry_free(cfg);
 	kpi_ini_free(cfg->ini);
 	free(cfg->path);

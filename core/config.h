@@ -11,6 +11,7 @@
 #define KPI_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "hash.h"
 #include "ini.h"
@@ -28,6 +29,32 @@ struct kpi_area {
 	long line;
 	int decimal_mark;        /* enum kpi_csv_decimal of its exports: the
 	                            area's decimal_mark, else the run's */
+};
+
+/* What a period-bound figure of the config is (docs/config.md, "Figures
+ * written for a period"). */
+enum kpi_bound_kind {
+	KPI_BOUND_FORECAST = 0,     /* [indicator ...] forecast = NUMBER */
+	KPI_BOUND_STATED = 1,       /* [indicator ...] stated */
+	KPI_BOUND_GOAL_STATED = 2,  /* [goal ...] stated */
+	KPI_BOUND_AREA_STATED = 3   /* [area ...] stated.<figure> (a plugin's) */
+};
+
+/* A figure written for one period: `forecast = 870 @ T2`, `stated = met @
+ * 2011-T2`; without '@' the config's own year and period as the file
+ * writes them.  A run of another period sets it aside
+ * (kpi_config_apply_periods). */
+struct kpi_bound {
+	int kind;                /* enum kpi_bound_kind */
+	struct kpi_indicator *ind;   /* FORECAST, STATED */
+	struct kpi_goal *goal;       /* GOAL_STATED */
+	const char *section;     /* lowercase, owned by cfg->ini */
+	const char *key;         /* lowercase, static or owned by cfg->ini */
+	long line;
+	int year;                /* the year and last month it was written for */
+	int month;
+	int with_at;             /* the period was written ('@') */
+	int used;                /* set by kpi_config_apply_periods */
 };
 
 struct kpi_config {
@@ -63,6 +90,10 @@ struct kpi_config {
 	size_t n_activities;
 	struct kpi_area_table *tables;
 	size_t n_tables;
+
+	/* Period-bound figures in file order. */
+	struct kpi_bound *figures;
+	size_t n_figures;
 };
 
 /* Load and check `path`.  On success *out is owned by the caller
@@ -75,6 +106,25 @@ void kpi_config_free(struct kpi_config *cfg);
 /* Parse a period ("T1", "T2", "T3", "year", "YYYY-MM") for `year` into its
  * last month.  Returns 0 or KPI_ECONFIG (nothing printed). */
 int kpi_config_parse_period(const char *s, int year, int *month);
+
+/* True if a figure written for `year` and last month `month` belongs to
+ * the run's period (cfg->year, cfg->period_month): the one place where a
+ * written period is compared with the run's. */
+int kpi_config_same_period(const struct kpi_config *cfg, int year, int month);
+
+/* "T2 2011", "year 2011", "2011-05": the period ending with `month` of
+ * `year`, as messages name it, into buf (always terminated). */
+void kpi_config_period_name(char *buf, size_t n, int year, int month);
+
+/* Call once the run's period is final (after --period).  Every figure
+ * written for another period is set aside: the indicator has no manual
+ * forecast or stated assessment, the goal no stated assessment, the
+ * area's stated.<figure> key reads as absent to its plugin.  Without
+ * `list`, each one set aside is a warning naming file:line; with `list`
+ * (--check), every figure is listed there instead, with its period and
+ * whether this run uses it.  Returns 0, or KPI_EIO if list could not be
+ * written (nothing printed). */
+int kpi_config_apply_periods(struct kpi_config *cfg, FILE *list);
 
 /* Check the keys of [area NAME] against the core's (plugin,
  * decimal_mark) and the descriptor's config_keys.  Returns 0, KPI_ECONFIG

@@ -994,6 +994,11 @@ out_fail:
 	return rc;
 }
 
+int kpi_ini_read_file(const char *path, char **buf, size_t *len)
+{
+	return ini_read_file(path, buf, len);
+}
+
 /* Free ini and everything it owns (values, names).  NULL is ignored. */
 void kpi_ini_free(struct kpi_ini *ini)
 {
@@ -1062,6 +1067,28 @@ const char *kpi_ini_get(const struct kpi_ini *ini, const char *section,
 	size_t k = ini_find_key(ini, ini_find_section(ini, section), key);
 
 	return k == INI_NONE ? NULL : ini->keys[k].value;
+}
+
+void kpi_ini_cut_value(struct kpi_ini *ini, const char *section,
+                       const char *key, size_t len)
+{
+	size_t k = ini_find_key(ini, ini_find_section(ini, section), key);
+	char *v;
+
+	if (k == INI_NONE || !ini->keys[k].value)
+		return;
+	/* the value is iniparser's own heap copy, which ini owns */
+	v = (char *)(uintptr_t)ini->keys[k].value;
+	if (len < strlen(v))
+		v[len] = '\0';
+}
+
+void kpi_ini_hide(struct kpi_ini *ini, const char *section, const char *key)
+{
+	size_t k = ini_find_key(ini, ini_find_section(ini, section), key);
+
+	if (k != INI_NONE)
+		ini->keys[k].value = NULL;
 }
 
 /* Line of section:key, of the section's header if key is NULL, or 0 if

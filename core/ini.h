@@ -24,6 +24,12 @@ struct kpi_ini;
 int kpi_ini_load(const char *path, struct kpi_ini **out);
 void kpi_ini_free(struct kpi_ini *ini);
 
+/* The bytes of the config file `path` as kpi_ini_load reads them (a
+ * regular file of at most 1 MiB), NUL-terminated, in *buf (malloc'd, the
+ * caller frees) and *len.  Returns 0, KPI_ECONFIG with a message naming
+ * the file, or KPI_ENOMEM. */
+int kpi_ini_read_file(const char *path, char **buf, size_t *len);
+
 const char *kpi_ini_path(const struct kpi_ini *ini);
 
 /* Sections in file order, names lowercase ("area payroll"). */
@@ -40,6 +46,17 @@ const char *kpi_ini_key(const struct kpi_ini *ini, const char *section,
  * quotes removed, comments stripped), or NULL if absent.  Owned by ini. */
 const char *kpi_ini_get(const struct kpi_ini *ini, const char *section,
                         const char *key);
+
+/* Cut the value of section:key to its first len bytes (a suffix the core
+ * has read, such as the " @ T2" of a plugin's key); from then on
+ * kpi_ini_get returns the shorter value.  Nothing happens if the key is
+ * absent or len is not shorter. */
+void kpi_ini_cut_value(struct kpi_ini *ini, const char *section,
+                       const char *key, size_t len);
+
+/* From now on kpi_ini_get returns NULL for section:key, as for an absent
+ * key; the key is still listed (kpi_ini_key) and keeps its line. */
+void kpi_ini_hide(struct kpi_ini *ini, const char *section, const char *key);
 
 /* Line of section:key, or of the section header when key is NULL; 0 if
  * unknown. */

@@ -15,6 +15,7 @@
 #include "ini.h"
 #include "kpi/plugin.h"
 #include "model.h"
+#include "newyear.h"
 #include "output.h"
 #include "run.h"
 #include "writer.h"
@@ -26,6 +27,7 @@
 static const char usage_text[] =
 "usage: kpirun [options] CONFIG\n"
 "       kpirun --list-plugins [CONFIG]\n"
+"       kpirun --new-year CONFIG [-o FILE]\n"
 "\n"
 "Compute the indicators of CONFIG's areas with their plugins, assess them\n"
 "against the goal registry's targets and print the follow-up report.\n"
@@ -39,14 +41,21 @@ static const char usage_text[] =
 "                      every output; without it each file's extension\n"
 "                      decides (.txt .md .html .htm .csv .json .xml .xlsx),\n"
 "                      else text\n"
-"  -p, --period P      T1, T2, T3, year or YYYY-MM (overrides the config)\n"
+"  -p, --period P      T1, T2, T3, year or YYYY-MM (overrides the config;\n"
+"                      figures written for another period are not used)\n"
 "  -l, --lang sv|en    report language (default: the config's, else sv)\n"
-"      --check         validate config, plugins and data; write no report\n"
+"      --check         validate config, plugins and data; write no report;\n"
+"                      list the figures written for a period (forecast =\n"
+"                      870 @ T2) and whether this run uses them\n"
 "      --fail-on WHEN  never (default), not-met or partial: exit 1 when an\n"
 "                      indicator's assessment is that or worse\n"
 "      --keep-going    a bad export fails only its area; the report is\n"
 "                      written and the exit status is still 3\n"
 "      --list-plugins  list the plugins found, with version and indicators\n"
+"      --new-year      write next year's config from CONFIG (to -o FILE or\n"
+"                      standard output): year + 1, its manual forecasts,\n"
+"                      stated assessments and figures, baselines and\n"
+"                      period labels dropped, all else kept as written\n"
 "  -v, --verbose       print progress notes\n"
 "  -V, --version       print the version and plugin ABI\n"
 "  -h, --help          print this help\n"
@@ -66,7 +75,8 @@ enum {
 	OPT_CHECK = 256,
 	OPT_FAIL_ON,
 	OPT_KEEP_GOING,
-	OPT_LIST_PLUGINS
+	OPT_LIST_PLUGINS,
+	OPT_NEW_YEAR
 };
 
 static const struct option long_options[] = {
@@ -78,6 +88,7 @@ static const struct option long_options[] = {
 	{ "fail-on",      required_argument, NULL, OPT_FAIL_ON },
 	{ "keep-going",   no_argument,       NULL, OPT_KEEP_GOING },
 	{ "list-plugins", no_argument,       NULL, OPT_LIST_PLUGINS },
+	{ "new-year",     no_argument,       NULL, OPT_NEW_YEAR },
 	{ "verbose",      no_argument,       NULL, 'v' },
 	{ "version",      no_argument,       NULL, 'V' },
 	{ "help",         no_argument,       NULL, 'h' },
@@ -272,6 +283,23 @@ static int flush_stdout(const char *what)
 	return KPI_EXIT_OUTPUT;
 }
 
+/* --new-year CONFIG [-o FILE]: the options of a report run do not apply,
+ * and the new config goes to one destination. */
+static int new_year(const struct kpi_options *o, const char **dests,
+                    size_t n_dests, int report_opts)
+{
+	if (report_opts)
+		return usage_error("--new-year takes only CONFIG and -o FILE "
+		                   "(no --format, --period, --lang, --check, "
+		                   "--fail-on or --keep-going)");
+	if (n_dests > 1)
+		return usage_error("--new-year writes one file; '-o' given %zu "
+		                   "times", n_dests);
+	if (!o->config)
+		return usage_error("--new-year: no config given");
+	return kpi_newyear_run(o->config, n_dests ? dests[0] : NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct kpi_options o = { .lang = -1 };
@@ -279,7 +307,7 @@ int main(int argc, char **argv)
 	struct kpi_output_spec *specs = NULL;
 	const char **dests;
 	size_t n_dests = 0;
-	int list = 0, c, status;
+	int list = 0, newyear = 0, report_opts = 0, c, status;
 
 	kpi_output_init();
 	dests = calloc((size_t)argc, sizeof *dests);
@@ -314,30 +342,39 @@ int main(int argc, char **argv)
 				dests[n_dests++] = optarg;
 			break;
 		case 'f':
+			report_opts++;
 			if (parse_format(optarg, &forced) != 0)
 				status = KPI_EXIT_USAGE;
 			break;
 		case 'p':
+			report_opts++;
 			if (!*optarg)
 				status = missing_value("--period", 'p');
 			o.period = optarg;
 			break;
 		case 'l':
+			report_opts++;
 			if (parse_lang(optarg, &o.lang) != 0)
 				status = KPI_EXIT_USAGE;
 			break;
 		case OPT_FAIL_ON:
+			report_opts++;
 			if (parse_fail_on(optarg, &o.fail_on) != 0)
 				status = KPI_EXIT_USAGE;
 			break;
 		case OPT_CHECK:
+			report_opts++;
 			o.check = 1;
 			break;
 		case OPT_KEEP_GOING:
+			report_opts++;
 			o.keep_going = 1;
 			break;
 		case OPT_LIST_PLUGINS:
 			list = 1;
+			break;
+		case OPT_NEW_YEAR:
+			newyear = 1;
 			break;
 		case ':':
 			status = missing_value(argv[optind - 1], optopt);
@@ -356,8 +393,17 @@ int main(int argc, char **argv)
 		                     argv[optind]);
 		goto out_free;
 	}
+	if (list && newyear) {
+		status = usage_error("--new-year and --list-plugins cannot be "
+		                     "combined");
+		goto out_free;
+	}
 	if (list) {
 		status = kpi_run_list_plugins(o.config);
+		goto out_free;
+	}
+	if (newyear) {
+		status = new_year(&o, dests, n_dests, report_opts);
 		goto out_free;
 	}
 	if (!o.config) {

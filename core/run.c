@@ -409,6 +409,10 @@ int kpi_run(const struct kpi_options *o)
 		status = KPI_EXIT_USAGE;
 		goto out_free_config;
 	}
+	/* figures written for another period are set aside; --check lists
+	 * them all on standard error, with the other diagnostics (a failed
+	 * write there fails no run) */
+	(void)kpi_config_apply_periods(cfg, o->check ? stderr : NULL);
 	rt = calloc(cfg->n_areas + 1, sizeof *rt);
 	skip = calloc(cfg->n_areas + 1, sizeof *skip);
 	if (!rt || !skip) {

@@ -239,7 +239,10 @@ struct kpi_host {
 	const char *(*area)(struct kpi_ctx *ctx);
 
 	/* Value of `key` in this area's config section, or NULL if absent.
-	 * Keys must be listed in the descriptor's config_keys. */
+	 * Keys must be listed in the descriptor's config_keys.  A key named
+	 * "stated.<figure>" is a figure a report of one period stated: its
+	 * "@ PERIOD" suffix is cut off, and in a run of another period it
+	 * reads as absent (docs/config.md, "Figures written for a period"). */
 	const char *(*config_get)(struct kpi_ctx *ctx, const char *key);
 	/* Report a config error about `key` of this area, naming its file:line.
 	 * Returns KPI_ECONFIG. */

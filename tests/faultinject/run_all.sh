@@ -9,7 +9,8 @@
 #        run_all.sh KPIRUN FAILALLOC_SO PLUGIN_PATH CONFIG show SCENARIO N
 #
 # Scenarios: text (--output FILE), json (--format json --output FILE),
-# stdout (the text report on standard output).  A run passes if
+# stdout (the text report on standard output), newyear (--new-year
+# --output FILE: next year's config instead of a report).  A run passes if
 #   - it was not killed by a signal and did not hang (20 s), and
 #   - it exited 0 with output byte-identical to the good run's (a failure
 #     the code could recover from without changing the answer), or
@@ -56,6 +57,7 @@ scenario_args() {
 	text)   echo "--output $WORK/run/report.txt" ;;
 	json)   echo "--format json --output $WORK/run/report.txt" ;;
 	stdout) echo "" ;;
+	newyear) echo "--new-year --output $WORK/run/report.txt" ;;
 	*)      echo "run_all.sh: unknown scenario '$1'" >&2; exit 2 ;;
 	esac
 }
@@ -221,7 +223,7 @@ fi
 
 runs=0 injected=0 right=0 clean=0 core_faults=0 plugin_faults=0 ini_faults=0
 vg_runs=0 vg_faults=0
-for scen in text json stdout; do
+for scen in text json stdout newyear; do
 	total=$(good_run "$scen")
 	echo "== $scen: $total allocations in the good run"
 	step=1
