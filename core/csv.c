@@ -138,6 +138,13 @@ struct kpi_csv {
 	int have_row;
 	int done;               /* end of file reached */
 	int err;                /* sticky error code, 0 if none */
+
+	/* the run's window (host.c): rows returned, rows that produced a
+	 * result outside it, whether the current row already counted */
+	unsigned long long rows;
+	unsigned long long outside;
+	int row_outside;
+	void *owner;            /* the host's context of the opener, or NULL */
 };
 
 /* Skipping plain bytes eight at a time (SWAR): a word is loaded and the
@@ -1002,11 +1009,14 @@ int kpi_csv_next(struct kpi_csv *c)
 	if (c->done)
 		return 0;
 	rc = read_record(c);
+	c->row_outside = 0;
 	if (rc == 0) {
 		c->done = 1;
 		c->have_row = 0;
 	} else if (rc < 0) {
 		c->have_row = 0;
+	} else {
+		c->rows++;
 	}
 	return rc;
 }
@@ -1305,4 +1315,41 @@ int kpi_csv_ncolumns(const struct kpi_csv *c)
 char kpi_csv_delimiter(const struct kpi_csv *c)
 {
 	return c ? c->delim : 0;
+}
+
+/* See csv.h. */
+void kpi_csv_count_outside(struct kpi_csv *c)
+{
+	if (c && c->have_row && !c->row_outside) {
+		c->row_outside = 1;
+		c->outside++;
+	}
+}
+
+/* See csv.h. */
+unsigned long long kpi_csv_rows(const struct kpi_csv *c,
+                                unsigned long long *outside)
+{
+	if (outside)
+		*outside = c ? c->outside : 0;
+	return c ? c->rows : 0;
+}
+
+/* See csv.h. */
+void kpi_csv_set_owner(struct kpi_csv *c, void *owner)
+{
+	if (c)
+		c->owner = owner;
+}
+
+/* See csv.h. */
+void *kpi_csv_owner(const struct kpi_csv *c)
+{
+	return c ? c->owner : NULL;
+}
+
+/* See csv.h. */
+const char *kpi_csv_path(const struct kpi_csv *c)
+{
+	return c ? c->path : NULL;
 }
