@@ -139,11 +139,11 @@ struct kpi_csv {
 	int done;               /* end of file reached */
 	int err;                /* sticky error code, 0 if none */
 
-	/* the run's window (host.c): rows returned, rows that produced a
-	 * result outside it, whether the current row already counted */
+	/* the run's window (host.c): rows returned, rows already claimed by
+	 * a result, rows whose result fell outside it */
 	unsigned long long rows;
+	unsigned long long claimed;
 	unsigned long long outside;
-	int row_outside;
 	void *owner;            /* the host's context of the opener, or NULL */
 };
 
@@ -1009,7 +1009,6 @@ int kpi_csv_next(struct kpi_csv *c)
 	if (c->done)
 		return 0;
 	rc = read_record(c);
-	c->row_outside = 0;
 	if (rc == 0) {
 		c->done = 1;
 		c->have_row = 0;
@@ -1318,12 +1317,13 @@ char kpi_csv_delimiter(const struct kpi_csv *c)
 }
 
 /* See csv.h. */
-void kpi_csv_count_outside(struct kpi_csv *c)
+void kpi_csv_claim_rows(struct kpi_csv *c, int outside)
 {
-	if (c && c->have_row && !c->row_outside) {
-		c->row_outside = 1;
-		c->outside++;
-	}
+	if (!c)
+		return;
+	if (outside)
+		c->outside += c->rows - c->claimed;
+	c->claimed = c->rows;
 }
 
 /* See csv.h. */

@@ -193,19 +193,25 @@ static int year_slot(const struct kpi_ctx *ctx, int year)
 }
 
 /* The window rule (window.h): a result none of whose months year-from..to
- * the run aggregates is accepted but not kept, and counted against the
- * row the area's reader last returned (once per row, csv.c).  A value
- * that covers some months of the window is kept whole (a yearly survey
+ * the run aggregates is accepted but not kept.  A measurement claims the
+ * rows the area's reader returned since the previous measurement (csv.c):
+ * one row for a plugin that emits per row, the rows of a month for one
+ * that emits a month when the next begins; they count as outside when it
+ * is dropped.  A value claims no rows (it sums a whole export), and is
+ * kept whole when some of its months are in the window (a yearly survey
  * of the run's year covers months after the period).  Returns 1 if the
  * result is to be dropped. */
-static int outside_window(struct kpi_ctx *ctx, int year, int from, int to)
+static int outside_window(struct kpi_ctx *ctx, int year, int from, int to,
+                          int claims_rows)
 {
-	for (int m = from; m <= to; m++)
+	int out = 1;
+
+	for (int m = from; m <= to && out; m++)
 		if (kpi_window_contains(ctx->cfg, year, m))
-			return 0;
-	if (ctx->last_csv)
-		kpi_csv_count_outside(ctx->last_csv);
-	return 1;
+			out = 0;
+	if (claims_rows && ctx->last_csv)
+		kpi_csv_claim_rows(ctx->last_csv, out);
+	return out;
 }
 
 static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *given)
@@ -228,7 +234,7 @@ static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *given)
 		return refuse(ctx, "emit() with a month outside 1..12");
 	if (!isfinite(m.num) || !isfinite(m.den))
 		return refuse(ctx, "emit() with a value that is not a finite number");
-	if (outside_window(ctx, m.year, m.month, m.month))
+	if (outside_window(ctx, m.year, m.month, m.month, 1))
 		return KPI_OK;
 	y = year_slot(ctx, m.year);
 	if (y < 0)
@@ -266,7 +272,7 @@ static int h_emit_value(struct kpi_ctx *ctx, const struct kpi_value *given)
 		                   "finite number");
 	if (v.month_from < 1 || v.month_to > 12 || v.month_from > v.month_to)
 		return refuse(ctx, "emit_value() with months outside 1..12");
-	if (outside_window(ctx, v.year, v.month_from, v.month_to))
+	if (outside_window(ctx, v.year, v.month_from, v.month_to, 0))
 		return KPI_OK;
 	y = year_slot(ctx, v.year);
 	if (y < 0)
@@ -436,14 +442,15 @@ static int window_span(const struct kpi_config *cfg, int *first, int *last)
 }
 
 /* csv_close: with -v, how many of the file's rows fell outside the run's
- * months (each printed by the area's child, the process that read it). */
+ * months, if any (printed by the area's child, the process that read
+ * it, so once). */
 static void h_csv_close(struct kpi_csv *csv)
 {
 	struct kpi_ctx *ctx = kpi_csv_owner(csv);
 	unsigned long long outside, rows = kpi_csv_rows(csv, &outside);
 	int first, last;
 
-	if (ctx && rows && window_span(ctx->cfg, &first, &last))
+	if (ctx && outside && window_span(ctx->cfg, &first, &last))
 		kpi_diag(KPI_LOG_INFO, ctx->area->name, kpi_csv_path(csv), 0, 0,
 		         "%llu of %llu rows outside the run's months "
 		         "(%04d-%02d..%04d-%02d), not aggregated", outside, rows,
