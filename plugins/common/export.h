@@ -1,7 +1,8 @@
 /*
  * export.h - helpers for area plugins that read a CSV export: the `file`
  * key, opening the export with its required columns, reading numbers and
- * the months of the run-year window, and emitting a measurement.
+ * the months of a monthly export (of any year, each once), and emitting a
+ * measurement.
  */
 #ifndef KPI_PC_EXPORT_H
 #define KPI_PC_EXPORT_H

@@ -244,6 +244,15 @@ Test(payroll, duplicate_month_other_year)
 	                         "line 2)");
 }
 
+/* 200 months (2000-01..2016-08, the set of months seen grown from 32
+ * slots to 512), then 2000-01 again at line 202. */
+Test(payroll, duplicate_month_after_many)
+{
+	plugin_test_expect_error(&pt, "duplicate_late.csv",
+	                         "202:1: duplicate month '2000-01' (first at "
+	                         "line 2)");
+}
+
 /* A bad number in 2003 is a data error at its file:line:col. */
 Test(payroll, bad_number_other_year)
 {
