@@ -138,6 +138,13 @@ struct kpi_csv {
 	int have_row;
 	int done;               /* end of file reached */
 	int err;                /* sticky error code, 0 if none */
+
+	/* the run's window (host.c): rows returned, rows already claimed by
+	 * a result, rows whose result fell outside it */
+	unsigned long long rows;
+	unsigned long long claimed;
+	unsigned long long outside;
+	void *owner;            /* the host's context of the opener, or NULL */
 };
 
 /* Skipping plain bytes eight at a time (SWAR): a word is loaded and the
@@ -1007,6 +1014,8 @@ int kpi_csv_next(struct kpi_csv *c)
 		c->have_row = 0;
 	} else if (rc < 0) {
 		c->have_row = 0;
+	} else {
+		c->rows++;
 	}
 	return rc;
 }
@@ -1305,4 +1314,42 @@ int kpi_csv_ncolumns(const struct kpi_csv *c)
 char kpi_csv_delimiter(const struct kpi_csv *c)
 {
 	return c ? c->delim : 0;
+}
+
+/* See csv.h. */
+void kpi_csv_claim_rows(struct kpi_csv *c, int outside)
+{
+	if (!c)
+		return;
+	if (outside)
+		c->outside += c->rows - c->claimed;
+	c->claimed = c->rows;
+}
+
+/* See csv.h. */
+unsigned long long kpi_csv_rows(const struct kpi_csv *c,
+                                unsigned long long *outside)
+{
+	if (outside)
+		*outside = c ? c->outside : 0;
+	return c ? c->rows : 0;
+}
+
+/* See csv.h. */
+void kpi_csv_set_owner(struct kpi_csv *c, void *owner)
+{
+	if (c)
+		c->owner = owner;
+}
+
+/* See csv.h. */
+void *kpi_csv_owner(const struct kpi_csv *c)
+{
+	return c ? c->owner : NULL;
+}
+
+/* See csv.h. */
+const char *kpi_csv_path(const struct kpi_csv *c)
+{
+	return c ? c->path : NULL;
 }

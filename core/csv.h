@@ -62,4 +62,22 @@ void kpi_csv_set_decimal_mark(struct kpi_csv *csv, int decimal_mark);
 int kpi_csv_ncolumns(const struct kpi_csv *csv);
 char kpi_csv_delimiter(const struct kpi_csv *csv);
 
+/* Rows outside the run's window (host.c).  kpi_csv_claim_rows gives the
+ * rows returned since the last claim (the current one included) to the
+ * result being emitted, counted outside if `outside`; a row emitting
+ * several results counts once.  kpi_csv_rows returns the rows
+ * kpi_csv_next returned so far and the rows counted outside in *outside
+ * (may be NULL). */
+void kpi_csv_claim_rows(struct kpi_csv *csv, int outside);
+unsigned long long kpi_csv_rows(const struct kpi_csv *csv,
+                                unsigned long long *outside);
+
+/* The host's context of the area that opened csv (not owned, not used by
+ * the reader), NULL until set. */
+void kpi_csv_set_owner(struct kpi_csv *csv, void *owner);
+void *kpi_csv_owner(const struct kpi_csv *csv);
+
+/* The path as diagnostics show it; owned by csv. */
+const char *kpi_csv_path(const struct kpi_csv *csv);
+
 #endif

@@ -18,6 +18,7 @@
 #include "limit.h"
 #include "path.h"
 #include "wire.h"
+#include "window.h"
 
 static int h_run_year(struct kpi_ctx *ctx)
 {
@@ -191,6 +192,28 @@ static int year_slot(const struct kpi_ctx *ctx, int year)
 	return -1;
 }
 
+/* The window rule (window.h): a result none of whose months year-from..to
+ * the run aggregates is accepted but not kept.  A measurement claims the
+ * rows the area's reader returned since the previous measurement (csv.c):
+ * one row for a plugin that emits per row, the rows of a month for one
+ * that emits a month when the next begins; they count as outside when it
+ * is dropped.  A value claims no rows (it sums a whole export), and is
+ * kept whole when some of its months are in the window (a yearly survey
+ * of the run's year covers months after the period).  Returns 1 if the
+ * result is to be dropped. */
+static int outside_window(struct kpi_ctx *ctx, int year, int from, int to,
+                          int claims_rows)
+{
+	int out = 1;
+
+	for (int m = from; m <= to && out; m++)
+		if (kpi_window_contains(ctx->cfg, year, m))
+			out = 0;
+	if (claims_rows && ctx->last_csv)
+		kpi_csv_claim_rows(ctx->last_csv, out);
+	return out;
+}
+
 static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *given)
 {
 	struct kpi_measurement m;
@@ -211,6 +234,8 @@ static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *given)
 		return refuse(ctx, "emit() with a month outside 1..12");
 	if (!isfinite(m.num) || !isfinite(m.den))
 		return refuse(ctx, "emit() with a value that is not a finite number");
+	if (outside_window(ctx, m.year, m.month, m.month, 1))
+		return KPI_OK;
 	y = year_slot(ctx, m.year);
 	if (y < 0)
 		return KPI_OK;      /* outside the two years the report uses */
@@ -247,6 +272,8 @@ static int h_emit_value(struct kpi_ctx *ctx, const struct kpi_value *given)
 		                   "finite number");
 	if (v.month_from < 1 || v.month_to > 12 || v.month_from > v.month_to)
 		return refuse(ctx, "emit_value() with months outside 1..12");
+	if (outside_window(ctx, v.year, v.month_from, v.month_to, 0))
+		return KPI_OK;
 	y = year_slot(ctx, v.year);
 	if (y < 0)
 		return KPI_OK;
@@ -376,11 +403,61 @@ static int h_csv_open(struct kpi_ctx *ctx, const char *path,
 	}
 	rc = shown ? kpi_csv_open(full, shown, ctx->area->name, NULL, out) :
 	             KPI_ENOMEM;
-	if (rc == 0)
+	if (rc == 0) {
 		kpi_csv_set_decimal_mark(*out, ctx->area->decimal_mark);
+		kpi_csv_set_owner(*out, ctx);
+	}
 	free(shown);
 	free(full);
 	return rc;
+}
+
+/* csv_next, remembering in the opener's context which reader returned
+ * the row the next results come from. */
+static int h_csv_next(struct kpi_csv *csv)
+{
+	struct kpi_ctx *ctx = kpi_csv_owner(csv);
+	int rc = kpi_csv_next(csv);
+
+	if (ctx && rc == 1)
+		ctx->last_csv = csv;
+	return rc;
+}
+
+/* The first and last month the run aggregates, found through the window
+ * predicate alone (it looks no further back than WINDOW_SCAN_YEARS). */
+#define WINDOW_SCAN_YEARS 50
+
+static int window_span(const struct kpi_config *cfg, int *first, int *last)
+{
+	*first = *last = 0;
+	for (int y = cfg->year - WINDOW_SCAN_YEARS; y <= cfg->year + 1; y++)
+		for (int m = 1; m <= 12; m++)
+			if (kpi_window_contains(cfg, y, m)) {
+				if (!*first)
+					*first = y * 100 + m;
+				*last = y * 100 + m;
+			}
+	return *first != 0;
+}
+
+/* csv_close: with -v, how many of the file's rows fell outside the run's
+ * months, if any (printed by the area's child, the process that read
+ * it, so once). */
+static void h_csv_close(struct kpi_csv *csv)
+{
+	struct kpi_ctx *ctx = kpi_csv_owner(csv);
+	unsigned long long outside, rows = kpi_csv_rows(csv, &outside);
+	int first, last;
+
+	if (ctx && outside && window_span(ctx->cfg, &first, &last))
+		kpi_diag(KPI_LOG_INFO, ctx->area->name, kpi_csv_path(csv), 0, 0,
+		         "%llu of %llu rows outside the run's months "
+		         "(%04d-%02d..%04d-%02d), not aggregated", outside, rows,
+		         first / 100, first % 100, last / 100, last % 100);
+	if (ctx && ctx->last_csv == csv)
+		ctx->last_csv = NULL;
+	kpi_csv_close(csv);
 }
 
 static const struct kpi_host host_table = {
@@ -399,13 +476,13 @@ static const struct kpi_host host_table = {
 	.emit_table = h_emit_table,
 	.csv_open = h_csv_open,
 	.csv_column = kpi_csv_column,
-	.csv_next = kpi_csv_next,
+	.csv_next = h_csv_next,
 	.csv_field = kpi_csv_field,
 	.csv_number = kpi_csv_number,
 	.csv_date = kpi_csv_date,
 	.csv_error = kpi_csv_error,
 	.csv_line = kpi_csv_line,
-	.csv_close = kpi_csv_close,
+	.csv_close = h_csv_close,
 	.csv_expected = kpi_csv_expected,
 };
 

@@ -20,6 +20,9 @@ struct kpi_ctx {
 	int bad_calls;           /* services refused (wrong phase, bad data) */
 	struct kpi_wire_out *rec;  /* in an area's child: where accepted
 	                              calls are recorded (wire.h), or NULL */
+	struct kpi_csv *last_csv;  /* the reader that last returned a row,
+	                              open, or NULL: results outside the
+	                              run's window count against its row */
 };
 
 /* The host table (static, lives for the process). */

@@ -194,14 +194,19 @@ static int same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Send what is held back, oldest slot first. */
 static void put_pending(struct kpi_wire_out *w)
 {
-	if (!w->have_pending)
-		return;
-	put_tag(w, TAG_EMIT);
-	put_fields(w, &w->pending, measurement_fields,
-	           N_FIELDS(measurement_fields));
-	w->have_pending = 0;
+	for (size_t i = 0; i < KPI_WIRE_PENDING; i++) {
+		struct kpi_wire_pending *p = &w->pending[i];
+
+		if (!p->used)
+			continue;
+		put_tag(w, TAG_EMIT);
+		put_fields(w, &p->m, measurement_fields,
+		           N_FIELDS(measurement_fields));
+		p->used = 0;
+	}
 }
 
 void kpi_wire_declare(struct kpi_wire_out *w,
@@ -224,36 +229,48 @@ static char *dup_or_null(const char *s, int *failed)
 	return c;
 }
 
-/* Held back until a different one comes: the sum of consecutive emits to
- * one month and group is what the host would add up anyway, in the same
- * order, so the replayed series is bit for bit the child's. */
+/* Held back until the slots are full (or another kind of record comes):
+ * the sum of the emits to one indicator, month and group, in the order
+ * they came, is what the host adds up anyway.  A plugin that emits a few
+ * indicators per row of an export sorted by month sends one record per
+ * indicator and month. */
 void kpi_wire_emit(struct kpi_wire_out *w, const struct kpi_measurement *m)
 {
-	struct kpi_measurement *p = &w->pending;
+	struct kpi_wire_pending *p = NULL;
+	size_t i;
 
-	if (w->have_pending && p->year == m->year && p->month == m->month &&
-	    same_str(p->indicator, m->indicator) &&
-	    same_str(p->group, m->group)) {
-		p->num += m->num;
-		p->den += m->den;
-		return;
+	for (i = 0; i < KPI_WIRE_PENDING; i++) {
+		struct kpi_wire_pending *q = &w->pending[i];
+
+		if (q->used && q->m.year == m->year && q->m.month == m->month &&
+		    same_str(q->ind, m->indicator) &&
+		    same_str(q->group, m->group)) {
+			q->m.num += m->num;
+			q->m.den += m->den;
+			return;
+		}
+		if (!q->used && !p)
+			p = q;
 	}
-	put_pending(w);
-	if (!same_str(w->pending_ind, m->indicator)) {
-		free(w->pending_ind);
-		w->pending_ind = dup_or_null(m->indicator, &w->failed);
+	if (!p) {
+		put_pending(w);
+		p = &w->pending[0];
 	}
-	if (!same_str(w->pending_group, m->group)) {
-		free(w->pending_group);
-		w->pending_group = dup_or_null(m->group, &w->failed);
+	if (!same_str(p->ind, m->indicator)) {
+		free(p->ind);
+		p->ind = dup_or_null(m->indicator, &w->failed);
 	}
-	*p = *m;
-	p->indicator = w->pending_ind;
-	p->group = w->pending_group;
+	if (!same_str(p->group, m->group)) {
+		free(p->group);
+		p->group = dup_or_null(m->group, &w->failed);
+	}
+	p->m = *m;
+	p->m.indicator = p->ind;
+	p->m.group = p->group;
 	/* start from 0 as the host's month does: 0 + a is a, bit for bit */
-	p->num = 0.0 + m->num;
-	p->den = 0.0 + m->den;
-	w->have_pending = 1;
+	p->m.num = 0.0 + m->num;
+	p->m.den = 0.0 + m->den;
+	p->used = 1;
 }
 
 void kpi_wire_emit_value(struct kpi_wire_out *w, const struct kpi_value *v)
@@ -295,9 +312,11 @@ void kpi_wire_emit_table(struct kpi_wire_out *w, const struct kpi_table *t)
 int kpi_wire_finish(struct kpi_wire_out *w, int failed, const char *reason)
 {
 	put_pending(w);
-	free(w->pending_ind);
-	free(w->pending_group);
-	w->pending_ind = w->pending_group = NULL;
+	for (size_t i = 0; i < KPI_WIRE_PENDING; i++) {
+		free(w->pending[i].ind);
+		free(w->pending[i].group);
+		w->pending[i].ind = w->pending[i].group = NULL;
+	}
 	put_tag(w, TAG_FINAL);
 	put_i32(w, failed);
 	put_str(w, reason);

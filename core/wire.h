@@ -24,6 +24,9 @@
 /* Most a child may send (results, not its standard output). */
 #define KPI_WIRE_MAX_STREAM (256u << 20)
 
+/* Measurements held back at once (kpi_wire_emit). */
+#define KPI_WIRE_PENDING 8
+
 /* The recording side: buffered, flushed to fd as it fills. */
 struct kpi_wire_out {
 	int fd;
@@ -31,11 +34,14 @@ struct kpi_wire_out {
 	size_t n;
 	size_t sent;             /* bytes written to fd so far */
 	int failed;              /* a write failed */
-	/* the last measurement, held back so that consecutive emits to the
-	 * same month and group travel as one (their sum is the same) */
-	int have_pending;
-	struct kpi_measurement pending;
-	char *pending_ind, *pending_group;
+	/* the last measurements, held back so that emits to the same
+	 * indicator, month and group travel as one (their sum is the same)
+	 * while a plugin emits several indicators per row */
+	struct kpi_wire_pending {
+		int used;
+		struct kpi_measurement m;
+		char *ind, *group;
+	} pending[KPI_WIRE_PENDING];
 };
 
 void kpi_wire_out_init(struct kpi_wire_out *w, int fd);

@@ -70,9 +70,10 @@
  * the child records each call the host accepted (declare, emit,
  * emit_value, emit_table) and kpirun replays it through the same host
  * functions (core/wire.c).  At most 256 MiB of results travel per area;
- * consecutive emits to the same indicator, group and month are summed on
- * the way, so emitting per row of an export costs little as long as rows
- * come month by month.  Every struct is read only up to the `size` it
+ * emits to the same indicator, group and month are summed on the way
+ * while no more than a few (KPI_WIRE_PENDING) others come between, so
+ * emitting a few indicators per row of an export costs little as long as
+ * rows come month by month.  Every struct is read only up to the `size` it
  * declares.
  *
  * Errors.  Callbacks and services return 0 (KPI_OK) or a negative KPI_E*
@@ -232,7 +233,12 @@ struct kpi_host {
 	unsigned abi_major;
 	unsigned abi_minor;
 
-	/* The run: year and last month of the period (e.g. 2011 and 8 for T2). */
+	/* The run: year and last month of the period (e.g. 2011 and 8 for T2).
+	 * Not a filter: emit every row of every year an export holds; the
+	 * host keeps the months the run aggregates and drops the others
+	 * (accepted, counted per file, reported by -v).  Use the run's year
+	 * only where it gives data a meaning (the run's columns of a budget,
+	 * the cases open at the end of each month of the run's year). */
 	int (*run_year)(struct kpi_ctx *ctx);
 	int (*run_month)(struct kpi_ctx *ctx);
 	/* The configured area name ("payroll"); owned by the host. */
@@ -255,7 +261,9 @@ struct kpi_host {
 
 	/* Declare an indicator at init time (in addition to the descriptor's). */
 	int (*declare)(struct kpi_ctx *ctx, const struct kpi_indicator_def *def);
-	/* Emit results (compute only).  All data is copied. */
+	/* Emit results (compute only).  All data is copied.  A result outside
+	 * the months the run aggregates is accepted (KPI_OK) and dropped; a
+	 * value is kept when any of its months is inside. */
 	int (*emit)(struct kpi_ctx *ctx, const struct kpi_measurement *m);
 	int (*emit_value)(struct kpi_ctx *ctx, const struct kpi_value *v);
 	int (*emit_table)(struct kpi_ctx *ctx, const struct kpi_table *t);
@@ -293,7 +301,7 @@ struct kpi_host {
 	/* Since ABI 1.1.  Report "<message>, found '<field>'" at the current
 	 * row's column col, the field quoted (shortened, control characters
 	 * escaped) as the reader's own messages quote it; e.g.
-	 * csv_expected(csv, col, "expected a month in %d..%d", y - 1, y).
+	 * csv_expected(csv, col, "expected at most %s (%.0f)", "cases", n).
 	 * Returns KPI_EDATA. */
 	int (*csv_expected)(struct kpi_csv *csv, int col, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));

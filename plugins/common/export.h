@@ -1,7 +1,8 @@
 /*
  * export.h - helpers for area plugins that read a CSV export: the `file`
  * key, opening the export with its required columns, reading numbers and
- * the months of the run-year window, and emitting a measurement.
+ * the months of a monthly export (of any year, each once), and emitting a
+ * measurement.
  */
 #ifndef KPI_PC_EXPORT_H
 #define KPI_PC_EXPORT_H
@@ -15,13 +16,29 @@
 
 #include "kpi/plugin.h"
 
-/* The months of the run-year window read so far: line[0] the year before
- * the run year, line[1] the run year, [.][m - 1] month m.  An entry is the
- * line of the row read for that month, 0 = none yet.  Zero it before
- * reading an export. */
-struct kpi_pc_months {
-	long line[2][12];
+/* The months of a monthly export read so far, of any year: a small hash
+ * set of year-month -> the line of the row that had it, grown as months
+ * appear (a 10-year export holds 120 entries, whatever its size).  Zero it
+ * before reading an export; free it with kpi_pc_months_free. */
+struct kpi_pc_month_seen {
+	int key;                /* year * 12 + month - 1, or -1 for empty */
+	long line;
 };
+
+struct kpi_pc_months {
+	struct kpi_pc_month_seen *slot;
+	size_t cap;             /* a power of two, or 0 */
+	size_t n;
+};
+
+/* Claim month `month` (1..12) of `year` for the row at `line`.  Returns
+ * 0 if it is new, the line of the row that claimed it first (> 0), or
+ * KPI_ENOMEM. */
+long kpi_pc_months_claim(struct kpi_pc_months *seen, int year, int month,
+                         long line);
+
+/* Free what kpi_pc_months_claim allocated and zero *seen. */
+void kpi_pc_months_free(struct kpi_pc_months *seen);
 
 /*
  * The area's `file` key into *file: `fallback` when the key is absent, a
@@ -49,17 +66,16 @@ int kpi_pc_read_number(const struct kpi_host *host, struct kpi_csv *csv,
                        int col, int flags, double *out);
 
 /*
- * Read column col of the current row as a month YYYY-MM of run_year - 1 or
- * run_year that no earlier row had, and claim it for this row in *seen.
- * On success *year_index is 0 (the year before) or 1 (the run year) and
- * *month_index 0..11.  A month outside the window ("expected a month in
- * Y-1..Y, found '...'") or already read ("duplicate month 'YYYY-MM'
- * (first at line N)") is a data error.  Returns 0 or a negative code
- * (reported).
+ * Read column col of the current row as a month YYYY-MM, of any year, that
+ * no earlier row had, and claim it for this row in *seen.  On success
+ * *year and *month (1..12) are the row's.  A month already read
+ * ("duplicate month 'YYYY-MM' (first at line N)") is a data error.  Which
+ * months the run aggregates is the host's business: every month is
+ * returned.  Returns 0 or a negative code (reported; KPI_ENOMEM not).
  */
 int kpi_pc_read_month(const struct kpi_host *host, struct kpi_csv *csv,
-                      int col, int run_year, struct kpi_pc_months *seen,
-                      int *year_index, int *month_index);
+                      int col, struct kpi_pc_months *seen,
+                      int *year, int *month);
 
 /* Emit the measurement num/den of local indicator id for month `month` of
  * `year`, for `group` (NULL = the indicator itself).  The host copies
@@ -69,17 +85,18 @@ int kpi_pc_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
                 const char *group);
 
 /*
- * A monthly export: one row per month of the run year and the year before
- * (payroll.csv, invoicing.csv, hr.csv).  The plugin's state starts with a
- * struct kpi_pc_monthly; the driver below reads the `file` key, opens the
- * export with its columns, reads each row's month (column 0 of `columns`,
- * a repeated month is an error), hands the row to `row`, and after a clean
- * read calls `emit` for every month read, oldest first.  A data error
- * emits nothing.
+ * A monthly export: one row per month, of any years (payroll.csv,
+ * invoicing.csv, hr.csv).  The plugin's state starts with a struct
+ * kpi_pc_monthly; the driver below reads the `file` key, opens the export
+ * with its columns, and for each row reads its month (column 0 of
+ * `columns`, a repeated month is an error), hands the row to `row` and
+ * then calls `emit` for it: every row is emitted as it is read, so the
+ * state holds one month whatever the export's length, and the host keeps
+ * the months the run aggregates.  A data error stops the read; the host
+ * discards the results of an area that failed.
  */
 struct kpi_pc_monthly {
 	const char *file;            /* the export, owned by the host */
-	int run_year;                /* of the compute in progress */
 	struct kpi_pc_months seen;   /* the months read so far */
 };
 
@@ -90,15 +107,14 @@ struct kpi_pc_monthly_ops {
 	const char *const *columns;  /* columns[0] is the month */
 	int n_columns;               /* at most KPI_PC_MAX_COLUMNS */
 	size_t state_size;           /* the plugin's state struct */
-	/* Parse the current row into month yi (0: year before, 1: run
-	 * year), mi (0..11) of state.  Returns 0 or a negative code
-	 * (reported). */
+	/* Parse the current row into the plugin's month of state.  Returns
+	 * 0 or a negative code (reported). */
 	int (*row)(const struct kpi_host *host, struct kpi_csv *csv,
-	           const int *cols, void *state, int yi, int mi);
-	/* Emit month yi, mi of state as `year`/`month`.  Returns 0 or the
+	           const int *cols, void *state);
+	/* Emit the month `row` parsed as `year`/`month`.  Returns 0 or the
 	 * host's code. */
 	int (*emit)(const struct kpi_host *host, struct kpi_ctx *ctx,
-	            const void *state, int year, int month, int yi, int mi);
+	            const void *state, int year, int month);
 };
 
 /* init: read the `file` key and allocate a zeroed state of
@@ -107,8 +123,9 @@ struct kpi_pc_monthly_ops {
 int kpi_pc_monthly_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                         const struct kpi_pc_monthly_ops *ops, void **state);
 
-/* compute: read the whole export, then emit every month read.  The
- * reader is closed on every path.  Returns 0 or a negative code. */
+/* compute: read the whole export, emitting each row's month.  The reader
+ * and the months seen are freed on every path.  Returns 0 or a negative
+ * code. */
 int kpi_pc_monthly_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
                            const struct kpi_pc_monthly_ops *ops, void *state);
 

@@ -58,8 +58,11 @@ struct cc_acc {
 struct cc_district {
 	char name[CC_NAME_MAX];      /* as first seen in the export */
 	size_t len;
-	int has[2][12];
-	struct cc_acc m[2][12];      /* [0] run_year - 1, [1] run_year */
+	int has;                     /* rows in the month being read */
+	struct cc_acc m;             /* that month */
+	int has_period[12];          /* rows in month m + 1 of the run year */
+	struct cc_acc period;        /* January..run_month of the run year,
+	                                for the district table */
 };
 
 /* Per-area state, owned by the plugin (init allocates, shutdown frees). */
@@ -68,6 +71,7 @@ struct cc_state {
 	long threshold;              /* seconds; the case log only */
 	int fixed_categories;        /* `categories` given: no others allowed */
 	int run_year, run_month;
+	int cur_year, cur_month;     /* the month being read, 0 = none yet */
 	size_t n_cat;
 	struct cc_category cat[CC_MAX_CATEGORIES];
 	size_t n_dist;
@@ -82,7 +86,7 @@ struct cc_cols {
 
 /* One row, parsed. */
 struct cc_row {
-	int slot, month;             /* year slot 0/1, month 0..11 */
+	int year, month;             /* month 1..12, of any year */
 	long day;                    /* YYYYMMDD the price is taken on */
 	int channel;
 	double cases, resolved, within;
@@ -556,11 +560,11 @@ static int row_district(const struct kpi_host *host, struct kpi_csv *csv,
 	return 0;
 }
 
-/* Parse the date column into r->slot/month/day.  A month (YYYY-MM) is
- * priced on its 1st.  Returns 0 or KPI_EDATA (reported). */
+/* Parse the date column into r->year/month/day, of any year (the host
+ * keeps the months the run aggregates).  A month (YYYY-MM) is priced on
+ * its 1st.  Returns 0 or KPI_EDATA (reported). */
 static int row_date(const struct kpi_host *host, struct kpi_csv *csv,
-                    int col, int flags, const struct cc_state *st,
-                    struct cc_row *r)
+                    int col, int flags, struct cc_row *r)
 {
 	struct kpi_date d;
 	int rc = host->csv_date(csv, col, flags, &d);
@@ -569,11 +573,8 @@ static int row_date(const struct kpi_host *host, struct kpi_csv *csv,
 		return rc;
 	if (rc != 0)
 		return host->csv_expected(csv, col, "expected a date");
-	r->slot = d.year - (st->run_year - 1);
-	if (r->slot < 0 || r->slot > 1)
-		return host->csv_expected(csv, col, "expected a date in %d..%d",
-		                          st->run_year - 1, st->run_year);
-	r->month = d.month - 1;
+	r->year = d.year;
+	r->month = d.month;
 	r->day = (long)d.year * 10000 + d.month * 100 + (d.day ? d.day : 1);
 	return 0;
 }
@@ -677,12 +678,9 @@ static int sum_fields(const struct kpi_host *host, struct kpi_csv *csv,
 	return 0;
 }
 
-/* Add row r to its district's month. */
-static void add_row(const struct cc_row *r)
+/* Add row r to a. */
+static void add_to(struct cc_acc *a, const struct cc_row *r)
 {
-	struct cc_acc *a = &r->dist->m[r->slot][r->month];
-
-	r->dist->has[r->slot][r->month] = 1;
 	if (r->channel == CH_PHONE) {
 		a->phone += r->cases;
 		a->within += r->within;
@@ -696,6 +694,21 @@ static void add_row(const struct cc_row *r)
 		a->revenue += r->cases * price_on(r->cat, r->day);
 }
 
+/* Add row r to its district's month, and to its period when the row is
+ * in January..run_month of the run year (the district table's months). */
+static void add_row(const struct cc_state *st, const struct cc_row *r)
+{
+	r->dist->has = 1;
+	add_to(&r->dist->m, r);
+	if (r->year == st->run_year && r->month <= st->run_month) {
+		r->dist->has_period[r->month - 1] = 1;
+		add_to(&r->dist->period, r);
+	}
+}
+
+static int flush_month(const struct kpi_host *host, struct kpi_ctx *ctx,
+                       struct cc_state *st);
+
 /* Read one row of either format.  Returns 0 or a negative code
  * (reported). */
 static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
@@ -706,7 +719,7 @@ static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	int is_log = c->count < 0, rc;
 
 	rc = row_date(host, csv, c->date,
-	              is_log ? KPI_DATE_TIME : KPI_DATE_MONTH, st, &r);
+	              is_log ? KPI_DATE_TIME : KPI_DATE_MONTH, &r);
 	if (rc == 0)
 		rc = row_channel(host, csv, c->channel, &r.channel);
 	if (rc == 0)
@@ -716,8 +729,17 @@ static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	if (rc == 0)
 		rc = is_log ? log_fields(host, csv, c, st, &r)
 		            : sum_fields(host, csv, c, &r);
-	if (rc == 0)
-		add_row(&r);
+	/* a row of another month: the one read so far is complete (in an
+	 * export sorted by date; otherwise a month is emitted in parts,
+	 * which the host adds up) */
+	if (rc == 0 && st->cur_month &&
+	    (r.year != st->cur_year || r.month != st->cur_month))
+		rc = flush_month(host, ctx, st);
+	if (rc == 0) {
+		st->cur_year = r.year;
+		st->cur_month = r.month;
+		add_row(st, &r);
+	}
 	return rc;
 }
 
@@ -866,47 +888,47 @@ static void sort_districts(const struct cc_state *st, size_t *order)
 	}
 }
 
-/* Emit the measurements: per month the totals, then each district's, in
- * Swedish alphabetical order.  Returns 0 or the host's code. */
-static int emit_measurements(const struct kpi_host *host, struct kpi_ctx *ctx,
-                             const struct cc_state *st, const size_t *order)
+/* Emit the month read so far: its totals, then each district's with rows
+ * in it, in Swedish alphabetical order; then start the next month empty.
+ * Returns 0 or the host's code. */
+static int flush_month(const struct kpi_host *host, struct kpi_ctx *ctx,
+                       struct cc_state *st)
 {
-	int y, m, rc;
-	size_t i;
+	struct cc_acc t = { 0, 0, 0, 0, 0, 0 };
+	size_t order[CC_MAX_DISTRICTS], i;
+	int has = 0, rc;
 
-	for (y = 0; y < 2; y++)
-		for (m = 0; m < 12; m++) {
-			struct cc_acc t = { 0, 0, 0, 0, 0, 0 };
-			int has = 0, year = st->run_year - 1 + y;
+	for (i = 0; i < st->n_dist; i++) {
+		const struct cc_acc *a = &st->dist[i].m;
 
-			for (i = 0; i < st->n_dist; i++) {
-				const struct cc_acc *a = &st->dist[i].m[y][m];
+		if (!st->dist[i].has)
+			continue;
+		has = 1;
+		t.phone += a->phone;
+		t.email += a->email;
+		t.visit += a->visit;
+		t.resolved += a->resolved;
+		t.within += a->within;
+		t.revenue += a->revenue;
+	}
+	rc = 0;
+	if (has) {
+		sort_districts(st, order);
+		rc = put_month(host, ctx, st->cur_year, st->cur_month, &t,
+		               NULL);
+	}
+	for (i = 0; rc == 0 && i < st->n_dist; i++) {
+		const struct cc_district *d = &st->dist[order[i]];
 
-				if (!st->dist[i].has[y][m])
-					continue;
-				has = 1;
-				t.phone += a->phone;
-				t.email += a->email;
-				t.visit += a->visit;
-				t.resolved += a->resolved;
-				t.within += a->within;
-				t.revenue += a->revenue;
-			}
-			if (!has)
-				continue;
-			rc = put_month(host, ctx, year, m + 1, &t, NULL);
-			for (i = 0; rc == 0 && i < st->n_dist; i++) {
-				const struct cc_district *d;
-
-				d = &st->dist[order[i]];
-				if (d->has[y][m])
-					rc = put_month(host, ctx, year, m + 1,
-					               &d->m[y][m], d->name);
-			}
-			if (rc != 0)
-				return rc;
-		}
-	return 0;
+		if (d->has)
+			rc = put_month(host, ctx, st->cur_year, st->cur_month,
+			               &d->m, d->name);
+	}
+	for (i = 0; i < st->n_dist; i++) {
+		st->dist[i].has = 0;
+		memset(&st->dist[i].m, 0, sizeof st->dist[i].m);
+	}
+	return rc;
 }
 
 /* Add district d's row for January..run_month to cells[4 * row ..], if
@@ -915,23 +937,15 @@ static int emit_measurements(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int table_row(const struct cc_state *st, const struct cc_district *d,
                      struct kpi_cell *c, int *last)
 {
-	struct cc_acc t = { 0, 0, 0, 0, 0, 0 };
+	const struct cc_acc t = d->period;
 	double cases;
 	int m, has = 0;
 
-	for (m = 0; m < st->run_month; m++) {
-		const struct cc_acc *a = &d->m[1][m];
-
-		if (!d->has[1][m])
-			continue;
-		has = 1;
-		*last = m + 1 > *last ? m + 1 : *last;
-		t.phone += a->phone;
-		t.email += a->email;
-		t.visit += a->visit;
-		t.resolved += a->resolved;
-		t.revenue += a->revenue;
-	}
+	for (m = 0; m < st->run_month && m < 12; m++)
+		if (d->has_period[m]) {
+			has = 1;
+			*last = m + 1 > *last ? m + 1 : *last;
+		}
 	if (!has)
 		return 0;
 	cases = t.phone + t.email + t.visit;
@@ -1002,9 +1016,11 @@ static int emit_table(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return host->emit_table(ctx, &t);
 }
 
-/* compute: read the configured export and emit measurements (totals and
- * per district) and the district table.  Nothing is emitted if the export
- * has an error. */
+/* compute: read the configured export, emitting each month's
+ * measurements (totals and per district) of any year as the next month
+ * begins, then the district table of the run's period.  The host keeps
+ * the months the run aggregates, and discards everything if the area
+ * fails. */
 static int cc_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
                       void *state)
 {
@@ -1017,6 +1033,7 @@ static int cc_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
 	st->run_year = host->run_year(ctx);
 	st->run_month = host->run_month(ctx);
 	st->n_dist = 0;
+	st->cur_year = st->cur_month = 0;
 	rc = host->csv_open(ctx, st->file, &csv);
 	if (rc != 0)
 		return rc;
@@ -1024,14 +1041,13 @@ static int cc_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
 	rc = fmt < 0 ? fmt : map_columns(host, csv, fmt, &cols);
 	while (rc == 0 && (rc = host->csv_next(csv)) == 1)
 		rc = read_row(host, ctx, csv, &cols, st);
+	if (rc == 0 && st->cur_month)
+		rc = flush_month(host, ctx, st);
 	host->csv_close(csv);
 	if (rc != 0)
 		return rc;
 	sort_districts(st, order);
-	rc = emit_measurements(host, ctx, st, order);
-	if (rc == 0)
-		rc = emit_table(host, ctx, st, order);
-	return rc;
+	return emit_table(host, ctx, st, order);
 }
 
 /* shutdown: free what cc_init allocated. */

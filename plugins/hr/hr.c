@@ -99,12 +99,11 @@ struct hr_month {
 	double employees, interns, summer;
 };
 
-/* Per-area state: the monthly driver's part (file, months read), and the
- * months as read,
- * [0] the previous year and [1] the run year. */
+/* Per-area state: the monthly driver's part (file, months read) and the
+ * row being read. */
 struct hr_state {
 	struct kpi_pc_monthly m;   /* first: the driver's part */
-	struct hr_month months[2][12];
+	struct hr_month cur;   /* the row being read */
 };
 
 /* Report that column col of the current row exceeds `limit`, the value of
@@ -123,7 +122,7 @@ static int too_large(const struct kpi_host *host, struct kpi_csv *csv,
  * the employees.  Returns 0 or a negative code (reported).
  */
 static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
-                    const int *cols, void *state, int yi, int mi)
+                    const int *cols, void *state)
 {
 	const int hours = KPI_NUM_NONNEG;
 	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
@@ -159,17 +158,17 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 		                        &row.summer);
 	if (rc)
 		return rc;
-	st->months[yi][mi] = row;
+	st->cur = row;
 	return KPI_OK;
 }
 
-/* Emit the measurements of month yi, mi of state as `year`/`month`.
+/* Emit the measurements of the month just read as `year`/`month`.
  * Returns 0 or the host's first error. */
 static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
-                      const void *state, int year, int month, int yi, int mi)
+                      const void *state, int year, int month)
 {
 	const struct hr_state *st = state;
-	const struct hr_month *mo = &st->months[yi][mi];
+	const struct hr_month *mo = &st->cur;
 	int rc;
 
 	rc = kpi_pc_emit(host, ctx, ID_SICK, year, month, mo->sick,
@@ -206,8 +205,8 @@ static int hr_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return kpi_pc_monthly_init(host, ctx, &hr_ops, state);
 }
 
-/* compute: read the whole export, then emit every month of the run year
- * and the year before; a data error emits nothing. */
+/* compute: read the whole export, emitting every month as it is read
+ * (the host keeps the months the run aggregates). */
 static int hr_compute(const struct kpi_host *host,
                       struct kpi_ctx *ctx, void *state)
 {

@@ -76,12 +76,11 @@ struct invoicing_month {
 	int has_e_invoices;
 };
 
-/* Per-area state: the monthly driver's part (file, months read), and the
- * months as read,
- * [0] the previous year and [1] the run year. */
+/* Per-area state: the monthly driver's part (file, months read) and the
+ * row being read. */
 struct invoicing_state {
 	struct kpi_pc_monthly m;   /* first: the driver's part */
-	struct invoicing_month months[2][12];
+	struct invoicing_month cur;   /* the row being read */
 };
 
 /*
@@ -91,7 +90,7 @@ struct invoicing_state {
  * month's supplier invoices.  Returns 0 or a negative code (reported).
  */
 static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
-                    const int *cols, void *state, int yi, int mi)
+                    const int *cols, void *state)
 {
 	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
 	struct invoicing_month row = { 0 };
@@ -121,17 +120,17 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 		                          "expected at most the month's "
 		                          "supplier invoices (%.0f)",
 		                          row.supplier);
-	st->months[yi][mi] = row;
+	st->cur = row;
 	return KPI_OK;
 }
 
-/* Emit the measurements of month yi, mi of state as `year`/`month`.
+/* Emit the measurements of the month just read as `year`/`month`.
  * Returns 0 or the host's first error. */
 static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
-                      const void *state, int year, int month, int yi, int mi)
+                      const void *state, int year, int month)
 {
 	const struct invoicing_state *st = state;
-	const struct invoicing_month *mo = &st->months[yi][mi];
+	const struct invoicing_month *mo = &st->cur;
 	int rc;
 
 	rc = kpi_pc_emit(host, ctx, ID_CUSTOMER_PER_ADMIN, year, month,
@@ -162,8 +161,8 @@ static int invoicing_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return kpi_pc_monthly_init(host, ctx, &invoicing_ops, state);
 }
 
-/* compute: read the whole export, then emit every month of the run year
- * and the year before; a data error emits nothing. */
+/* compute: read the whole export, emitting every month as it is read
+ * (the host keeps the months the run aggregates). */
 static int invoicing_compute(const struct kpi_host *host,
                              struct kpi_ctx *ctx, void *state)
 {

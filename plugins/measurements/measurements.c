@@ -9,12 +9,15 @@
 
 #include "kpi/plugin.h"
 
+#include "../common/export.h"
+
 #define MAX_INDICATORS 64
 
 struct meas_indicator {
 	char id[64];
 	int aggregation;
-	long line[2][12];        /* line of each month's row, for duplicates */
+	struct kpi_pc_months seen;  /* months read, of any year, for
+	                               duplicates */
 };
 
 struct meas_state {
@@ -189,9 +192,9 @@ static int meas_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	struct kpi_measurement m = { .size = sizeof m };
 	struct meas_indicator *ind;
 	struct kpi_date d;
-	int year = host->run_year(ctx), rc, ratio;
+	int rc, ratio;
 	const char *id = host->csv_field(csv, col[0], NULL);
-	long *seen;
+	long first;
 
 	ind = find(st, id);
 	if (!ind)
@@ -200,15 +203,15 @@ static int meas_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	rc = host->csv_date(csv, col[1], KPI_DATE_MONTH, &d);
 	if (rc != KPI_OK)
 		return rc;
-	if (d.year < year - 1 || d.year > year)
-		return host->csv_expected(csv, col[1], "expected a month in "
-		                          "%d..%d", year - 1, year);
-	seen = &ind->line[d.year - (year - 1)][d.month - 1];
-	if (*seen)
+	/* every year is read; the host keeps the months the run needs */
+	first = kpi_pc_months_claim(&ind->seen, d.year, d.month,
+	                            host->csv_line(csv));
+	if (first < 0)
+		return (int)first;
+	if (first)
 		return host->csv_error(csv, -1, "second row for '%s' in "
 		                       "%04d-%02d (first at line %ld)", id,
-		                       d.year, d.month, *seen);
-	*seen = host->csv_line(csv);
+		                       d.year, d.month, first);
 	rc = host->csv_number(csv, col[2], 0, &m.num);
 	if (rc != KPI_OK)
 		return rc;
@@ -267,11 +270,17 @@ static int meas_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
 			break;
 	}
 	host->csv_close(csv);
+	for (size_t i = 0; i < st->n; i++)
+		kpi_pc_months_free(&st->ind[i].seen);
 	return rc < 0 ? rc : KPI_OK;
 }
 
 static void meas_shutdown(void *state)
 {
+	struct meas_state *st = state;
+
+	for (size_t i = 0; st && i < st->n; i++)
+		kpi_pc_months_free(&st->ind[i].seen);
 	free(state);
 }
 

@@ -71,12 +71,11 @@ struct payroll_month {
 	double fte;
 };
 
-/* Per-area state: the monthly driver's part (file, months read), and the
- * months as read,
- * [0] the previous year and [1] the run year. */
+/* Per-area state: the monthly driver's part (file, months read) and the
+ * row being read. */
 struct payroll_state {
 	struct kpi_pc_monthly m;   /* first: the driver's part */
-	struct payroll_month months[2][12];
+	struct payroll_month cur;   /* the row being read */
 };
 
 /*
@@ -86,7 +85,7 @@ struct payroll_state {
  * month's payslips.  Returns 0 or a negative code (reported).
  */
 static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
-                    const int *cols, void *state, int yi, int mi)
+                    const int *cols, void *state)
 {
 	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
 	struct payroll_month row = { 0 };
@@ -110,17 +109,17 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 	                        &row.fte);
 	if (rc)
 		return rc;
-	st->months[yi][mi] = row;
+	st->cur = row;
 	return KPI_OK;
 }
 
-/* Emit the measurements of month yi, mi of state as `year`/`month`.
+/* Emit the measurements of the month just read as `year`/`month`.
  * Returns 0 or the host's first error. */
 static int emit_month(const struct kpi_host *host, struct kpi_ctx *ctx,
-                      const void *state, int year, int month, int yi, int mi)
+                      const void *state, int year, int month)
 {
 	const struct payroll_state *st = state;
-	const struct payroll_month *mo = &st->months[yi][mi];
+	const struct payroll_month *mo = &st->cur;
 	int rc;
 
 	rc = kpi_pc_emit(host, ctx, ID_PER_ADMIN, year, month, mo->payslips,
@@ -151,8 +150,8 @@ static int payroll_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return kpi_pc_monthly_init(host, ctx, &payroll_ops, state);
 }
 
-/* compute: read the whole export, then emit every month of the run year
- * and the year before; a data error emits nothing. */
+/* compute: read the whole export, emitting every month as it is read
+ * (the host keeps the months the run aggregates). */
 static int payroll_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
                            void *state)
 {

@@ -17,10 +17,6 @@
 #define ID_ONGOING           "ongoing"
 #define ID_REVIEW_SHARE      "review_share"
 
-/* How many years before the run year an assignment may have been opened;
- * an older `opened` is taken for a typing error. */
-#define OPENED_YEARS 10
-
 /* Slots of the table of ids seen (a power of two).  Duplicate ids are
  * checked for the first three quarters of it, 12 288 assignments. */
 #define ID_SLOTS 16384u
@@ -222,13 +218,13 @@ static int read_type(const struct kpi_host *host, struct kpi_csv *csv,
 }
 
 /*
- * Parse the date of column `col` (flags as csv_date) and check that its
- * year lies in from..to.  Stores YYYYMMDD in *ymd, or 0 for an empty
- * optional field.  Returns 0 or a negative code (reported).
+ * Parse the date of column `col` (flags as csv_date), of any year: the
+ * register is read whole and what the run's year counts is decided in
+ * count().  Stores YYYYMMDD in *ymd, or 0 for an empty optional field.
+ * Returns 0 or a negative code (reported).
  */
 static int read_date(const struct kpi_host *host, struct kpi_csv *csv,
-                     int col, int flags, int from, int to, long *ymd,
-                     struct kpi_date *d)
+                     int col, int flags, long *ymd, struct kpi_date *d)
 {
 	int rc = host->csv_date(csv, col, flags, d);
 
@@ -237,9 +233,6 @@ static int read_date(const struct kpi_host *host, struct kpi_csv *csv,
 		return KPI_OK;
 	if (rc != KPI_OK)
 		return rc < 0 ? rc : KPI_EDATA;
-	if (d->year < from || d->year > to)
-		return host->csv_expected(csv, col, "expected a date in %d..%d",
-		                          from, to);
 	*ymd = d->year * 10000L + d->month * 100L + d->day;
 	return KPI_OK;
 }
@@ -260,14 +253,12 @@ static int read_reviewed(const struct kpi_host *host, struct kpi_csv *csv,
 
 /*
  * Parse the current row into *a: id (checked for duplicates), type,
- * opened (a date in the run year or the OPENED_YEARS before it), closed
- * (empty, or a date in the run year or the year before, not before
+ * opened (a date of any year), closed (empty, or a date not before
  * opened) and reviewed.  Returns 0 or a negative code (reported).
  */
 static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
                     struct kpi_csv *csv, const int cols[N_COLS],
-                    int run_year, struct procurement_state *st,
-                    struct assignment *a)
+                    struct procurement_state *st, struct assignment *a)
 {
 	struct kpi_date opened, closed;
 	int rc;
@@ -277,12 +268,11 @@ static int read_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	if (!rc)
 		rc = read_type(host, csv, cols[COL_TYPE], a);
 	if (!rc)
-		rc = read_date(host, csv, cols[COL_OPENED], 0,
-		               run_year - OPENED_YEARS, run_year, &a->opened,
+		rc = read_date(host, csv, cols[COL_OPENED], 0, &a->opened,
 		               &opened);
 	if (!rc)
 		rc = read_date(host, csv, cols[COL_CLOSED], KPI_DATE_OPTIONAL,
-		               run_year - 1, run_year, &a->closed, &closed);
+		               &a->closed, &closed);
 	if (rc)
 		return rc;
 	if (a->closed && a->closed < a->opened)
@@ -403,7 +393,7 @@ static int procurement_compute(const struct kpi_host *host,
 	if (rc)
 		return rc;
 	while ((rc = host->csv_next(csv)) == 1) {
-		rc = read_row(host, ctx, csv, cols, run_year, st, &a);
+		rc = read_row(host, ctx, csv, cols, st, &a);
 		if (rc)
 			goto out_close;
 		count(&st->c, &a, run_year, run_month);

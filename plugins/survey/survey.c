@@ -396,15 +396,14 @@ static void sort_years(struct sv_question *q)
 	}
 }
 
-/* Emit question q's value for every year up to the run year, oldest
- * first: the index, or 100 * satisfied / respondents.  A share with no
+/* Emit question q's value for every year read, oldest first (the host
+ * keeps the years the run needs): the index, or 100 * satisfied / respondents.  A share with no
  * respondents is skipped with a warning.  Returns the host's first error. */
 static int emit_question(const struct kpi_host *host, struct kpi_ctx *ctx,
-                         struct sv_question *q, int run_year)
+                         struct sv_question *q)
 {
 	sort_years(q);
-	for (size_t i = 0; i < q->n_years && q->years[i].year <= run_year;
-	     i++) {
+	for (size_t i = 0; i < q->n_years; i++) {
 		const struct sv_year *y = &q->years[i];
 		struct kpi_value v = {
 			.size = sizeof v,
@@ -441,14 +440,13 @@ static int survey_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
                           void *state)
 {
 	struct survey_state *st = state;
-	int run_year = host->run_year(ctx);
 	int rc;
 
 	for (size_t i = 0; i < st->n_q; i++)
 		st->q[i].n_years = 0;
 	rc = read_survey(host, ctx, st);
 	for (size_t i = 0; !rc && i < st->n_q; i++)
-		rc = emit_question(host, ctx, &st->q[i], run_year);
+		rc = emit_question(host, ctx, &st->q[i]);
 	return rc;
 }
 

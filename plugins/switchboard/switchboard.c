@@ -19,21 +19,18 @@
 #define ID_SERVICE_LEVEL  "service_level"
 #define ID_AVG_TALK       "avg_talk_s"
 
-/* One calendar month of calls. */
+/* The calls of one row: a call of the log, or a month of the summary. */
 struct sb_month {
 	double offered;
 	double answered;
 	double in_sl;      /* answered with wait_s <= threshold */
 	double talk;       /* seconds of talk time of the answered calls */
-	int has;           /* some row fell in this month */
 };
 
 /* Per-area state, owned by the plugin (init allocates, shutdown frees). */
 struct sb_state {
 	const char *file;  /* owned by the host, valid until shutdown */
 	long threshold;    /* seconds; the call log only */
-	int run_year;
-	struct sb_month m[2][12];  /* [0] run_year - 1, [1] run_year */
 };
 
 /* Column indexes of the two formats. */
@@ -126,29 +123,39 @@ static int sb_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return KPI_OK;
 }
 
-/* The accumulator month for date d, or NULL after reporting a data error
- * at column col when d is not in run_year - 1 or run_year. */
-static struct sb_month *month_of(const struct kpi_host *host,
-                                 struct kpi_csv *csv, int col,
-                                 struct sb_state *st,
-                                 const struct kpi_date *d)
+/* Emit row x of month d (any year: the host keeps the months the run
+ * aggregates): the count always, a ratio only when the row adds to it,
+ * so a month without answered calls has no service level rather than
+ * 0 %.  The host sums a month's rows (talk time on a summary row without
+ * answered calls still adds to its month's average).  Returns 0 or the
+ * host's code. */
+static int sb_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
+                   const struct kpi_date *d, const struct sb_month *x)
 {
-	int slot = d->year - (st->run_year - 1);
+	int rc;
 
-	if (slot < 0 || slot > 1) {
-		host->csv_expected(csv, col, "expected a date in %d..%d",
-		                   st->run_year - 1, st->run_year);
-		return NULL;
-	}
-	return &st->m[slot][d->month - 1];
+	rc = kpi_pc_emit(host, ctx, ID_ANSWERED, d->year, d->month,
+	                 x->answered, 0, NULL);
+	if (rc == 0 && x->offered > 0)
+		rc = kpi_pc_emit(host, ctx, ID_ANSWERED_SHARE, d->year,
+		                 d->month, x->answered, x->offered, NULL);
+	if (rc == 0 && x->answered > 0)
+		rc = kpi_pc_emit(host, ctx, ID_SERVICE_LEVEL, d->year,
+		                 d->month, x->in_sl, x->answered, NULL);
+	if (rc == 0 && (x->answered > 0 || x->talk > 0))
+		rc = kpi_pc_emit(host, ctx, ID_AVG_TALK, d->year, d->month,
+		                 x->talk, x->answered, NULL);
+	return rc;
 }
 
-/* Read one call-log row into st.  Returns 0 or KPI_EDATA (reported). */
-static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
-                   const struct sb_log_cols *c, struct sb_state *st)
+/* Read one call-log row and emit it.  Returns 0 or a negative code
+ * (reported). */
+static int log_row(const struct kpi_host *host, struct kpi_ctx *ctx,
+                   struct kpi_csv *csv, const struct sb_log_cols *c,
+                   const struct sb_state *st)
 {
 	struct kpi_date d;
-	struct sb_month *mon;
+	struct sb_month mon = { 0, 0, 0, 0 };
 	const char *f;
 	size_t len;
 	double wait = 0, talk = 0;
@@ -158,9 +165,6 @@ static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
 	if (rc != 0)
 		return rc < 0 ? rc : host->csv_expected(csv, c->start,
 		                                        "expected a date");
-	mon = month_of(host, csv, c->start, st, &d);
-	if (!mon)
-		return KPI_EDATA;
 	f = host->csv_field(csv, c->result, &len);
 	if (kpi_pc_word_is(f, len, "answered")) {
 		answered = 1;
@@ -182,15 +186,13 @@ static int log_row(const struct kpi_host *host, struct kpi_csv *csv,
 	if (!answered && rc == 0 && talk != 0)
 		return host->csv_expected(csv, c->talk, "expected empty or 0 "
 		                          "for an abandoned call");
-	mon->has = 1;
-	mon->offered += 1;
+	mon.offered = 1;
 	if (answered) {
-		mon->answered += 1;
-		mon->talk += talk;
-		if (wait <= (double)st->threshold)
-			mon->in_sl += 1;
+		mon.answered = 1;
+		mon.talk = talk;
+		mon.in_sl = wait <= (double)st->threshold;
 	}
-	return 0;
+	return sb_emit(host, ctx, &d, &mon);
 }
 
 /* Report that the count in column col exceeds `limit` (column `name`).
@@ -202,13 +204,14 @@ static int more_than_error(const struct kpi_host *host, struct kpi_csv *csv,
 	                          name, limit);
 }
 
-/* Read one summary row into st.  Returns 0 or KPI_EDATA (reported). */
-static int sum_row(const struct kpi_host *host, struct kpi_csv *csv,
-                   const struct sb_sum_cols *c, struct sb_state *st)
+/* Read one summary row and emit it.  Returns 0 or a negative code
+ * (reported). */
+static int sum_row(const struct kpi_host *host, struct kpi_ctx *ctx,
+                   struct kpi_csv *csv, const struct sb_sum_cols *c)
 {
 	const int count = KPI_NUM_NONNEG | KPI_NUM_INTEGER;
 	struct kpi_date d;
-	struct sb_month *mon;
+	struct sb_month mon;
 	double offered, answered, in_sl, talk;
 	int rc;
 
@@ -216,9 +219,6 @@ static int sum_row(const struct kpi_host *host, struct kpi_csv *csv,
 	if (rc != 0)
 		return rc < 0 ? rc : host->csv_expected(csv, c->date,
 		                                        "expected a date");
-	mon = month_of(host, csv, c->date, st, &d);
-	if (!mon)
-		return KPI_EDATA;
 	if ((rc = kpi_pc_read_number(host, csv, c->offered, count,
 	                             &offered)) ||
 	    (rc = kpi_pc_read_number(host, csv, c->answered, count,
@@ -233,12 +233,11 @@ static int sum_row(const struct kpi_host *host, struct kpi_csv *csv,
 	if (in_sl > answered)
 		return more_than_error(host, csv, c->in_sl, "answered",
 		                       answered);
-	mon->has = 1;
-	mon->offered += offered;
-	mon->answered += answered;
-	mon->in_sl += in_sl;
-	mon->talk += talk;
-	return 0;
+	mon.offered = offered;
+	mon.answered = answered;
+	mon.in_sl = in_sl;
+	mon.talk = talk;
+	return sb_emit(host, ctx, &d, &mon);
 }
 
 /* Which format the header announces: 1 = call log, 2 = summary, or a
@@ -277,9 +276,10 @@ static int need(const struct kpi_host *host, struct kpi_csv *csv,
 	return *col < 0 ? *col : 0;
 }
 
-/* Read the whole export into st->m.  Returns 0 or the first error. */
-static int sb_read(const struct kpi_host *host, struct kpi_csv *csv,
-                   struct sb_state *st)
+/* Read the whole export, emitting every row.  Returns 0 or the first
+ * error. */
+static int sb_read(const struct kpi_host *host, struct kpi_ctx *ctx,
+                   struct kpi_csv *csv, const struct sb_state *st)
 {
 	struct sb_log_cols lc;
 	struct sb_sum_cols sc;
@@ -295,7 +295,7 @@ static int sb_read(const struct kpi_host *host, struct kpi_csv *csv,
 		    (rc = need(host, csv, "talk_s", &lc.talk)))
 			return rc;
 		while ((rc = host->csv_next(csv)) == 1)
-			if ((rc = log_row(host, csv, &lc, st)) != 0)
+			if ((rc = log_row(host, ctx, csv, &lc, st)) != 0)
 				return rc;
 		return rc;
 	}
@@ -306,47 +306,14 @@ static int sb_read(const struct kpi_host *host, struct kpi_csv *csv,
 	    (rc = need(host, csv, "talk_s", &sc.talk)))
 		return rc;
 	while ((rc = host->csv_next(csv)) == 1)
-		if ((rc = sum_row(host, csv, &sc, st)) != 0)
+		if ((rc = sum_row(host, ctx, csv, &sc)) != 0)
 			return rc;
 	return rc;
 }
 
-/* Emit every month that had rows: the count always, a ratio only when its
- * denominator is not 0 (a month without answered calls has no service
- * level, rather than 0 %). */
-static int sb_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
-                   const struct sb_state *st)
-{
-	int y, m, year, rc = 0;
-
-	for (y = 0; y < 2; y++) {
-		year = st->run_year - 1 + y;
-		for (m = 0; m < 12 && rc == 0; m++) {
-			const struct sb_month *x = &st->m[y][m];
-
-			if (!x->has)
-				continue;
-			rc = kpi_pc_emit(host, ctx, ID_ANSWERED, year, m + 1,
-			                 x->answered, 0, NULL);
-			if (rc == 0 && x->offered > 0)
-				rc = kpi_pc_emit(host, ctx, ID_ANSWERED_SHARE,
-				                 year, m + 1, x->answered,
-				                 x->offered, NULL);
-			if (rc == 0 && x->answered > 0)
-				rc = kpi_pc_emit(host, ctx, ID_SERVICE_LEVEL,
-				                 year, m + 1, x->in_sl,
-				                 x->answered, NULL);
-			if (rc == 0 && x->answered > 0)
-				rc = kpi_pc_emit(host, ctx, ID_AVG_TALK, year,
-				                 m + 1, x->talk, x->answered,
-				                 NULL);
-		}
-	}
-	return rc;
-}
-
-/* compute: read the configured export (call log or summary) and emit the
- * monthly measurements.  Nothing is emitted if the export has an error. */
+/* compute: read the configured export (call log or summary), emitting
+ * every row's calls in its month, of any year; the host keeps the months
+ * the run aggregates and discards everything if the area fails. */
 static int sb_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
                       void *state)
 {
@@ -354,16 +321,12 @@ static int sb_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
 	struct kpi_csv *csv;
 	int rc;
 
-	memset(st->m, 0, sizeof st->m);
-	st->run_year = host->run_year(ctx);
 	rc = host->csv_open(ctx, st->file, &csv);
 	if (rc != 0)
 		return rc;
-	rc = sb_read(host, csv, st);
+	rc = sb_read(host, ctx, csv, st);
 	host->csv_close(csv);
-	if (rc != 0)
-		return rc;
-	return sb_emit(host, ctx, st);
+	return rc;
 }
 
 /* shutdown: free what sb_init allocated. */

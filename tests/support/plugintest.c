@@ -128,10 +128,10 @@ void plugin_test_expect_error(const struct plugin_test *pt, const char *file,
 	int rc;
 	struct fake_host *fh = plugin_test_run(pt, pt->data_dir, file, &rc);
 
+	/* rows before the bad one may have been emitted: the host discards
+	 * the results of an area that failed (sandbox.c) */
 	plugin_test_expect_data_error(fh, rc, pt->name, pt->data_dir, file,
 	                              where_what);
-	cr_expect_eq(plugin_test_count(pt, fh), 0, "%s: measurements emitted",
-	             file);
 	plugin_test_free(fh);
 }
 

@@ -106,7 +106,8 @@ void plugin_test_expect_data_error(const struct fake_host *fh, int rc,
  * Run pt's plugin (plugin_test_run) over `file` in pt->data_dir and
  * expect a data error printed as exactly
  * "<name>: <data_dir>/<file>:<where_what>" (plugin_test_expect_data_error)
- * with nothing emitted (plugin_test_count is 0); then free the host and
+ * (rows before the bad one may have been emitted: the host discards a
+ * failed area's results); then free the host and
  * LEAK_CHECK.
  */
 void plugin_test_expect_error(const struct plugin_test *pt, const char *file,

@@ -1498,3 +1498,32 @@ Test(csv, decimal_mark_from_the_config_says_which)
 	expect_diag("t.csv:2:5: expected '.' as the decimal separator, found "
 	            "'1,234'\n");
 }
+
+/* The rows a result claims (host.c's window): rows since the last claim,
+ * counted outside when the result was dropped.  By hand: rows 1-2 claimed
+ * outside (2), row 3 inside, rows 4-5 outside (4; the second claim of row
+ * 5 adds nothing), a claim before any new row adds nothing. */
+Test(csv, claims_rows_since_the_last_result)
+{
+	struct kpi_csv *c = must_open("claim", "a\n1\n2\n3\n4\n5\n");
+	unsigned long long outside = 99;
+
+	cr_assert_eq(kpi_csv_rows(c, &outside), 0);
+	cr_assert_eq(outside, 0);
+	cr_assert_eq(kpi_csv_next(c), 1);
+	cr_assert_eq(kpi_csv_next(c), 1);
+	kpi_csv_claim_rows(c, 1);
+	cr_assert_eq(kpi_csv_next(c), 1);
+	kpi_csv_claim_rows(c, 0);
+	kpi_csv_claim_rows(c, 1);
+	cr_assert_eq(kpi_csv_next(c), 1);
+	cr_assert_eq(kpi_csv_next(c), 1);
+	kpi_csv_claim_rows(c, 1);
+	kpi_csv_claim_rows(c, 1);
+	cr_assert_eq(kpi_csv_next(c), 0);
+	cr_assert_eq(kpi_csv_rows(c, &outside), 5);
+	cr_assert_eq(outside, 4);
+	kpi_csv_claim_rows(NULL, 1);
+	cr_assert_eq(kpi_csv_rows(NULL, &outside), 0);
+	kpi_csv_close(c);
+}

@@ -171,18 +171,46 @@ Test(invoicing, fractional_count)
 	                         "'2000.5'");
 }
 
-Test(invoicing, month_before_previous_year)
+/* Expect one measurement of customer_invoices_per_admin for year-month in
+ * fh, num/den as given (customer_invoices / customer_fte). */
+static void expect_customer(const struct fake_host *fh, int year, int month,
+                            double num, double den)
 {
-	plugin_test_expect_error(&pt, "month_before.csv",
-	                         "2:1: expected a month in 2010..2011, found "
-	                         "'2009-12'");
+	double n = 0, d = 0;
+
+	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	                           year, month, month, &n, &d), 1,
+	             "%d-%02d", year, month);
+	cr_expect_eq(n, num, "%d-%02d: num %g", year, month, n);
+	cr_expect_eq(d, den, "%d-%02d: den %g", year, month, d);
 }
 
+/* Rows of other years are read, checked and emitted like any other: the
+ * host keeps the months the run aggregates.  month_before.csv: 2009-12,
+ * 8000 customer invoices over 2 FTE. */
+Test(invoicing, month_before_previous_year)
+{
+	int rc;
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_before.csv",
+	                                       &rc);
+
+	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	expect_customer(fh, 2009, 12, 8000, 2);
+	plugin_test_free(fh);
+}
+
+/* month_after.csv: 2011-01 8000 / 2 and 2012-01 6000 / 1.5. */
 Test(invoicing, month_after_run_year)
 {
-	plugin_test_expect_error(&pt, "month_after.csv",
-	                         "3:1: expected a month in 2010..2011, found "
-	                         "'2012-01'");
+	int rc;
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_after.csv",
+	                                       &rc);
+
+	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	expect_customer(fh, 2011, 1, 8000, 2);
+	expect_customer(fh, 2012, 1, 6000, 1.5);
+	plugin_test_free(fh);
 }
 
 Test(invoicing, duplicate_month)

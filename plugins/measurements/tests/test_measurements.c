@@ -133,10 +133,21 @@ Test(measurements, unknown_indicator_names_line_and_column)
 	             "listed in the config, found 'elektricity'");
 }
 
+/* Rows of other years are read, checked and emitted like any other: the
+ * host keeps the months the run aggregates (oldmonth.csv: electricity
+ * 2009-12 41 250; oldmonth_dup.csv: electricity 2003-02 twice). */
 Test(measurements, month_outside_the_two_years)
 {
-	expect_error("oldmonth.csv", "oldmonth.csv:2:13: expected a month in "
-	             "2010..2011, found '2009-12'");
+	struct fake_host *fh = setup("oldmonth.csv");
+	double num, den;
+
+	cr_assert_eq(fake_host_run(fh, load(fh)), 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(fake_host_sum(fh, "electricity", NULL, 2009, 12, 12, &num,
+	                           &den), 1);
+	cr_assert_float_eq(num, 41250.0, 1e-9);
+	fake_host_free(fh);
+	expect_error("oldmonth_dup.csv", "oldmonth_dup.csv:3: second row for "
+	             "'electricity' in 2003-02 (first at line 2)");
 }
 
 Test(measurements, ratio_without_denominator)

@@ -193,18 +193,71 @@ Test(payroll, fractional_count)
 	                         "'1200.5'");
 }
 
-Test(payroll, month_before_previous_year)
+/* Expect one measurement of payslips_per_admin for year-month in fh,
+ * num/den as given (the export's payslips / administrator_fte). */
+static void expect_per_admin(const struct fake_host *fh, int year, int month,
+                             double num, double den)
 {
-	plugin_test_expect_error(&pt, "month_before.csv",
-	                         "3:1: expected a month in 2010..2011, found "
-	                         "'2009-12'");
+	double n = 0, d = 0;
+
+	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, year, month,
+	                           month, &n, &d), 1, "%d-%02d", year, month);
+	cr_expect_eq(n, num, "%d-%02d: num %g", year, month, n);
+	cr_expect_eq(d, den, "%d-%02d: den %g", year, month, d);
 }
 
+/* Rows of other years are read, checked and emitted like any other: the
+ * host keeps the months the run aggregates.  month_before.csv: 2010-12
+ * and 2009-12, both 1000 payslips over 2 administrators. */
+Test(payroll, month_before_previous_year)
+{
+	int rc;
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_before.csv",
+	                                       &rc);
+
+	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_str_eq(fake_host_diag(fh), "");
+	expect_per_admin(fh, 2010, 12, 1000, 2);
+	expect_per_admin(fh, 2009, 12, 1000, 2);
+	plugin_test_free(fh);
+}
+
+/* month_after.csv: 2011-12 and 2012-01, after the run's period. */
 Test(payroll, month_after_run_year)
 {
-	plugin_test_expect_error(&pt, "month_after.csv",
-	                         "3:1: expected a month in 2010..2011, found "
-	                         "'2012-01'");
+	int rc;
+	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_after.csv",
+	                                       &rc);
+
+	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	expect_per_admin(fh, 2011, 12, 1000, 2);
+	expect_per_admin(fh, 2012, 1, 1000, 2);
+	plugin_test_free(fh);
+}
+
+/* A month repeated in a year the run does not aggregate is an error all
+ * the same (duplicate_old.csv: 2003-05 at lines 2 and 4). */
+Test(payroll, duplicate_month_other_year)
+{
+	plugin_test_expect_error(&pt, "duplicate_old.csv",
+	                         "4:1: duplicate month '2003-05' (first at "
+	                         "line 2)");
+}
+
+/* 200 months (2000-01..2016-08, the set of months seen grown from 32
+ * slots to 512), then 2000-01 again at line 202. */
+Test(payroll, duplicate_month_after_many)
+{
+	plugin_test_expect_error(&pt, "duplicate_late.csv",
+	                         "202:1: duplicate month '2000-01' (first at "
+	                         "line 2)");
+}
+
+/* A bad number in 2003 is a data error at its file:line:col. */
+Test(payroll, bad_number_other_year)
+{
+	plugin_test_expect_error(&pt, "bad_number_old.csv",
+	                         "3:14: expected a number, found 'x12'");
 }
 
 Test(payroll, invalid_month)
