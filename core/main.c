@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "formats.h"
+#include "history.h"
 #include "ini.h"
 #include "kpi/plugin.h"
 #include "model.h"
@@ -26,6 +27,7 @@
 static const char usage_text[] =
 "usage: kpirun [options] CONFIG\n"
 "       kpirun --list-plugins [CONFIG]\n"
+"       kpirun --history FILE --show ID [--format text|json]\n"
 "\n"
 "Compute the indicators of CONFIG's areas with their plugins, assess them\n"
 "against the goal registry's targets and print the follow-up report.\n"
@@ -47,6 +49,12 @@ static const char usage_text[] =
 "      --keep-going    a bad export fails only its area; the report is\n"
 "                      written and the exit status is still 3\n"
 "      --list-plugins  list the plugins found, with version and indicators\n"
+"      --history FILE  record the run's results in the SQLite history FILE\n"
+"                      (created if missing; a re-run of a period replaces\n"
+"                      its rows) and take baselines and forecast accuracy\n"
+"                      from it\n"
+"      --show ID       with --history: print indicator ID's recorded\n"
+"                      results across periods and years (no CONFIG)\n"
 "  -v, --verbose       print progress notes\n"
 "  -V, --version       print the version and plugin ABI\n"
 "  -h, --help          print this help\n"
@@ -66,7 +74,9 @@ enum {
 	OPT_CHECK = 256,
 	OPT_FAIL_ON,
 	OPT_KEEP_GOING,
-	OPT_LIST_PLUGINS
+	OPT_LIST_PLUGINS,
+	OPT_HISTORY,
+	OPT_SHOW
 };
 
 static const struct option long_options[] = {
@@ -78,6 +88,8 @@ static const struct option long_options[] = {
 	{ "fail-on",      required_argument, NULL, OPT_FAIL_ON },
 	{ "keep-going",   no_argument,       NULL, OPT_KEEP_GOING },
 	{ "list-plugins", no_argument,       NULL, OPT_LIST_PLUGINS },
+	{ "history",      required_argument, NULL, OPT_HISTORY },
+	{ "show",         required_argument, NULL, OPT_SHOW },
 	{ "verbose",      no_argument,       NULL, 'v' },
 	{ "version",      no_argument,       NULL, 'V' },
 	{ "help",         no_argument,       NULL, 'h' },
@@ -260,6 +272,31 @@ static int parse_format(const char *v, const struct kpi_writer **f)
 	return 0;
 }
 
+/* --show: the history's rows of one indicator on standard output. */
+static int show_history(const char *history, const char *id,
+                        const struct kpi_writer *forced)
+{
+	int rc;
+
+	if (!history)
+		return usage_error("--show needs --history FILE");
+	if (forced && forced->format != KPI_FORMAT_TEXT &&
+	    forced->format != KPI_FORMAT_JSON)
+		return usage_error("--show prints text or json, not %s",
+		                   forced->name);
+	rc = kpi_history_show(history, id, forced &&
+	                      forced->format == KPI_FORMAT_JSON, stdout);
+	if (rc == KPI_ENOMEM) {
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
+	if (rc == KPI_ECONFIG || rc == KPI_ENOTFOUND)
+		return KPI_EXIT_USAGE;
+	if (rc != 0)
+		return KPI_EXIT_OUTPUT;
+	return KPI_EXIT_OK;
+}
+
 /* After printing `what` to stdout: KPI_EXIT_OK, or KPI_EXIT_OUTPUT with a
  * message if it could not be written (a closed pipe, a full disk). */
 static int flush_stdout(const char *what)
@@ -279,6 +316,7 @@ int main(int argc, char **argv)
 	struct kpi_output_spec *specs = NULL;
 	const char **dests;
 	size_t n_dests = 0;
+	const char *show = NULL;
 	int list = 0, c, status;
 
 	kpi_output_init();
@@ -339,6 +377,16 @@ int main(int argc, char **argv)
 		case OPT_LIST_PLUGINS:
 			list = 1;
 			break;
+		case OPT_HISTORY:
+			if (!*optarg)
+				status = missing_value("--history", OPT_HISTORY);
+			o.history = optarg;
+			break;
+		case OPT_SHOW:
+			if (!*optarg)
+				status = missing_value("--show", OPT_SHOW);
+			show = optarg;
+			break;
 		case ':':
 			status = missing_value(argv[optind - 1], optopt);
 			break;
@@ -358,6 +406,17 @@ int main(int argc, char **argv)
 	}
 	if (list) {
 		status = kpi_run_list_plugins(o.config);
+		goto out_free;
+	}
+	if (show) {
+		if (o.config)
+			status = usage_error("--show reads only the history; no "
+			                     "CONFIG ('%s')", o.config);
+		else {
+			status = show_history(o.history, show, forced);
+			if (status == KPI_EXIT_OK)
+				status = flush_stdout("the history");
+		}
 		goto out_free;
 	}
 	if (!o.config) {
