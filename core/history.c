@@ -936,6 +936,25 @@ static void col_num(char *buf, size_t n, sqlite3_stmt *st, int i, int json)
 		snprintf(buf, n, "%.6g", sqlite3_column_double(st, i));
 }
 
+/* Text column widths of --show: year, period, from, to, outcome,
+ * forecast, method, target, council target, assessment. */
+static const int show_widths[] = { 4, 7, 7, 7, 12, 12, 8, 14, 14, 12 };
+
+/* Print s made safe for a terminal, padded to `width` columns (numbers
+ * right-aligned), then two spaces. */
+static void show_cell(FILE *out, const char *s, int width, int right)
+{
+	size_t w = kpi_escape_term_width(s);
+	int pad = w < (size_t)width ? width - (int)w : 0;
+
+	if (right)
+		fprintf(out, "%*s", pad, "");
+	kpi_escape(out, KPI_ESC_TERM, s);
+	if (!right)
+		fprintf(out, "%*s", pad, "");
+	fputs("  ", out);
+}
+
 static const char *const show_keys[] = {
 	"organisation", "committee", "year", "period", "from", "to",
 	"outcome", "forecast", "forecast_method", "target", "council_target",
@@ -956,10 +975,17 @@ static int show_row(FILE *out, sqlite3_stmt *st, int json, int first)
 	col_num(out_s, sizeof out_s, st, 6, json);
 	col_num(fc_s, sizeof fc_s, st, 7, json);
 	if (!json) {
-		fprintf(out, "%-4d  %-7s  %-7s  %-7s  %12s  %12s  %-8s  %-14s  "
-		        "%-14s  %-12s  %s / %s\n", sqlite3_column_int(st, 2), t[3],
-		        t[4], t[5], out_s, fc_s, t[8], t[9], t[10], t[11], t[0],
-		        t[1]);
+		const char *cells[10] = { (const char *)sqlite3_column_text(st, 2),
+		                          t[3], t[4], t[5], out_s, fc_s, t[8],
+		                          t[9], t[10], t[11] };
+
+		for (int i = 0; i < 10; i++)
+			show_cell(out, cells[i] ? cells[i] : "", show_widths[i],
+			          i == 4 || i == 5);
+		kpi_escape(out, KPI_ESC_TERM, t[0]);
+		fputs(" / ", out);
+		kpi_escape(out, KPI_ESC_TERM, t[1]);
+		fputc('\n', out);
 		return 0;
 	}
 	fprintf(out, "%s\n  {", first ? "" : ",");
@@ -1010,11 +1036,18 @@ int kpi_history_show(const char *path, const char *id, int json, FILE *out)
 		     ? 0 : KPI_ENOMEM;
 	if (rc == 0 && json)
 		fputc('[', out);
-	else if (rc == 0)
-		fprintf(out, "%s\n%-4s  %-7s  %-7s  %-7s  %12s  %12s  %-8s  "
-		        "%-14s  %-14s  %-12s  %s\n", id, "year", "period", "from",
-		        "to", "outcome", "forecast", "method", "target", "council",
-		        "assessment", "organisation / committee");
+	else if (rc == 0) {
+		static const char *const head[10] = {
+			"year", "period", "from", "to", "outcome", "forecast",
+			"method", "target", "council", "assessment"
+		};
+
+		kpi_escape(out, KPI_ESC_TERM, id);
+		fputc('\n', out);
+		for (int i = 0; i < 10; i++)
+			show_cell(out, head[i], show_widths[i], i == 4 || i == 5);
+		fputs("organisation / committee\n", out);
+	}
 	while (rc == 0) {
 		int s = sqlite3_step(st);
 
