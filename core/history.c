@@ -879,7 +879,7 @@ int kpi_history_accuracy(struct kpi_history *h, struct kpi_config *cfg)
 			break;
 		ind->has_value = 0;
 		if (!h)
-			why = "no results history (--history)";
+			why = "no results history";
 		else if (!has_f || !isfinite(f))
 			why = "no forecast of that period in the history";
 		else if (!has_o || !isfinite(o))
