@@ -736,7 +736,7 @@ bad:
 static int parse_accuracy_of(struct kpi_config *cfg, const char *sec,
                              const char *v, struct kpi_indicator *ind)
 {
-	char id[KPI_MAX_ID + 1], period[16];
+	char id[KPI_MAX_ID + 1], period[16], area[KPI_MAX_NAME + 1];
 	const char *at = strchr(v, '@'), *s, *e;
 	size_t n;
 	int month;
@@ -763,6 +763,14 @@ static int parse_accuracy_of(struct kpi_config *cfg, const char *sec,
 	period[n] = '\0';
 	if (!kpi_registry_valid_indicator_id(id))
 		goto bad;
+	n = (size_t)(strchr(id, '.') - id);
+	if (n > KPI_MAX_NAME)
+		goto bad;
+	memcpy(area, id, n);
+	area[n] = '\0';
+	if (!find_area(cfg, area))
+		return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s': no "
+		                     "[area %s] in this config", id, area);
 	if (strcmp(id, ind->id) == 0)
 		return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s' is the "
 		                     "forecast accuracy of itself", ind->id);

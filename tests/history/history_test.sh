@@ -6,7 +6,7 @@
 #
 # usage: history_test.sh KPIRUN PLUGIN_DIR CASE
 # CASE: roundtrip rerun accuracy seed baseline concurrent migrate newer
-#       corrupt readonly writefault signal show
+#       corrupt readonly writefault signal show config
 #
 # The figures, worked out by hand from data/fin.csv:
 #   fin.net_cost, 100 a month January-August, then 110, 100, 105, 97:
@@ -322,6 +322,35 @@ EOF
 	[ ! -e "$W/missing.db" ] || fail "--show created a history"
 	run 2 --history "$H" --show fin.net_cost "$SRC/fin.ini"
 	run 2 --history "$H" --show fin.net_cost -f html
+	;;
+config)
+	# accuracy_of and the command line: each mistake named at file:line
+	line=$(grep -n '^accuracy_of' "$SRC/fin.ini" | cut -d: -f1)
+	for bad in "fin.net_cost" "fin.net_cost @ T9" "fin.net_cost @ year" \
+	           "fin.forecast_accuracy @ T2" "other.net_cost @ T2" "@ T2"; do
+		variant bad.ini "s/^accuracy_of = .*/accuracy_of = $bad/"
+		run 2 --history "$H" -o "$W/r.txt" "$W/bad.ini"
+		grep -q "^$W/bad.ini:$line: \[indicator fin.forecast_accuracy\] accuracy_of: " "$W/err" ||
+			fail "'$bad': $(cat "$W/err")"
+		[ ! -e "$H" ] && [ ! -e "$W/r.txt" ] || fail "'$bad': something written"
+	done
+	variant bad.ini "s/^accuracy_of = .*/accuracy_of = other.net_cost @ T2/"
+	run 2 "$W/bad.ini"
+	grep -q "'other.net_cost': no \[area other\] in this config" "$W/err" || fail "area: $(cat "$W/err")"
+	variant bad.ini "s/^accuracy_of = .*/accuracy_of = fin.net_cost @ year/"
+	run 2 "$W/bad.ini"
+	grep -q "'year' is not a period before the year's end" "$W/err" || fail "year: $(cat "$W/err")"
+	run 2 --history "" "$SRC/fin.ini"
+	grep -q "option '--history' needs a value" "$W/err" || fail "empty --history: $(cat "$W/err")"
+	run 2 --history "$W/r.txt" -o "$W/r.txt" "$SRC/fin.ini"
+	grep -q "refusing to write the report over the results history" "$W/err" || fail "history as output"
+	[ ! -e "$W/r.txt" ] || fail "history as output: written"
+	# the config itself as the history: not a history, left as it was
+	cp "$SRC/fin.ini" "$W/c.ini"
+	sed -i "s|^data_dir = data|data_dir = $SRC/data|" "$W/c.ini"
+	cp "$W/c.ini" "$W/c.copy"
+	run 2 --history "$W/c.ini" -o "$W/r.txt" "$W/c.ini"
+	cmp -s "$W/c.ini" "$W/c.copy" || fail "config changed"
 	;;
 *)
 	fail "unknown case"
