@@ -288,6 +288,32 @@ signal)
 		[ "$(sql "$H" 'PRAGMA integrity_check')" = ok ] || fail "integrity at $d s"
 	done
 	echo "signal: $none runs left nothing, $all complete"
+	# a kill inside the transaction for certain: the rows are inserted,
+	# not committed, while kpirun waits for a FIFO's reader (the streams
+	# are written before the commit); others see none of them meanwhile
+	rm -f "$H" "$H-wal" "$H-shm"
+	cp "$W/base.db" "$H"
+	mkfifo "$W/fifo"
+	"$KPIRUN" --history "$H" -o "$W/fifo" -o "$W/r.txt" "$SRC/fin.ini" 2>/dev/null & pid=$!
+	sleep 2
+	kill -0 $pid 2>/dev/null || fail "kpirun did not wait for the FIFO"
+	[ "$(sql "$H" "SELECT count(*) FROM run WHERE period = 'T2'")" = 0 ] ||
+		fail "an uncommitted run is visible"
+	kill -TERM $pid
+	wait $pid
+	st=$?
+	[ $st = 143 ] || fail "kpirun ended with $st, not SIGTERM"
+	[ "$(sql "$H" "SELECT count(*) FROM run WHERE period = 'T2'")" = 0 ] ||
+		fail "SIGTERM inside the transaction left the run"
+	[ "$(sql "$H" "SELECT count(*) FROM result")" = 3 ] || fail "the earlier run damaged"
+	[ "$(sql "$H" 'PRAGMA integrity_check')" = ok ] || fail "integrity after SIGTERM"
+	ls -a "$W" | grep -q '^\.r\.txt\.' && fail "temp file left"
+	# the same run with a reader: all of it
+	"$KPIRUN" --history "$H" -o "$W/fifo" -o "$W/r.txt" "$SRC/fin.ini" 2>/dev/null & pid=$!
+	cat "$W/fifo" >/dev/null
+	wait $pid || fail "the run with a reader failed"
+	[ "$(sql "$H" "SELECT count(*) FROM result r JOIN run u ON u.id = r.run_id WHERE u.period = 'T2'")" = 3 ] ||
+		fail "the run with a reader is not recorded"
 	;;
 show)
 	run 0 --history "$H" -o "$W/a.txt" "$SRC/fin2010.ini"
