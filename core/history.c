@@ -128,6 +128,8 @@ static const char *const migrations[KPI_HISTORY_SCHEMA_VERSION] = {
  * print), KPI_ECONFIG (the file is not a usable history) or KPI_EIO. */
 static int code_of(int rc)
 {
+	if (rc == SQLITE_IOERR_NOMEM)
+		return KPI_ENOMEM;
 	switch (rc & 0xff) {
 	case SQLITE_NOMEM:
 		return KPI_ENOMEM;
@@ -321,7 +323,8 @@ static int connect(struct kpi_history *h, int flags)
 	return configure(h);
 }
 
-int kpi_history_open(const char *path, struct kpi_history **out)
+int kpi_history_open(const char *path, int read_only,
+                     struct kpi_history **out)
 {
 	struct kpi_history *h;
 	struct stat sb;
@@ -353,13 +356,11 @@ int kpi_history_open(const char *path, struct kpi_history **out)
 		kpi_history_close(h);
 		return KPI_ECONFIG;
 	}
-	rc = connect(h, SQLITE_OPEN_READWRITE);
-	if (rc == KPI_EIO && h->db == NULL)      /* a read-only file */
-		rc = connect(h, SQLITE_OPEN_READONLY);
+	rc = connect(h, read_only ? SQLITE_OPEN_READONLY
+	                          : SQLITE_OPEN_READWRITE);
 	if (rc == 0)
 		rc = check_existing(h, &version);
-	if (rc == 0 && (version < KPI_HISTORY_SCHEMA_VERSION ||
-	                !sqlite3_db_readonly(h->db, "main")))
+	if (rc == 0 && !read_only)
 		rc = upgrade(h);
 	if (rc != 0) {
 		kpi_history_close(h);

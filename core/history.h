@@ -30,10 +30,13 @@ struct kpi_history;
 /* Open the history at `path` for a run: an existing file is checked (an
  * SQLite database with kpirun's schema, undamaged) and migrated to the
  * current schema in one transaction; a missing file is an empty history,
- * created only when a run is recorded.  On success *out is owned by the
- * caller (kpi_history_close).  Returns 0, KPI_ECONFIG, KPI_EIO or
- * KPI_ENOMEM (see the top). */
-int kpi_history_open(const char *path, struct kpi_history **out);
+ * created only when a run is recorded.  With read_only set (--check)
+ * nothing is written: the file is only checked and read, whatever its
+ * version, and kpi_history_stage must not be called.  On success *out is
+ * owned by the caller (kpi_history_close).  Returns 0, KPI_ECONFIG,
+ * KPI_EIO or KPI_ENOMEM (see the top). */
+int kpi_history_open(const char *path, int read_only,
+                     struct kpi_history **out);
 
 /* Close the history; a transaction still open is rolled back. */
 void kpi_history_close(struct kpi_history *h);

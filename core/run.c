@@ -472,7 +472,7 @@ int kpi_run(const struct kpi_options *o)
 		status = refuse_history_as_output(o);
 		if (status == KPI_EXIT_OK)
 			status = history_status(kpi_history_open(o->history,
-			                                         &hist));
+			                                         o->check, &hist));
 		if (status != KPI_EXIT_OK)
 			goto out_free_config;
 	}

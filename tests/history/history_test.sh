@@ -175,6 +175,11 @@ concurrent)
 	;;
 migrate)
 	sqlite3 -batch "$H" <"$SRC/v1.sql" || fail "fixture"
+	# --check reads it (the old run's baseline) and writes nothing
+	cp "$H" "$W/copy"
+	run 0 --check --history "$H" "$SRC/fin.ini"
+	cmp -s "$H" "$W/copy" || fail "--check changed the history"
+	[ ! -e "$H-wal" ] || fail "--check left a WAL"
 	run 0 --history "$H" -f json -o "$W/r.json" "$SRC/fin.ini"
 	[ "$(sql "$H" 'PRAGMA user_version')" = 2 ] || fail "not migrated"
 	[ "$(sql "$H" "SELECT period_kind, period_from, period_to, config_hash FROM run WHERE year = 2010")" = \
