@@ -22,7 +22,7 @@
 #     (exit 0: as many as the good run's) or none of them (exit 6), and
 #     is undamaged.  SQLite makes ten times the allocations of the rest of
 #     the run, so this scenario fails every Kth allocation, K spreading
-#     about 500 runs over the good run's count (KPI_FI_HISTORY_RUNS).
+#     about 250 runs over the good run's count (KPI_FI_HISTORY_RUNS).
 # Anything else is a fault.  Plugin code runs only in an area's child,
 # which neither counts nor fails here (unless KPI_FAIL_ALLOC_CHILD is set),
 # so every counted allocation is kpirun's own, the sandbox's replay of an
@@ -261,7 +261,7 @@ for scen in text json stdout history; do
 	fi
 	stride=1
 	if [ "$scen" = history ]; then
-		stride=$(( (total + ${KPI_FI_HISTORY_RUNS:-500} - 1) / ${KPI_FI_HISTORY_RUNS:-500} ))
+		stride=$(( (total + ${KPI_FI_HISTORY_RUNS:-250} - 1) / ${KPI_FI_HISTORY_RUNS:-250} ))
 		step=$(( (total / stride + 11) / 12 ))
 		echo "== $scen: every ${stride}th allocation"
 	fi
