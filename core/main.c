@@ -64,8 +64,8 @@ static const char usage_text[] =
 "$KPI_PLUGIN_PATH (colon-separated), then " KPI_PLUGIN_DEFAULT_DIR "\n"
 "\n"
 "exit status: 0 success, 1 targets missed (--fail-on), 2 usage or config\n"
-"error, 3 data error, 4 plugin failure, 5 report could not be written\n"
-"(no report file replaced), e.g. a closed pipe or a full disk,\n"
+"error, 3 data error, 4 plugin failure, 5 report or history could not be\n"
+"written (no report file replaced), e.g. a closed pipe or a full disk,\n"
 "6 out of memory\n"
 "\n"
 "see kpirun(1) and kpirun.ini(5)\n";
