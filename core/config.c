@@ -22,7 +22,7 @@ static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
 	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
 	"plugin_process_limit", "allow_exports_outside_data_dir", "decimal_mark",
-	NULL
+	"organisation", "committee", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -35,7 +35,8 @@ static const char *const activity_keys[] = {
 static const char *const indicator_keys[] = {
 	"target", "council_target", "forecast", "tolerance", "stated",
 	"name_sv", "name_en", "unit", "decimals", "direction", "baseline",
-	"period_label", "subperiods", "council_scope", "breakdown", NULL
+	"period_label", "subperiods", "council_scope", "breakdown",
+	"accuracy_of", NULL
 };
 
 /*
@@ -639,7 +640,9 @@ static int load_run(struct kpi_config *cfg)
 			                   "or en)", v);
 	}
 	if (dup_str(&cfg->title_sv, kpi_ini_get(ini, sec, "title_sv")) ||
-	    dup_str(&cfg->title_en, kpi_ini_get(ini, sec, "title_en")))
+	    dup_str(&cfg->title_en, kpi_ini_get(ini, sec, "title_en")) ||
+	    dup_str(&cfg->organisation, kpi_ini_get(ini, sec, "organisation")) ||
+	    dup_str(&cfg->committee, kpi_ini_get(ini, sec, "committee")))
 		return KPI_ENOMEM;
 	cfg->tolerance = 0.10;
 	cfg->tolerance_rel = 1;
@@ -1016,6 +1019,69 @@ static int load_indicator_stated(struct kpi_config *cfg, const char *sec,
 	return add_figure(cfg, &f);
 }
 
+/* accuracy_of = AREA.NAME @ PERIOD: ind is the forecast accuracy of that
+ * indicator's forecast at PERIOD (T1, T2, T3 or YYYY-MM of the run year),
+ * computed from the results history (history.c).  No plugin computes
+ * ind, so it counts as declared.  Returns 0, KPI_ECONFIG (printed) or
+ * KPI_ENOMEM. */
+static int parse_accuracy_of(struct kpi_config *cfg, const char *sec,
+                             const char *v, struct kpi_indicator *ind)
+{
+	char id[KPI_MAX_ID + 1], period[16], area[KPI_MAX_NAME + 1];
+	const char *at = strchr(v, '@'), *s, *e;
+	size_t n;
+	int month;
+
+	if (!at)
+		goto bad;
+	for (s = v; *s == ' ' || *s == '\t'; s++)
+		;
+	for (e = at; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	n = (size_t)(e - s);
+	if (n == 0 || n > KPI_MAX_ID)
+		goto bad;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	for (s = at + 1; *s == ' ' || *s == '\t'; s++)
+		;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof period)
+		goto bad;
+	memcpy(period, s, n);
+	period[n] = '\0';
+	if (!kpi_registry_valid_indicator_id(id))
+		goto bad;
+	n = (size_t)(strchr(id, '.') - id);
+	if (n > KPI_MAX_NAME)
+		goto bad;
+	memcpy(area, id, n);
+	area[n] = '\0';
+	if (!find_area(cfg, area))
+		return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s': no "
+		                     "[area %s] in this config", id, area);
+	if (strcmp(id, ind->id) == 0)
+		return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s' is the "
+		                     "forecast accuracy of itself", ind->id);
+	if (kpi_config_parse_period(period, cfg->year, &month) != 0 ||
+	    month == 12)
+		return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s' is not "
+		                     "a period before the year's end (expected "
+		                     "T1, T2, T3 or %d-MM before December)",
+		                     period, cfg->year);
+	if (dup_str(&ind->accuracy_of, id))
+		return KPI_ENOMEM;
+	ind->accuracy_month = month;
+	ind->declared = 1;
+	return 0;
+bad:
+	return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s' is not an "
+	                     "indicator and a period (expected e.g. "
+	                     "'budget.net_result_before @ T2')", v);
+}
+
 static int load_indicator(struct kpi_config *cfg, const char *sec)
 {
 	struct kpi_ini *ini = cfg->ini;
@@ -1105,8 +1171,10 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		if (parse_number(v, &ind->baseline_cfg, &why) != 0)
 			rc = kpi_ini_error(ini, sec, "baseline",
 			                   "'%s' is not a number: %s", v, why);
-		else
+		else {
 			ind->has_baseline_cfg = 1;
+			ind->baseline_source = KPI_BASELINE_CONFIG;
+		}
 	}
 	if ((v = kpi_ini_get(ini, sec, "council_scope"))) {
 		if (strcmp(v, "city") == 0)
@@ -1129,6 +1197,8 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	if ((v = kpi_ini_get(ini, sec, "subperiods")) &&
 	    parse_subperiods(ini, sec, v, ind) != 0)
 		rc = KPI_ECONFIG;
+	if ((v = kpi_ini_get(ini, sec, "accuracy_of")))
+		rc = worse(rc, parse_accuracy_of(cfg, sec, v, ind));
 	return rc;
 }
 
@@ -1297,5 +1367,7 @@ void kpi_config_free(struct kpi_config *cfg)
 	free(cfg->plugin_dir);
 	free(cfg->title_sv);
 	free(cfg->title_en);
+	free(cfg->organisation);
+	free(cfg->committee);
 	free(cfg);
 }

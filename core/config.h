@@ -69,6 +69,8 @@ struct kpi_config {
 	int exports_anywhere;    /* allow_exports_outside_data_dir = yes */
 	char *title_sv;
 	char *title_en;
+	char *organisation;      /* [kpirun] organisation, or NULL */
+	char *committee;         /* [kpirun] committee, or NULL */
 	double tolerance;
 	int tolerance_rel;
 	int plugin_timeout;      /* seconds a plugin may run */

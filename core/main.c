@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "formats.h"
+#include "history.h"
 #include "ini.h"
 #include "kpi/plugin.h"
 #include "model.h"
@@ -28,6 +29,7 @@ static const char usage_text[] =
 "usage: kpirun [options] CONFIG\n"
 "       kpirun --list-plugins [CONFIG]\n"
 "       kpirun --new-year CONFIG [-o FILE]\n"
+"       kpirun --history FILE --show ID [--format text|json]\n"
 "\n"
 "Compute the indicators of CONFIG's areas with their plugins, assess them\n"
 "against the goal registry's targets and print the follow-up report.\n"
@@ -56,6 +58,12 @@ static const char usage_text[] =
 "                      standard output): year + 1, its manual forecasts,\n"
 "                      stated assessments and figures, baselines and\n"
 "                      period labels dropped, all else kept as written\n"
+"      --history FILE  record the run's results in the SQLite history FILE\n"
+"                      (created if missing; a re-run of a period replaces\n"
+"                      its rows) and take baselines and forecast accuracy\n"
+"                      from it\n"
+"      --show ID       with --history: print indicator ID's recorded\n"
+"                      results across periods and years (no CONFIG)\n"
 "  -v, --verbose       print progress notes and the rows of each export\n"
 "                      outside the run's months (read, not aggregated)\n"
 "  -V, --version       print the version and plugin ABI\n"
@@ -66,8 +74,8 @@ static const char usage_text[] =
 "$KPI_PLUGIN_PATH (colon-separated), then " KPI_PLUGIN_DEFAULT_DIR "\n"
 "\n"
 "exit status: 0 success, 1 targets missed (--fail-on), 2 usage or config\n"
-"error, 3 data error, 4 plugin failure, 5 report could not be written\n"
-"(no report file replaced), e.g. a closed pipe or a full disk,\n"
+"error, 3 data error, 4 plugin failure, 5 report or history could not be\n"
+"written (no report file replaced), e.g. a closed pipe or a full disk,\n"
 "6 out of memory\n"
 "\n"
 "see kpirun(1) and kpirun.ini(5)\n";
@@ -77,7 +85,9 @@ enum {
 	OPT_FAIL_ON,
 	OPT_KEEP_GOING,
 	OPT_LIST_PLUGINS,
-	OPT_NEW_YEAR
+	OPT_NEW_YEAR,
+	OPT_HISTORY,
+	OPT_SHOW
 };
 
 static const struct option long_options[] = {
@@ -90,6 +100,8 @@ static const struct option long_options[] = {
 	{ "keep-going",   no_argument,       NULL, OPT_KEEP_GOING },
 	{ "list-plugins", no_argument,       NULL, OPT_LIST_PLUGINS },
 	{ "new-year",     no_argument,       NULL, OPT_NEW_YEAR },
+	{ "history",      required_argument, NULL, OPT_HISTORY },
+	{ "show",         required_argument, NULL, OPT_SHOW },
 	{ "verbose",      no_argument,       NULL, 'v' },
 	{ "version",      no_argument,       NULL, 'V' },
 	{ "help",         no_argument,       NULL, 'h' },
@@ -272,6 +284,31 @@ static int parse_format(const char *v, const struct kpi_writer **f)
 	return 0;
 }
 
+/* --show: the history's rows of one indicator on standard output. */
+static int show_history(const char *history, const char *id,
+                        const struct kpi_writer *forced)
+{
+	int rc;
+
+	if (!history)
+		return usage_error("--show needs --history FILE");
+	if (forced && forced->format != KPI_FORMAT_TEXT &&
+	    forced->format != KPI_FORMAT_JSON)
+		return usage_error("--show prints text or json, not %s",
+		                   forced->name);
+	rc = kpi_history_show(history, id, forced &&
+	                      forced->format == KPI_FORMAT_JSON, stdout);
+	if (rc == KPI_ENOMEM) {
+		kpi_diag_nomem();
+		return KPI_EXIT_NOMEM;
+	}
+	if (rc == KPI_ECONFIG || rc == KPI_ENOTFOUND)
+		return KPI_EXIT_USAGE;
+	if (rc != 0)
+		return KPI_EXIT_OUTPUT;
+	return KPI_EXIT_OK;
+}
+
 /* After printing `what` to stdout: KPI_EXIT_OK, or KPI_EXIT_OUTPUT with a
  * message if it could not be written (a closed pipe, a full disk). */
 static int flush_stdout(const char *what)
@@ -308,6 +345,7 @@ int main(int argc, char **argv)
 	struct kpi_output_spec *specs = NULL;
 	const char **dests;
 	size_t n_dests = 0;
+	const char *show = NULL;
 	int list = 0, newyear = 0, report_opts = 0, c, status;
 
 	kpi_output_init();
@@ -377,6 +415,17 @@ int main(int argc, char **argv)
 		case OPT_NEW_YEAR:
 			newyear = 1;
 			break;
+		case OPT_HISTORY:
+			if (!*optarg)
+				status = missing_value("--history", OPT_HISTORY);
+			o.history = optarg;
+			report_opts++;
+			break;
+		case OPT_SHOW:
+			if (!*optarg)
+				status = missing_value("--show", OPT_SHOW);
+			show = optarg;
+			break;
 		case ':':
 			status = missing_value(argv[optind - 1], optopt);
 			break;
@@ -405,6 +454,17 @@ int main(int argc, char **argv)
 	}
 	if (newyear) {
 		status = new_year(&o, dests, n_dests, report_opts);
+		goto out_free;
+	}
+	if (show) {
+		if (o.config)
+			status = usage_error("--show reads only the history; no "
+			                     "CONFIG ('%s')", o.config);
+		else {
+			status = show_history(o.history, show, forced);
+			if (status == KPI_EXIT_OK)
+				status = flush_stdout("the history");
+		}
 		goto out_free;
 	}
 	if (!o.config) {

@@ -122,6 +122,13 @@ struct kpi_result {
 #define KPI_OVR_DECIMALS  0x08
 #define KPI_OVR_DIRECTION 0x10
 
+/* Where a baseline set before evaluation came from (history.h). */
+enum kpi_baseline_source {
+	KPI_BASELINE_EXPORTS = 0, /* none set: eval takes last year's value */
+	KPI_BASELINE_CONFIG = 1,  /* the config's baseline key */
+	KPI_BASELINE_HISTORY = 2  /* last year's year-end outcome, history */
+};
+
 struct kpi_indicator {
 	char *id;                /* "<area>.<local id>" */
 	char *area;
@@ -154,6 +161,10 @@ struct kpi_indicator {
 	long line;               /* line of [indicator id], 0 if none */
 	long ref_line;           /* first line referring to it (goal list) */
 	char *ref_section;       /* section of that reference */
+	int baseline_source;     /* enum kpi_baseline_source of baseline_cfg */
+	char *accuracy_of;       /* config accuracy_of: the indicator whose
+	                            forecast accuracy this is, or NULL */
+	int accuracy_month;      /* ... at the period ending this month */
 
 	struct kpi_series main;
 	struct kpi_series *groups;  /* breakdowns, in first-emitted order */

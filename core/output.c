@@ -649,6 +649,13 @@ static void sync_dir(const struct dest *d)
 int kpi_output_set_write(struct kpi_output_set *s, const char *const *bufs,
                          const size_t *lens)
 {
+	return kpi_output_set_write_hook(s, bufs, lens, NULL, NULL);
+}
+
+int kpi_output_set_write_hook(struct kpi_output_set *s,
+                              const char *const *bufs, const size_t *lens,
+                              int (*before_replace)(void *), void *arg)
+{
 	int rc = 0;
 
 	/* 1: every regular file to its temp file */
@@ -659,6 +666,9 @@ int kpi_output_set_write(struct kpi_output_set *s, const char *const *bufs,
 	for (size_t i = 0; i < s->n && rc == 0; i++)
 		if (s->d[i].kind != KPI_OUTPUT_FILE)
 			rc = write_in_place(&s->d[i], bufs[i], lens[i]);
+	/* the caller's last step that may still fail (the history's commit) */
+	if (rc == 0 && before_replace)
+		rc = before_replace(arg);
 	/* 3: replace the files */
 	for (size_t i = 0; i < s->n && rc == 0; i++) {
 		struct dest *d = &s->d[i];

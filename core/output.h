@@ -54,6 +54,15 @@ int kpi_output_set_new(const char *const *dests, size_t n,
 int kpi_output_set_write(struct kpi_output_set *s, const char *const *bufs,
                          const size_t *lens);
 
+/* kpi_output_set_write with one more step that can still stop it:
+ * before_replace(arg), when not NULL, is called after every temp file and
+ * stream is written and before any file is replaced; if it returns
+ * non-zero (after printing why), no file is replaced, the temp files are
+ * removed and its code is returned (KPI_ENOMEM included). */
+int kpi_output_set_write_hook(struct kpi_output_set *s,
+                              const char *const *bufs, const size_t *lens,
+                              int (*before_replace)(void *), void *arg);
+
 /* Free the set, removing any temp file still registered. */
 void kpi_output_set_free(struct kpi_output_set *s);
 

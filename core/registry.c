@@ -433,6 +433,7 @@ static void indicator_free(struct kpi_indicator *ind)
 	free(ind->name_en);
 	free(ind->unit);
 	free(ind->period_label);
+	free(ind->accuracy_of);
 	free(ind->ref_section);
 	target_free(&ind->target);
 	target_free(&ind->council);

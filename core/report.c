@@ -343,6 +343,16 @@ static void why_set(struct bld *b, struct kpi_report_indicator *ri,
 		{ "invalid period", "ogiltig period", "invalid_period" },
 		{ "unknown aggregation", "okänd aggregering",
 		  "unknown_aggregation" },
+		/* forecast accuracy from the results history (history.c) */
+		{ "no results history",
+		  "ingen resultathistorik", "no_history" },
+		{ "no forecast of that period in the history",
+		  "ingen prognos från den perioden i historiken",
+		  "no_forecast_in_history" },
+		{ "no year-end outcome yet", "inget årsutfall ännu",
+		  "no_year_end_outcome" },
+		{ "the year-end outcome is 0", "årsutfallet är 0",
+		  "zero_year_end_outcome" },
 	};
 
 	ri->why_key = NULL;

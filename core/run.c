@@ -15,6 +15,7 @@
 #include "config.h"
 #include "diag.h"
 #include "eval.h"
+#include "history.h"
 #include "host.h"
 #include "ini.h"
 #include "loader.h"
@@ -116,17 +117,42 @@ static void warn_unused_value(const struct kpi_config *cfg,
 	         period);
 }
 
-static void evaluate(struct kpi_config *cfg)
+/* A history.h error code as an exit status. */
+static int history_status(int rc)
 {
+	if (rc == 0)
+		return KPI_EXIT_OK;
+	if (rc == KPI_ENOMEM)
+		return KPI_EXIT_NOMEM;
+	return rc == KPI_ECONFIG ? KPI_EXIT_USAGE : KPI_EXIT_OUTPUT;
+}
+
+/* Evaluate every indicator, then the forecast accuracies from the
+ * results history (hist may be NULL), then the goals.  Returns an enum
+ * kpi_exit: not OK only when the history could not be read. */
+static int evaluate(struct kpi_config *cfg, struct kpi_history *hist)
+{
+	int st;
+
 	for (size_t i = 0; i < cfg->n_indicators; i++) {
 		warn_unused_value(cfg, cfg->indicators[i]);
 		kpi_eval_indicator(cfg->indicators[i], cfg->year,
 		                   cfg->period_month, cfg->tolerance,
 		                   cfg->tolerance_rel);
 	}
+	st = history_status(kpi_history_accuracy(hist, cfg));
 	for (size_t i = 0; i < cfg->n_goals; i++)
 		if (!cfg->goals[i]->parent)
 			kpi_eval_goal(cfg->goals[i]);
+	return st;
+}
+
+/* output.c's last step before the report files replace the old ones:
+ * the staged run is committed to the history, so that both land or
+ * neither (docs/history.md). */
+static int commit_history(void *hist)
+{
+	return kpi_history_commit(hist);
 }
 
 /* Predicate: some indicator fails the run under fail_on, decided as the
@@ -178,10 +204,14 @@ static int render(int format, const struct kpi_report *rep,
 }
 
 /* Render each format the outputs ask for once, then write them all
- * (output.c: all or nothing).  Returns an enum kpi_exit: KPI_EXIT_NOMEM
- * (nothing written, nothing printed) when memory ran out. */
+ * (output.c: all or nothing), recording the run in the history `hist`
+ * when not NULL: staged before the outputs are written, committed after
+ * every temp file and stream is written and before the files are
+ * replaced.  Returns an enum kpi_exit: KPI_EXIT_NOMEM (nothing written,
+ * nothing printed) when memory ran out. */
 static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
-                       const struct area_rt *rt, struct kpi_output_set *set)
+                       const struct area_rt *rt, struct kpi_output_set *set,
+                       struct kpi_history *hist)
 {
 	struct kpi_failure *fails;
 	struct kpi_report *rep = NULL;
@@ -229,13 +259,20 @@ static int emit_report(const struct kpi_options *o, struct kpi_config *cfg,
 		                &lens[i]);
 		bufs[i] = owned[i];
 	}
+	if (status == KPI_EXIT_OK && hist)
+		status = history_status(kpi_history_stage(hist, cfg, rep));
 	if (status == KPI_EXIT_OK) {
-		rc = kpi_output_set_write(set, bufs, lens);
+		rc = kpi_output_set_write_hook(set, bufs, lens,
+		                               hist ? commit_history : NULL,
+		                               hist);
 		if (rc == KPI_ENOMEM)
 			status = KPI_EXIT_NOMEM;
+		else if (rc == KPI_ECONFIG)
+			status = KPI_EXIT_USAGE;
 		else if (rc != 0)
 			status = KPI_EXIT_OUTPUT;
 	}
+	kpi_history_rollback(hist);     /* nothing if committed */
 out_free:
 	kpi_report_free(rep);
 	free(fails);
@@ -303,7 +340,7 @@ static int emit_junit_only(const struct kpi_options *o, struct kpi_config *cfg,
 	if (rc != 0)
 		status = rc == KPI_ENOMEM ? KPI_EXIT_NOMEM : KPI_EXIT_OUTPUT;
 	else if (jo.n_outputs)
-		status = emit_report(&jo, cfg, rt, set);
+		status = emit_report(&jo, cfg, rt, set, NULL);
 	kpi_output_set_free(set);
 	free(specs);
 	return status;
@@ -372,10 +409,32 @@ static int refuse_inputs_as_outputs(const struct kpi_options *o,
 	return rc;
 }
 
+/* Refuse a --history that is also a report output (-o): the atomic
+ * replace would destroy it.  0 or KPI_EXIT_USAGE (printed). */
+static int refuse_history_as_output(const struct kpi_options *o)
+{
+	struct stat hs, os;
+	int have = stat(o->history, &hs) == 0;
+
+	for (size_t i = 0; i < o->n_outputs; i++) {
+		const char *dest = o->outputs[i].dest;
+
+		if (strcmp(dest, o->history) == 0 ||
+		    (have && stat(dest, &os) == 0 && os.st_dev == hs.st_dev &&
+		     os.st_ino == hs.st_ino)) {
+			kpi_diag(KPI_LOG_ERROR, NULL, dest, 0, 0, "refusing to "
+			         "write the report over the results history");
+			return KPI_EXIT_USAGE;
+		}
+	}
+	return KPI_EXIT_OK;
+}
+
 int kpi_run(const struct kpi_options *o)
 {
 	struct kpi_config *cfg = NULL;
 	struct kpi_output_set *set = NULL;
+	struct kpi_history *hist = NULL;
 	struct area_rt *rt = NULL;
 	const char **skip = NULL;
 	size_t n_skip = 0;
@@ -413,6 +472,14 @@ int kpi_run(const struct kpi_options *o)
 	 * them all on standard error, with the other diagnostics (a failed
 	 * write there fails no run) */
 	(void)kpi_config_apply_periods(cfg, o->check ? stderr : NULL);
+	if (o->history) {
+		status = refuse_history_as_output(o);
+		if (status == KPI_EXIT_OK)
+			status = history_status(kpi_history_open(o->history,
+			                                         o->check, &hist));
+		if (status != KPI_EXIT_OK)
+			goto out_free_config;
+	}
 	rt = calloc(cfg->n_areas + 1, sizeof *rt);
 	skip = calloc(cfg->n_areas + 1, sizeof *skip);
 	if (!rt || !skip) {
@@ -442,7 +509,8 @@ int kpi_run(const struct kpi_options *o)
 	                              (st == KPI_EXIT_DATA && !o->keep_going))) {
 		/* an area's error stops the run: only JUnit is written */
 		if (!o->check) {
-			evaluate(cfg);
+			if (evaluate(cfg, hist) == KPI_EXIT_NOMEM)
+				st = KPI_EXIT_NOMEM;
 			/* a failed write is named; the status stays the
 			 * area's, the cause, unless memory ran out */
 			if (emit_junit_only(o, cfg, rt) == KPI_EXIT_NOMEM)
@@ -452,7 +520,11 @@ int kpi_run(const struct kpi_options *o)
 	}
 	if (status != KPI_EXIT_OK)
 		goto out_close;
-	evaluate(cfg);
+	status = history_status(kpi_history_apply(hist, cfg));
+	if (status == KPI_EXIT_OK)
+		status = evaluate(cfg, hist);
+	if (status != KPI_EXIT_OK)
+		goto out_close;
 	if (o->check) {
 		status = st;
 		if (status == KPI_EXIT_OK)
@@ -461,7 +533,11 @@ int kpi_run(const struct kpi_options *o)
 			         cfg->path);
 		goto out_close;
 	}
-	status = emit_report(o, cfg, rt, set);
+	if (hist && st != KPI_EXIT_OK)
+		kpi_diag(KPI_LOG_WARN, NULL, o->history, 0, 0, "this run is not "
+		         "recorded in the results history: an area failed");
+	status = emit_report(o, cfg, rt, set,
+	                     st == KPI_EXIT_OK ? hist : NULL);
 	if (status == KPI_EXIT_OK)
 		status = st;
 	if (status == KPI_EXIT_OK && missed_targets(cfg, o->fail_on))
@@ -472,6 +548,7 @@ out_close:
 out_free_config:
 	free(rt);
 	free(skip);
+	kpi_history_close(hist);
 	kpi_config_free(cfg);
 	kpi_output_set_free(set);
 	if (status == KPI_EXIT_NOMEM)

@@ -38,6 +38,7 @@ struct kpi_options {
 	const struct kpi_output_spec *outputs;  /* at least one */
 	size_t n_outputs;
 	int keep_going;        /* a bad export makes only its area unknown */
+	const char *history;   /* --history FILE, or NULL (history.h) */
 };
 
 /* Run kpirun with the options; returns an enum kpi_exit status. */

@@ -10,13 +10,20 @@
 #
 # Scenarios: text (--output FILE), json (--format json --output FILE),
 # stdout (the text report on standard output), newyear (--new-year
-# --output FILE: next year's config instead of a report).  A run passes if
+# --output FILE: next year's config instead of a report), history
+# (--output FILE and --history on a results history made for the run, so
+# SQLite's own allocations count too; docs/history.md).  A run passes if
 #   - it was not killed by a signal and did not hang (20 s), and
 #   - it exited 0 with output byte-identical to the good run's (a failure
 #     the code could recover from without changing the answer), or
 #   - it exited 6 (out of memory) with "out of memory" printed exactly once
 #     on stderr, nothing on stdout, an existing --output left as it was, and
-#     no temporary file left in the output's directory or in $TMPDIR.
+#     no temporary file left in the output's directory or in $TMPDIR;
+#   - in the history scenario, the history then holds the run's rows
+#     (exit 0: as many as the good run's) or none of them (exit 6), and
+#     is undamaged.  SQLite makes ten times the allocations of the rest of
+#     the run, so this scenario fails every Kth allocation, K spreading
+#     about 250 runs over the good run's count (KPI_FI_HISTORY_RUNS).
 # Anything else is a fault.  Plugin code runs only in an area's child,
 # which neither counts nor fails here (unless KPI_FAIL_ALLOC_CHILD is set),
 # so every counted allocation is kpirun's own, the sandbox's replay of an
@@ -58,6 +65,7 @@ scenario_args() {
 	json)   echo "--format json --output $WORK/run/report.txt" ;;
 	stdout) echo "" ;;
 	newyear) echo "--new-year --output $WORK/run/report.txt" ;;
+	history) echo "--history $WORK/hist/h.db --output $WORK/run/report.txt" ;;
 	*)      echo "run_all.sh: unknown scenario '$1'" >&2; exit 2 ;;
 	esac
 }
@@ -68,8 +76,8 @@ scenario_args() {
 run_one() {
 	local scen=$1 n=$2
 	shift 2
-	rm -rf "$WORK/run" "$WORK/tmp"
-	mkdir -p "$WORK/run" "$WORK/tmp"
+	rm -rf "$WORK/run" "$WORK/tmp" "$WORK/hist"
+	mkdir -p "$WORK/run" "$WORK/tmp" "$WORK/hist"
 	printf '%s\n' "$OLD" >"$WORK/run/report.txt"
 	rm -f "$WORK/count" "$WORK/where" "$WORK/stack"
 	# shellcheck disable=SC2046
@@ -173,6 +181,26 @@ check_run() {
 		echo "files left in TMPDIR: $(ls -A "$WORK/tmp" | paste -sd' ' -)"
 		return 1
 	fi
+	if [ "$scen" = history ]; then
+		local rows=0
+		if [ -e "$WORK/hist/h.db" ]; then
+			if [ "$(sqlite3 "$WORK/hist/h.db" "PRAGMA integrity_check" 2>&1)" != ok ]; then
+				echo "exit $st and the history is damaged"
+				return 1
+			fi
+			# no result table: the schema's creation was rolled back
+			rows=$(sqlite3 "$WORK/hist/h.db" "SELECT count(*) FROM result" 2>/dev/null)
+			rows=${rows:-0}
+		fi
+		if [ "$st" -eq 0 ] && [ "$rows" != "$(cat "$WORK/good.rows")" ]; then
+			echo "exit 0 with $rows rows in the history"
+			return 1
+		fi
+		if [ "$st" -ne 0 ] && [ "$rows" != 0 ]; then
+			echo "exit $st with $rows rows in the history"
+			return 1
+		fi
+	fi
 	return 0
 }
 
@@ -187,6 +215,9 @@ good_run() {
 	fi
 	cp "$WORK/stdout" "$WORK/good.stdout"
 	cp "$WORK/run/report.txt" "$WORK/good.report"
+	if [ "$scen" = history ]; then
+		sqlite3 "$WORK/hist/h.db" "SELECT count(*) FROM result" >"$WORK/good.rows"
+	fi
 	cut -d' ' -f1 "$WORK/count"
 }
 
@@ -223,14 +254,22 @@ fi
 
 runs=0 injected=0 right=0 clean=0 core_faults=0 plugin_faults=0 ini_faults=0
 vg_runs=0 vg_faults=0
-for scen in text json stdout newyear; do
+for scen in text json stdout newyear history; do
 	total=$(good_run "$scen")
 	echo "== $scen: $total allocations in the good run"
 	step=1
 	if [ "$VALGRIND_MODE" = sample ]; then
 		step=$(( (total + 11) / 12 ))
 	fi
-	for n in $(seq 1 "$total"); do
+	stride=1
+	if [ "$scen" = history ]; then
+		stride=$(( (total + ${KPI_FI_HISTORY_RUNS:-250} - 1) / ${KPI_FI_HISTORY_RUNS:-250} ))
+		step=$(( (total / stride + 11) / 12 ))
+		echo "== $scen: every ${stride}th allocation"
+	fi
+	k=0
+	for n in $(seq 1 "$stride" "$total"); do
+		k=$((k + 1))
 		run_one "$scen" "$n"
 		runs=$((runs + 1))
 		[ -e "$WORK/where" ] && injected=$((injected + 1))
@@ -249,7 +288,7 @@ for scen in text json stdout newyear; do
 			continue
 		fi
 		if [ "$VALGRIND_MODE" = all ] ||
-		   { [ "$VALGRIND_MODE" = sample ] && [ $((n % step)) -eq 0 ]; }; then
+		   { [ "$VALGRIND_MODE" = sample ] && [ $((k % step)) -eq 0 ]; }; then
 			# shellcheck disable=SC2086
 			run_one "$scen" "$n" $VALGRIND
 			vg_runs=$((vg_runs + 1))
