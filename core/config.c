@@ -22,7 +22,7 @@ static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
 	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
 	"plugin_process_limit", "allow_exports_outside_data_dir", "decimal_mark",
-	NULL
+	"compare", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -35,7 +35,8 @@ static const char *const activity_keys[] = {
 static const char *const indicator_keys[] = {
 	"target", "council_target", "forecast", "tolerance", "stated",
 	"name_sv", "name_en", "unit", "decimals", "direction", "baseline",
-	"period_label", "subperiods", "council_scope", "breakdown", NULL
+	"period_label", "subperiods", "council_scope", "breakdown", "compare",
+	NULL
 };
 
 /*
@@ -65,37 +66,14 @@ static int worse(int rc, int r)
 	return r ? KPI_ECONFIG : rc;
 }
 
-int kpi_config_parse_period(const char *s, int year, int *month)
+int kpi_config_parse_compare(const char *s, int *compare)
 {
-	char *end;
-	long y, m;
-
-	if (strcmp(s, "T1") == 0 || strcmp(s, "t1") == 0) {
-		*month = 4;
-		return 0;
-	}
-	if (strcmp(s, "T2") == 0 || strcmp(s, "t2") == 0) {
-		*month = 8;
-		return 0;
-	}
-	if (strcmp(s, "T3") == 0 || strcmp(s, "t3") == 0 ||
-	    strcmp(s, "year") == 0) {
-		*month = 12;
-		return 0;
-	}
-	if (strlen(s) != 7 || s[4] != '-')
+	if (strcmp(s, "same_period") == 0)
+		*compare = KPI_COMPARE_SAME_PERIOD;
+	else if (strcmp(s, "previous_year") == 0)
+		*compare = KPI_COMPARE_PREVIOUS_YEAR;
+	else
 		return KPI_ECONFIG;
-	for (int i = 0; i < 7; i++)
-		if (i != 4 && !isdigit((unsigned char)s[i]))
-			return KPI_ECONFIG;
-	errno = 0;
-	y = strtol(s, &end, 10);
-	if (errno || end != s + 4)
-		return KPI_ECONFIG;
-	m = strtol(s + 5, &end, 10);
-	if (errno || *end || m < 1 || m > 12 || y != year)
-		return KPI_ECONFIG;
-	*month = (int)m;
 	return 0;
 }
 
@@ -359,7 +337,8 @@ static int parse_decimal_mark(const struct kpi_ini *ini, const char *sec,
 static int load_run(struct kpi_config *cfg)
 {
 	struct kpi_ini *ini = cfg->ini;
-	const char *sec = "kpirun", *v;
+	const char *sec = "kpirun", *v, *why;
+	char why_buf[128];
 	long year;
 	int rc = 0;
 
@@ -382,10 +361,15 @@ static int load_run(struct kpi_config *cfg)
 	v = kpi_ini_get(ini, sec, "period");
 	if (!v)
 		rc = kpi_ini_error(ini, sec, NULL, "missing required key 'period'");
-	else if (kpi_config_parse_period(v, cfg->year, &cfg->period_month))
-		rc = kpi_ini_error(ini, sec, "period",
-		                   "'%s' is not a period (expected T1, T2, T3, "
-		                   "year or %d-MM)", v, cfg->year);
+	else if (kpi_period_parse(v, cfg->year, &cfg->period, why_buf,
+	                          sizeof why_buf, &why))
+		rc = kpi_ini_error(ini, sec, "period", "'%s' is not a period: %s",
+		                   v, why);
+	v = kpi_ini_get(ini, sec, "compare");
+	if (v && kpi_config_parse_compare(v, &cfg->compare))
+		rc = kpi_ini_error(ini, sec, "compare", "'%s' is not a "
+		                   "comparison (expected same_period or "
+		                   "previous_year)", v);
 	v = kpi_ini_get(ini, sec, "data_dir");
 	if (!v || !*v)
 		rc = kpi_ini_error(ini, sec, NULL,
@@ -851,6 +835,11 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 	if ((v = kpi_ini_get(ini, sec, "subperiods")) &&
 	    parse_subperiods(ini, sec, v, ind) != 0)
 		rc = KPI_ECONFIG;
+	if ((v = kpi_ini_get(ini, sec, "compare")) &&
+	    kpi_config_parse_compare(v, &ind->compare))
+		rc = kpi_ini_error(ini, sec, "compare", "'%s' is not a "
+		                   "comparison (expected same_period or "
+		                   "previous_year)", v);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "hash.h"
 #include "ini.h"
 #include "model.h"
+#include "period.h"
 #include "registry.h"
 
 /* Defaults of an area's resource limits (docs/config.md). */
@@ -34,8 +35,11 @@ struct kpi_config {
 	struct kpi_ini *ini;
 	char *path;              /* as given */
 	char *dir;               /* directory of the config file */
-	int year;
-	int period_month;        /* last month of the period, 1..12 */
+	int year;                /* the period's end year */
+	struct kpi_period period;  /* the report's months (period.h): ends
+	                              in `year`; its last month is what
+	                              plugins' run_month() gives */
+	int compare;             /* enum kpi_compare: [kpirun] compare */
 	int lang;                /* enum kpi_lang */
 	char *data_dir;          /* absolute or relative to cwd */
 	char *plugin_dir;        /* NULL if not configured */
@@ -72,9 +76,9 @@ struct kpi_config {
 int kpi_config_load(const char *path, struct kpi_config **out);
 void kpi_config_free(struct kpi_config *cfg);
 
-/* Parse a period ("T1", "T2", "T3", "year", "YYYY-MM") for `year` into its
- * last month.  Returns 0 or KPI_ECONFIG (nothing printed). */
-int kpi_config_parse_period(const char *s, int year, int *month);
+/* Parse a `compare` value (same_period, previous_year) into an enum
+ * kpi_compare.  Returns 0 or KPI_ECONFIG (nothing printed). */
+int kpi_config_parse_compare(const char *s, int *compare);
 
 /* Check the keys of [area NAME] against the core's (plugin,
  * decimal_mark) and the descriptor's config_keys.  Returns 0, KPI_ECONFIG

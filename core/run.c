@@ -96,23 +96,24 @@ static void free_plugins(struct kpi_config *cfg, struct area_rt *rt)
 		free(rt[i].path);
 }
 
-/* Warn about a value an area stated for months beyond the period: it is
- * not used (kpi_eval_value_fits). */
+/* Warn about a value an area stated for months outside the period: it
+ * is not the outcome (kpi_eval_value_fits). */
 static void warn_unused_value(const struct kpi_config *cfg,
                               const struct kpi_indicator *ind)
 {
 	const struct kpi_value *v = &ind->value;
 	char covers[64], period[64];
 
-	if (!ind->has_value || kpi_eval_value_fits(v, cfg->period_month))
+	if (!ind->has_value || kpi_eval_value_fits(v, &cfg->period))
 		return;
 	kpi_period_label(covers, sizeof covers, KPI_LANG_EN, v->year,
 	                 v->month_from, v->year, v->month_to);
-	kpi_period_label(period, sizeof period, KPI_LANG_EN, cfg->year, 1,
-	                 cfg->year, cfg->period_month);
+	kpi_period_name(period, sizeof period, KPI_LANG_EN, &cfg->period);
 	kpi_diag(KPI_LOG_WARN, ind->area, NULL, 0, 0,
-	         "the value stated for '%s' covers %s, beyond the period %s: "
+	         "the value stated for '%s' covers %s, %s the period %s: "
 	         "not used", ind->id, *covers ? covers : "no valid months",
+	         v->year == cfg->period.to_year &&
+	         v->month_to > cfg->period.to_month ? "beyond" : "outside",
 	         period);
 }
 
@@ -120,9 +121,9 @@ static void evaluate(struct kpi_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_indicators; i++) {
 		warn_unused_value(cfg, cfg->indicators[i]);
-		kpi_eval_indicator(cfg->indicators[i], cfg->year,
-		                   cfg->period_month, cfg->tolerance,
-		                   cfg->tolerance_rel);
+		kpi_eval_indicator(cfg->indicators[i], &cfg->period,
+		                   cfg->tolerance, cfg->tolerance_rel,
+		                   cfg->compare);
 	}
 	for (size_t i = 0; i < cfg->n_goals; i++)
 		if (!cfg->goals[i]->parent)
@@ -377,7 +378,8 @@ int kpi_run(const struct kpi_options *o)
 	struct kpi_config *cfg = NULL;
 	struct kpi_output_set *set = NULL;
 	struct area_rt *rt = NULL;
-	const char **skip = NULL;
+	const char **skip = NULL, *why;
+	char why_buf[128];
 	size_t n_skip = 0;
 	int status = KPI_EXIT_OK, st;
 
@@ -401,11 +403,10 @@ int kpi_run(const struct kpi_options *o)
 		if (status != KPI_EXIT_OK)
 			goto out_free_config;
 	}
-	if (o->period && kpi_config_parse_period(o->period, cfg->year,
-	                                         &cfg->period_month) != 0) {
+	if (o->period && kpi_period_parse(o->period, cfg->year, &cfg->period,
+	                                  why_buf, sizeof why_buf, &why) != 0) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
-		         "--period: '%s' is not a period (expected T1, T2, T3, "
-		         "year or %d-MM)", o->period, cfg->year);
+		         "--period: '%s' is not a period: %s", o->period, why);
 		status = KPI_EXIT_USAGE;
 		goto out_free_config;
 	}

@@ -611,7 +611,7 @@ static int indicators(struct html *h, int first,
 	}
 	table(h->out, &(struct table_spec){
 		.ncols = KPI_ROW_COLUMNS, .nrows = n + 1, .cells = cells,
-		.numeric = 0x1eul, .grade_col = KPI_ROW_COLUMNS - 1,
+		.numeric = 0x3eul, .grade_col = KPI_ROW_ASSESSMENT,
 		.grades = keys, .row_ids = ids, .cls = "indicators" });
 	notes(h->out, lang, inds, n);
 	charts(h->out, h->r->year, lang, inds, n);
