@@ -441,10 +441,11 @@ static int eval_forecast(struct kpi_indicator *ind,
 	return 0;
 }
 
-/* Set ind->res's last-year figure: by `compare` (enum kpi_compare) the
- * period's months a year earlier or January-December of the year before
- * the end year; a value the plugin stated for exactly those months, else
- * the monthly series aggregated over them. */
+/* Set ind->res's last-year figure (call after the outcome): by `compare`
+ * (enum kpi_compare) the months the outcome covers a year earlier (the
+ * period's months when there is no outcome), or January-December of the
+ * year before the end year; a value the plugin stated for exactly those
+ * months, else the monthly series aggregated over them. */
 static void eval_last(struct kpi_indicator *ind, const struct kpi_period *p,
                       int base, int compare)
 {
@@ -458,6 +459,14 @@ static void eval_last(struct kpi_indicator *ind, const struct kpi_period *p,
 	if (compare == KPI_COMPARE_PREVIOUS_YEAR) {
 		lo = kpi_period_index(p->to_year - 1, 1);
 		hi = kpi_period_index(p->to_year - 1, 12);
+	} else if (r->has_outcome && month_valid(r->from_month) &&
+	           month_valid(r->to_month)) {
+		/* The months the outcome covers: an area whose data end in
+		 * April is compared with January-April, not the period's
+		 * January-August. */
+		compare = KPI_COMPARE_SAME_PERIOD;
+		lo = kpi_period_index(r->from_year, r->from_month) - 12;
+		hi = kpi_period_index(r->to_year, r->to_month) - 12;
 	} else {
 		compare = KPI_COMPARE_SAME_PERIOD;
 		lo = kpi_period_first(p) - 12;

@@ -235,6 +235,14 @@ char *kpi_period_label(char *buf, size_t n, int lang, int from_year,
 	return buf;
 }
 
+const char *kpi_period_kind_key(int kind)
+{
+	static const char *const keys[] = { "tertial", "quarter", "half",
+	                                    "year", "to_month", "range" };
+
+	return kind >= 0 && kind <= KPI_PERIOD_RANGE ? keys[kind] : "range";
+}
+
 char *kpi_period_name(char *buf, size_t n, int lang,
                       const struct kpi_period *p)
 {

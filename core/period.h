@@ -72,6 +72,11 @@ int kpi_period_parse(const char *s, int year, struct kpi_period *p,
 char *kpi_period_label(char *buf, size_t n, int lang, int from_year,
                        int from_month, int to_year, int to_month);
 
+/* The stable key of an enum kpi_period_kind: "tertial", "quarter",
+ * "half", "year", "to_month", "range" (static; "range" for an unknown
+ * kind). */
+const char *kpi_period_kind_key(int kind);
+
 /* kpi_period_label of a period's months. */
 char *kpi_period_name(char *buf, size_t n, int lang,
                       const struct kpi_period *p);

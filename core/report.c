@@ -1087,6 +1087,7 @@ int kpi_report_build(const struct kpi_config *cfg, int lang,
 	title_set(&b, rep);
 	span_set(&b, &rep->period, cfg->period.from_year, cfg->period.from_month,
 	         cfg->period.to_year, cfg->period.to_month);
+	rep->period_kind = kpi_period_kind_key(cfg->period.kind);
 
 	rep->indicators = balloc(&b, cfg->n_indicators, sizeof *rep->indicators);
 	rep->goals = balloc(&b, cfg->n_goals, sizeof *rep->goals);

@@ -293,6 +293,9 @@ struct kpi_report {
 	struct kpi_text organisation;  /* the committee: title up to " – " */
 	struct kpi_span period;        /* the run's period (period.h), from
 	                                  its first to its last month */
+	const char *period_kind;       /* "tertial", "quarter", "half",
+	                                  "year", "to_month", "range"
+	                                  (static) */
 
 	struct kpi_report_goal *goals; /* every goal, config order */
 	size_t n_goals;

@@ -52,6 +52,7 @@ static const char STYLE[] =
 "font-weight:600}\n"
 ".num{text-align:right;font-variant-numeric:tabular-nums;"
 "white-space:nowrap}\n"
+"th.num{white-space:normal}\n"
 "td.grade,.activities td:nth-child(2),.activities td:nth-child(3)"
 "{white-space:nowrap}\n"
 ".sym{display:inline-block;width:1.1em;text-align:center;"

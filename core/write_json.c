@@ -367,6 +367,7 @@ int kpi_write_json(FILE *out, const struct kpi_report *r,
 	jint(&j, "year", r->year);
 	jint(&j, "period_month", r->period.to_month);
 	jspan(&j, "period", &r->period, lang);
+	jstr(&j, "period_kind", r->period_kind);
 	jopen(&j, "goals", '[');
 	for (size_t i = 0; i < r->n_roots; i++)
 		jgoal(&j, r->roots[i], lang);
