@@ -1399,3 +1399,157 @@ Test(rule, the_forecast_is_compared_when_there_is_one)
 	kpi_eval_indicator(&ind, YTD(4), 0.10, 1, 0);
 	cr_assert_eq(ind.res.rule, KPI_RULE_NO_DATA);
 }
+
+/* ---- periods other than a year to date, and the month window ---- */
+
+/* The window of a T2 2011 run starts 23 months before January 2011
+ * (February 2009: last year's rolling 12 months) and ends with August
+ * 2011; a two-year range 2010-01..2011-12 uses every slot. */
+Test(window, slots_of_a_year_to_date_and_of_the_longest_range)
+{
+	struct kpi_period t2 = { KPI_PERIOD_TERTIAL, 2011, 1, 2011, 8 };
+	struct kpi_period two = { KPI_PERIOD_RANGE, 2010, 1, 2011, 12 };
+	struct kpi_period q1 = { KPI_PERIOD_QUARTER, 2012, 1, 2012, 3 };
+
+	cr_assert_eq(kpi_window_slot(&t2, 2009, 2), 0);
+	cr_assert_eq(kpi_window_slot(&t2, 2009, 1), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2010, 1), 11);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 8), 30);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 9), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 0), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 13), -1);
+	cr_assert_eq(kpi_window_slot(&t2, -2147483647, 1), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2147483647, 1), -1);
+	/* February 2008 .. December 2011: 47 months */
+	cr_assert_eq(kpi_window_slot(&two, 2008, 2), 0);
+	cr_assert_eq(kpi_window_slot(&two, 2008, 1), -1);
+	cr_assert_eq(kpi_window_slot(&two, 2011, 12), KPI_WINDOW_MONTHS - 1);
+	/* Q1 2012: February 2010 .. March 2012; April 2012 is outside */
+	cr_assert_eq(kpi_window_slot(&q1, 2010, 2), 0);
+	cr_assert_eq(kpi_window_slot(&q1, 2012, 3), 25);
+	cr_assert_eq(kpi_window_slot(&q1, 2012, 4), -1);
+}
+
+/* Q3 2011 (July-September) over seasonal_sum: 2010 is 50 a month to
+ * August, 100 after; 2011 is 60 a month January-August.  The outcome is
+ * July and August alone (120); the forecast is of 2011 from January to
+ * September, whatever the period (480 * 800 / 400 = 960, linear 480 * 12 /
+ * 8 = 720); last year is July-August 2010 (50 + 50). */
+Test(period, quarter_outcome_year_forecast_and_last_year)
+{
+	struct kpi_period q3 = { KPI_PERIOD_QUARTER, 2011, 7, 2011, 9 };
+	struct kpi_indicator ind;
+
+	seasonal_sum(&ind);
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, KPI_COMPARE_SAME_PERIOD);
+	cr_assert(ind.res.has_outcome);
+	cr_assert_float_eq(ind.res.outcome, 120, EPS);
+	cr_assert_eq(ind.res.from_month, 7);
+	cr_assert_eq(ind.res.to_month, 8);
+	cr_assert(ind.res.has_forecast);
+	cr_assert_float_eq(ind.res.forecast, 960, EPS);
+	cr_assert(ind.res.has_last);
+	cr_assert_float_eq(ind.res.last, 100, EPS);
+	cr_assert_eq(ind.res.last_from_year, 2010);
+	cr_assert_eq(ind.res.last_from_month, 7);
+	cr_assert_eq(ind.res.last_to_month, 8);
+
+	ind.forecast_kind = KPI_FORECAST_LINEAR;
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, KPI_COMPARE_SAME_PERIOD);
+	cr_assert_float_eq(ind.res.forecast, 720, EPS);
+
+	/* the whole previous year: 8 * 50 + 4 * 100 */
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, KPI_COMPARE_PREVIOUS_YEAR);
+	cr_assert_float_eq(ind.res.last, 800, EPS);
+	cr_assert_eq(ind.res.last_from_month, 1);
+	cr_assert_eq(ind.res.last_to_month, 12);
+}
+
+/* A value stated for January-August is no outcome of Q3 (it starts before
+ * July) but its full-year forecast is the year's. */
+Test(period, stated_year_to_date_value_in_a_quarter)
+{
+	struct kpi_period q3 = { KPI_PERIOD_QUARTER, 2011, 7, 2011, 9 };
+	struct kpi_indicator ind;
+
+	seasonal_sum(&ind);
+	ind.has_value = 1;
+	ind.value.year = 2011;
+	ind.value.month_from = 1;
+	ind.value.month_to = 8;
+	ind.value.has_outcome = 1;
+	ind.value.outcome = 500;
+	ind.value.has_forecast = 1;
+	ind.value.forecast = 900;
+	cr_assert_not(kpi_eval_value_fits(&ind.value, &q3));
+	cr_assert(kpi_eval_value_fits(&ind.value, YTD(8)));
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.outcome, 120, EPS);
+	cr_assert_not(ind.res.outcome_stated);
+	cr_assert_float_eq(ind.res.forecast, 900, EPS);
+	cr_assert(ind.res.forecast_stated);
+	/* one for July-September is Q3's outcome */
+	ind.value.month_from = 7;
+	ind.value.month_to = 9;
+	cr_assert(kpi_eval_value_fits(&ind.value, &q3));
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.outcome, 500, EPS);
+	cr_assert(ind.res.outcome_stated);
+}
+
+/* Rolling 12 months, last year: the outcome covers Aug 2010 - Jul 2011,
+ * so last year's value is the 12 months ending July 2010, of which the
+ * window holds January-July 2010 (9 / 100 each): 63 / 700 = 9 %.  The
+ * whole of 2010: (7 * 9 + 5 * 5) / 1200 = 7,33 %. */
+Test(period, rolling12_last_year)
+{
+	struct kpi_indicator ind;
+
+	sick_leave(&ind);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, KPI_COMPARE_SAME_PERIOD);
+	cr_assert_eq(ind.res.from_year, 2010);
+	cr_assert_eq(ind.res.from_month, 8);
+	cr_assert(ind.res.has_last);
+	cr_assert_float_eq(ind.res.last, 9.0, EPS);
+	cr_assert_eq(ind.res.last_from_year, 2010);
+	cr_assert_eq(ind.res.last_from_month, 1);
+	cr_assert_eq(ind.res.last_to_month, 7);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, KPI_COMPARE_PREVIOUS_YEAR);
+	cr_assert_float_eq(ind.res.last, 88.0 / 1200.0 * 100.0, EPS);
+}
+
+/* A range across New Year, November 2010 - February 2011, sums its four
+ * months; a period longer than the limit is refused by eval as well. */
+Test(period, range_across_new_year)
+{
+	struct kpi_period r = { KPI_PERIOD_RANGE, 2010, 11, 2011, 2 };
+	struct kpi_period longer = { KPI_PERIOD_RANGE, 2009, 1, 2011, 2 };
+	struct kpi_indicator ind;
+
+	/* this period's window starts in December 2008, not February 2009 as
+	 * a year to date's: the slots are its own */
+	static const int data[][3] = { { 2010, 10, 1000 }, { 2010, 11, 1 },
+	                               { 2010, 12, 2 }, { 2011, 1, 4 },
+	                               { 2011, 2, 8 } };
+
+	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
+	cr_assert_eq(kpi_window_first(&r), kpi_period_index(2008, 12));
+	for (size_t k = 0; k < sizeof data / sizeof data[0]; k++) {
+		struct kpi_month *m = &ind.main.m[kpi_window_slot(&r, data[k][0],
+		                                                  data[k][1])];
+
+		m->num = data[k][2];
+		m->has = 1;
+	}
+	/* March 2011 lies after the period: no slot */
+	cr_assert_eq(kpi_window_slot(&r, 2011, 3), -1);
+	kpi_eval_indicator(&ind, &r, 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.outcome, 15, EPS);
+	cr_assert_eq(ind.res.from_year, 2010);
+	cr_assert_eq(ind.res.from_month, 11);
+	cr_assert_eq(ind.res.to_year, 2011);
+	cr_assert_eq(ind.res.to_month, 2);
+	kpi_eval_indicator(&ind, &longer, 0.1, 1, 0);
+	cr_assert_not(ind.res.has_outcome);
+	cr_assert_str_eq(ind.res.why, "invalid period");
+}
