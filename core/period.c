@@ -100,17 +100,20 @@ static void set(struct kpi_period *p, int kind, int year, int from, int to)
 /* The named kinds: T1..T3, Q1..Q4, H1, H2, year.  Returns 0 or -1. */
 static int parse_name(const char *s, int year, struct kpi_period *p)
 {
-	char c = (char)toupper((unsigned char)s[0]);
-	int n = s[1] - '0';
+	size_t len = strlen(s);
+	char c;
+	int n;
 
-	if (strlen(s) == 4 && (s[0] == 'y' || s[0] == 'Y') &&
+	if (len == 4 && (s[0] == 'y' || s[0] == 'Y') &&
 	    (s[1] == 'e' || s[1] == 'E') && (s[2] == 'a' || s[2] == 'A') &&
 	    (s[3] == 'r' || s[3] == 'R')) {
 		set(p, KPI_PERIOD_YEAR, year, 1, 12);
 		return 0;
 	}
-	if (strlen(s) != 2)
+	if (len != 2)
 		return -1;
+	c = (char)toupper((unsigned char)s[0]);
+	n = s[1] - '0';
 	if (c == 'T' && n >= 1 && n <= 3)
 		set(p, KPI_PERIOD_TERTIAL, year, 1, n * 4);
 	else if (c == 'Q' && n >= 1 && n <= 4)
