@@ -3,6 +3,7 @@
  * config, load each area's plugin, init, compute, evaluate, then write the
  * report to every output (output.c) or, with --check, nothing.
  */
+#define _GNU_SOURCE             /* fopencookie: render() */
 #include "run.h"
 
 #include <errno.h>
@@ -140,6 +141,46 @@ static int missed_targets(const struct kpi_config *cfg, int fail_on)
 	return 0;
 }
 
+/* The memory a report is rendered into.  glibc's open_memstream drops
+ * the bytes of a write whose buffer cannot grow without setting the
+ * stream's error flag, so a report could lose text silently; this one
+ * remembers the failure (and a short write sets the stream's error). */
+struct render_buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static ssize_t render_write(void *cookie, const char *data, size_t n)
+{
+	struct render_buf *b = cookie;
+
+	if (b->failed)
+		return 0;
+	if (n > b->cap - b->len) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap - b->len < n) {
+			if (cap > ((size_t)-1) / 2) {
+				b->failed = 1;
+				return 0;
+			}
+			cap *= 2;
+		}
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = 1;
+			return 0;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	return (ssize_t)n;
+}
+
 /* Render the report in `format` into a malloc'd buffer (*buf, owned by
  * the caller, *len bytes).  Every format but xlsx is written into an
  * open_memstream, which fails only for lack of memory, so any failure
@@ -150,12 +191,14 @@ static int render(int format, const struct kpi_report *rep,
                   const struct kpi_writer_opts *wo, char **buf, size_t *len)
 {
 	const struct kpi_writer *w = kpi_writer_by_format(format);
+	cookie_io_functions_t io = { .write = render_write };
+	struct render_buf b = { 0 };
 	FILE *mem;
 	int rc, closed;
 
 	*buf = NULL;
 	*len = 0;
-	mem = open_memstream(buf, len);
+	mem = fopencookie(&b, "w", io);
 	if (!mem)
 		return KPI_EXIT_NOMEM;
 	errno = 0;
@@ -164,12 +207,16 @@ static int render(int format, const struct kpi_report *rep,
 	    !ferror(mem))
 		rc = KPI_EPLUGIN;       /* the temporary file, not memory */
 	closed = fclose(mem);
-	/* glibc's fclose of a memstream returns 0 even when its last
-	 * realloc fails; it then stores NULL in *buf */
-	if (closed == 0 && rc == 0 && *buf)
-		return KPI_EXIT_OK;
-	free(*buf);
+	if (closed == 0 && rc == 0 && !b.failed) {
+		/* an empty report is a buffer of its own, never NULL */
+		*buf = b.p ? b.p : malloc(1);
+		*len = b.len;
+		if (*buf)
+			return KPI_EXIT_OK;
+	}
+	free(b.p);
 	*buf = NULL;
+	*len = 0;
 	if (rc == KPI_EINVAL || rc == KPI_EPLUGIN) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
 		         "cannot format the report");
