@@ -22,7 +22,7 @@ static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
 	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
 	"plugin_process_limit", "allow_exports_outside_data_dir", "decimal_mark",
-	"organisation", "committee", NULL
+	"organisation", "committee", "compare", NULL
 };
 static const char *const goal_keys[] = {
 	"kind", "parent", "title_sv", "title_en", "text_sv", "text_en",
@@ -35,7 +35,7 @@ static const char *const activity_keys[] = {
 static const char *const indicator_keys[] = {
 	"target", "council_target", "forecast", "tolerance", "stated",
 	"name_sv", "name_en", "unit", "decimals", "direction", "baseline",
-	"period_label", "subperiods", "council_scope", "breakdown",
+	"period_label", "subperiods", "council_scope", "breakdown", "compare",
 	"accuracy_of", NULL
 };
 
@@ -66,37 +66,14 @@ static int worse(int rc, int r)
 	return r ? KPI_ECONFIG : rc;
 }
 
-int kpi_config_parse_period(const char *s, int year, int *month)
+int kpi_config_parse_compare(const char *s, int *compare)
 {
-	char *end;
-	long y, m;
-
-	if (strcmp(s, "T1") == 0 || strcmp(s, "t1") == 0) {
-		*month = 4;
-		return 0;
-	}
-	if (strcmp(s, "T2") == 0 || strcmp(s, "t2") == 0) {
-		*month = 8;
-		return 0;
-	}
-	if (strcmp(s, "T3") == 0 || strcmp(s, "t3") == 0 ||
-	    strcmp(s, "year") == 0) {
-		*month = 12;
-		return 0;
-	}
-	if (strlen(s) != 7 || s[4] != '-')
+	if (strcmp(s, "same_period") == 0)
+		*compare = KPI_COMPARE_SAME_PERIOD;
+	else if (strcmp(s, "previous_year") == 0)
+		*compare = KPI_COMPARE_PREVIOUS_YEAR;
+	else
 		return KPI_ECONFIG;
-	for (int i = 0; i < 7; i++)
-		if (i != 4 && !isdigit((unsigned char)s[i]))
-			return KPI_ECONFIG;
-	errno = 0;
-	y = strtol(s, &end, 10);
-	if (errno || end != s + 4)
-		return KPI_ECONFIG;
-	m = strtol(s + 5, &end, 10);
-	if (errno || *end || m < 1 || m > 12 || y != year)
-		return KPI_ECONFIG;
-	*month = (int)m;
 	return 0;
 }
 
@@ -123,35 +100,37 @@ static int period_year(const char *s)
 	       (s[3] - '0');
 }
 
-/* Parse the period after '@': T1, T2, T3, year (the config's year),
- * YYYY-MM, or YYYY-T1 .. YYYY-T3, YYYY-year.  Returns 0, or KPI_ECONFIG
- * with a message at sec:key. */
+/* Parse the period after '@': any period --period accepts (T1..T3, Q1..Q4,
+ * H1, H2, year, YYYY-MM, YYYY-MM..YYYY-MM) of the config's year, or of
+ * another year with the year first: YYYY-T2, YYYY-Q1, YYYY-year.  Returns
+ * 0, or KPI_ECONFIG with a message at sec:key. */
 static int parse_written_period(const struct kpi_config *cfg, const char *sec,
                                 const char *key, const char *v,
                                 const char *p, struct kpi_bound *f)
 {
-	int y = period_year(p);
+	const char *dots = strstr(p, ".."), *why;
+	char why_buf[96];
+	int y = period_year(dots ? dots + 2 : p);
 
 	if (y < 0) {
-		f->year = cfg->year;
-		if (kpi_config_parse_period(p, cfg->year, &f->month) == 0)
+		if (kpi_period_parse(p, cfg->year, &f->period, why_buf,
+		                     sizeof why_buf, &why) == 0)
 			return 0;
 	} else if (y < 1900 || y > 2999) {
 		return kpi_ini_error(cfg->ini, sec, key, "'%s': year %d is out "
 		                     "of range (expected 1900..2999)", v, y);
-	} else {
-		f->year = y;
-		if (isdigit((unsigned char)p[5]) &&
-		    kpi_config_parse_period(p, y, &f->month) == 0)
+	} else if (dots || isdigit((unsigned char)p[5])) {
+		if (kpi_period_parse(p, y, &f->period, why_buf, sizeof why_buf,
+		                     &why) == 0)
 			return 0;
-		if (!isdigit((unsigned char)p[5]) &&
-		    kpi_config_parse_period(p + 5, y, &f->month) == 0)
-			return 0;
+	} else if (kpi_period_parse(p + 5, y, &f->period, why_buf,
+	                            sizeof why_buf, &why) == 0) {
+		return 0;
 	}
 	return kpi_ini_error(cfg->ini, sec, key, "'%s': '%s' is not a period "
-	                     "(expected T1, T2, T3, year or YYYY-MM, "
-	                     "optionally with the year first: %d-T2)", v, p,
-	                     cfg->year);
+	                     "(expected T1, T2, T3, Q1..Q4, H1, H2, year, "
+	                     "YYYY-MM or YYYY-MM..YYYY-MM, optionally with "
+	                     "the year first: %d-T2)", v, p, cfg->year);
 }
 
 /*
@@ -171,8 +150,7 @@ static int split_written_for(const struct kpi_config *cfg, const char *sec,
 	f->section = sec;
 	f->key = key;
 	f->line = kpi_ini_line(cfg->ini, sec, key);
-	f->year = cfg->year;
-	f->month = cfg->period_month;
+	f->period = cfg->period;
 	while (len && v[len - 1] == ' ')
 		len--;
 	if (len >= n)
@@ -211,20 +189,21 @@ static int add_figure(struct kpi_config *cfg, const struct kpi_bound *f)
 	return 0;
 }
 
-int kpi_config_same_period(const struct kpi_config *cfg, int year, int month)
+int kpi_config_same_period(const struct kpi_config *cfg,
+                           const struct kpi_period *p)
 {
-	/* a period is January to its last month (kpi_config_parse_period) */
-	return year == cfg->year && month == cfg->period_month;
+	/* the same months, however written (T3 is the year) */
+	return kpi_period_first(p) == kpi_period_first(&cfg->period) &&
+	       kpi_period_last(p) == kpi_period_last(&cfg->period);
 }
 
-void kpi_config_period_name(char *buf, size_t n, int year, int month)
+void kpi_config_period_name(char *buf, size_t n, const struct kpi_period *p)
 {
-	if (month == 4 || month == 8)
-		snprintf(buf, n, "T%d %d", month / 4, year);
-	else if (month == 12)
-		snprintf(buf, n, "year %d", year);
+	if (p->from_year == p->to_year && p->from_month == 1 &&
+	    p->to_month == 12)
+		snprintf(buf, n, "year %d", p->to_year);
 	else
-		snprintf(buf, n, "%d-%02d", year, month);
+		kpi_period_name(buf, n, KPI_LANG_EN, p);
 }
 
 static const char *figure_what(const struct kpi_bound *f)
@@ -262,16 +241,15 @@ int kpi_config_apply_periods(struct kpi_config *cfg, FILE *list)
 {
 	char run[32], written[32];
 
-	kpi_config_period_name(run, sizeof run, cfg->year, cfg->period_month);
+	kpi_config_period_name(run, sizeof run, &cfg->period);
 	if (list && cfg->n_figures)
 		fprintf(list, "figures written for a period (this run: %s):\n",
 		        run);
 	for (size_t i = 0; i < cfg->n_figures; i++) {
 		struct kpi_bound *f = &cfg->figures[i];
 
-		f->used = kpi_config_same_period(cfg, f->year, f->month);
-		kpi_config_period_name(written, sizeof written, f->year,
-		                       f->month);
+		f->used = kpi_config_same_period(cfg, &f->period);
+		kpi_config_period_name(written, sizeof written, &f->period);
 		if (list)
 			fprintf(list, "  %s:%ld: [%s] %s: %s, written for %s%s: "
 			        "%s\n", cfg->path, f->line, f->section, f->key,
@@ -586,7 +564,8 @@ static int parse_decimal_mark(const struct kpi_ini *ini, const char *sec,
 static int load_run(struct kpi_config *cfg)
 {
 	struct kpi_ini *ini = cfg->ini;
-	const char *sec = "kpirun", *v;
+	const char *sec = "kpirun", *v, *why;
+	char why_buf[128];
 	long year;
 	int rc = 0;
 
@@ -609,10 +588,15 @@ static int load_run(struct kpi_config *cfg)
 	v = kpi_ini_get(ini, sec, "period");
 	if (!v)
 		rc = kpi_ini_error(ini, sec, NULL, "missing required key 'period'");
-	else if (kpi_config_parse_period(v, cfg->year, &cfg->period_month))
-		rc = kpi_ini_error(ini, sec, "period",
-		                   "'%s' is not a period (expected T1, T2, T3, "
-		                   "year or %d-MM)", v, cfg->year);
+	else if (kpi_period_parse(v, cfg->year, &cfg->period, why_buf,
+	                          sizeof why_buf, &why))
+		rc = kpi_ini_error(ini, sec, "period", "'%s' is not a period: %s",
+		                   v, why);
+	v = kpi_ini_get(ini, sec, "compare");
+	if (v && kpi_config_parse_compare(v, &cfg->compare))
+		rc = kpi_ini_error(ini, sec, "compare", "'%s' is not a "
+		                   "comparison (expected same_period or "
+		                   "previous_year)", v);
 	v = kpi_ini_get(ini, sec, "data_dir");
 	if (!v || !*v)
 		rc = kpi_ini_error(ini, sec, NULL,
@@ -1020,7 +1004,8 @@ static int load_indicator_stated(struct kpi_config *cfg, const char *sec,
 }
 
 /* accuracy_of = AREA.NAME @ PERIOD: ind is the forecast accuracy of that
- * indicator's forecast at PERIOD (T1, T2, T3 or YYYY-MM of the run year),
+ * indicator's forecast at PERIOD (a year to date before December: T1, T2
+ * or YYYY-MM of the run year),
  * computed from the results history (history.c).  No plugin computes
  * ind, so it counts as declared.  Returns 0, KPI_ECONFIG (printed) or
  * KPI_ENOMEM. */
@@ -1030,7 +1015,9 @@ static int parse_accuracy_of(struct kpi_config *cfg, const char *sec,
 	char id[KPI_MAX_ID + 1], period[16], area[KPI_MAX_NAME + 1];
 	const char *at = strchr(v, '@'), *s, *e;
 	size_t n;
-	int month;
+	struct kpi_period when;
+	char why_buf[96];
+	const char *why;
 
 	if (!at)
 		goto bad;
@@ -1065,15 +1052,17 @@ static int parse_accuracy_of(struct kpi_config *cfg, const char *sec,
 	if (strcmp(id, ind->id) == 0)
 		return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s' is the "
 		                     "forecast accuracy of itself", ind->id);
-	if (kpi_config_parse_period(period, cfg->year, &month) != 0 ||
-	    month == 12)
+	if (kpi_period_parse(period, cfg->year, &when, why_buf,
+	                     sizeof why_buf, &why) != 0 ||
+	    when.from_year != cfg->year || when.from_month != 1 ||
+	    when.to_month == 12)
 		return kpi_ini_error(cfg->ini, sec, "accuracy_of", "'%s' is not "
 		                     "a period before the year's end (expected "
 		                     "T1, T2, T3 or %d-MM before December)",
 		                     period, cfg->year);
 	if (dup_str(&ind->accuracy_of, id))
 		return KPI_ENOMEM;
-	ind->accuracy_month = month;
+	ind->accuracy_month = when.to_month;
 	ind->declared = 1;
 	return 0;
 bad:
@@ -1199,6 +1188,11 @@ static int load_indicator(struct kpi_config *cfg, const char *sec)
 		rc = KPI_ECONFIG;
 	if ((v = kpi_ini_get(ini, sec, "accuracy_of")))
 		rc = worse(rc, parse_accuracy_of(cfg, sec, v, ind));
+	if ((v = kpi_ini_get(ini, sec, "compare")) &&
+	    kpi_config_parse_compare(v, &ind->compare))
+		rc = kpi_ini_error(ini, sec, "compare", "'%s' is not a "
+		                   "comparison (expected same_period or "
+		                   "previous_year)", v);
 	return rc;
 }
 

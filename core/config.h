@@ -16,6 +16,7 @@
 #include "hash.h"
 #include "ini.h"
 #include "model.h"
+#include "period.h"
 #include "registry.h"
 
 /* Defaults of an area's resource limits (docs/config.md). */
@@ -51,8 +52,7 @@ struct kpi_bound {
 	const char *section;     /* lowercase, owned by cfg->ini */
 	const char *key;         /* lowercase, static or owned by cfg->ini */
 	long line;
-	int year;                /* the year and last month it was written for */
-	int month;
+	struct kpi_period period;    /* the months it was written for */
 	int with_at;             /* the period was written ('@') */
 	int used;                /* set by kpi_config_apply_periods */
 };
@@ -61,8 +61,11 @@ struct kpi_config {
 	struct kpi_ini *ini;
 	char *path;              /* as given */
 	char *dir;               /* directory of the config file */
-	int year;
-	int period_month;        /* last month of the period, 1..12 */
+	int year;                /* the period's end year */
+	struct kpi_period period;  /* the report's months (period.h): ends
+	                              in `year`; its last month is what
+	                              plugins' run_month() gives */
+	int compare;             /* enum kpi_compare: [kpirun] compare */
 	int lang;                /* enum kpi_lang */
 	char *data_dir;          /* absolute or relative to cwd */
 	char *plugin_dir;        /* NULL if not configured */
@@ -105,18 +108,19 @@ struct kpi_config {
 int kpi_config_load(const char *path, struct kpi_config **out);
 void kpi_config_free(struct kpi_config *cfg);
 
-/* Parse a period ("T1", "T2", "T3", "year", "YYYY-MM") for `year` into its
- * last month.  Returns 0 or KPI_ECONFIG (nothing printed). */
-int kpi_config_parse_period(const char *s, int year, int *month);
+/* Parse a `compare` value (same_period, previous_year) into an enum
+ * kpi_compare.  Returns 0 or KPI_ECONFIG (nothing printed). */
+int kpi_config_parse_compare(const char *s, int *compare);
 
 /* True if a figure written for `year` and last month `month` belongs to
  * the run's period (cfg->year, cfg->period_month): the one place where a
  * written period is compared with the run's. */
-int kpi_config_same_period(const struct kpi_config *cfg, int year, int month);
+int kpi_config_same_period(const struct kpi_config *cfg,
+                           const struct kpi_period *p);
 
 /* "T2 2011", "year 2011", "2011-05": the period ending with `month` of
  * `year`, as messages name it, into buf (always terminated). */
-void kpi_config_period_name(char *buf, size_t n, int year, int month);
+void kpi_config_period_name(char *buf, size_t n, const struct kpi_period *p);
 
 /* Call once the run's period is final (after --period).  Every figure
  * written for another period is set aside: the indicator has no manual

@@ -1,8 +1,13 @@
 /*
  * eval.c - the core's arithmetic: monthly measurements to period values,
- * full-year forecasts, baselines, assessments against targets, the roll-up
- * of goals and the text naming the months a value covers.  The rules are
+ * full-year forecasts, last year's figures and baselines, assessments
+ * against targets and the roll-up of goals.  The rules are
  * docs/evaluation.md; change the two together.
+ *
+ * Months are running numbers (kpi_period_index); a series holds the run's
+ * window of months (window.h), so every lookup goes through month_at(),
+ * which knows the window's first month and treats a month outside it as
+ * one without data.
  */
 #include "eval.h"
 
@@ -10,20 +15,32 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "window.h"
+
 /* Two doubles closer than this fraction of the larger (and of 1) are equal:
  * sums of decimal data are never exact in binary. */
 #define EVAL_EPS 1e-9
 /* Deepest goal nesting kpi_eval_goal follows: config.c refuses deeper
  * goals, so this only guards against a registry built some other way. */
 #define EVAL_MAX_DEPTH KPI_MAX_GOAL_DEPTH
+/* Months of a rolling-12 value. */
+#define ROLLING_MONTHS 12
 
-/* The months of a series, numbered 0..23: index i is s->m[i / 12][i % 12],
- * so 0..11 is the previous year and 12..23 the run year. */
-#define IDX(yi, month) ((yi) * 12 + (month) - 1)
-
-static const struct kpi_month *month_at(const struct kpi_series *s, int idx)
+/* Month `idx` (a running number) of s, whose m[0] is running number
+ * `base`; NULL outside the window. */
+static const struct kpi_month *month_at(const struct kpi_series *s, int base,
+                                        int idx)
 {
-	return &s->m[idx / 12][idx % 12];
+	long i = (long)idx - base;
+
+	return i >= 0 && i < KPI_WINDOW_MONTHS ? &s->m[i] : NULL;
+}
+
+static int has_at(const struct kpi_series *s, int base, int idx)
+{
+	const struct kpi_month *m = month_at(s, base, idx);
+
+	return m && m->has;
 }
 
 static int month_valid(int m)
@@ -37,15 +54,17 @@ static double scale_of(const struct kpi_indicator *ind)
 	return ind->scale > 0 && isfinite(ind->scale) ? ind->scale : 1.0;
 }
 
-/* The latest month in from..to of year index yi that has data, or 0. */
-static int latest_month(const struct kpi_series *s, int yi, int from, int to)
+/* The latest month in lo..hi (running numbers) with data: 0 and *at, or
+ * -1 when there is none. */
+static int latest_month(const struct kpi_series *s, int base, int lo, int hi,
+                        int *at)
 {
-	int m;
-
-	for (m = to; m >= from; m--)
-		if (s->m[yi][m - 1].has)
-			return m;
-	return 0;
+	for (int i = hi; i >= lo; i--)
+		if (has_at(s, base, i)) {
+			*at = i;
+			return 0;
+		}
+	return -1;
 }
 
 /* Covered months of a result: what struct kpi_result calls from/to. */
@@ -54,22 +73,23 @@ struct span {
 };
 
 /*
- * Aggregate year index yi of s (calendar year `year`) over months from..to
- * by ind->aggregation; rolling12 may reach into index yi - 1 when yi is 1.
- * On success stores the value in *out and the months with data it used in
- * *sp and returns 0; on failure leaves *out alone, zeroes *sp, points *why
- * at a static reason and returns KPI_ENOTFOUND (no data, denominator 0),
+ * Aggregate s (window from running number base) over months lo..hi by
+ * ind->aggregation; rolling12 takes the 12 months ending with the latest
+ * month in lo..hi that has data, which may start before lo.  On success
+ * stores the value in *out and the months with data it used in *sp and
+ * returns 0; on failure leaves *out alone, zeroes *sp, points *why at a
+ * static reason and returns KPI_ENOTFOUND (no data, denominator 0),
  * KPI_EDATA (a result that is not finite) or KPI_EINVAL (bad arguments).
  */
 static int aggregate(const struct kpi_indicator *ind,
-                     const struct kpi_series *s, int yi, int year, int from,
-                     int to, double *out, struct span *sp, const char **why)
+                     const struct kpi_series *s, int base, int lo, int hi,
+                     double *out, struct span *sp, const char **why)
 {
 	double num = 0, den = 0, v;
-	int lo, hi, i, first = -1, last = -1, m;
+	int a, b, i, first = -1, last = -1, m;
 
 	memset(sp, 0, sizeof *sp);
-	if (!month_valid(from) || !month_valid(to) || from > to) {
+	if (lo > hi || hi - lo >= KPI_WINDOW_MONTHS) {
 		*why = "invalid period";
 		return KPI_EINVAL;
 	}
@@ -77,38 +97,31 @@ static int aggregate(const struct kpi_indicator *ind,
 	switch (ind->aggregation) {
 	case KPI_AGG_SUM:
 	case KPI_AGG_RATIO:
-		lo = IDX(yi, from);
-		hi = IDX(yi, to);
+		a = lo;
+		b = hi;
 		break;
 	case KPI_AGG_LAST:
-		m = latest_month(s, yi, from, to);
-		if (!m) {
-			*why = "no data";
-			return KPI_ENOTFOUND;
-		}
-		lo = hi = IDX(yi, m);
-		break;
 	case KPI_AGG_ROLLING12:
-		/* The window ends in the run year: a year without data of
-		 * its own has no rolling value, however full the year
-		 * before. */
-		m = latest_month(s, yi, 1, to);
-		if (!m) {
+		/* The value ends inside the months asked for: months
+		 * without data of their own have no rolling value, however
+		 * full the months before. */
+		if (latest_month(s, base, lo, hi, &m)) {
 			*why = "no data";
 			return KPI_ENOTFOUND;
 		}
-		hi = IDX(yi, m);
-		lo = hi - 11 < 0 ? 0 : hi - 11;
+		b = m;
+		a = ind->aggregation == KPI_AGG_LAST ? m
+		                                     : m - (ROLLING_MONTHS - 1);
 		break;
 	default:
 		*why = "unknown aggregation";
 		return KPI_EINVAL;
 	}
 
-	for (i = lo; i <= hi; i++) {
-		const struct kpi_month *mm = month_at(s, i);
+	for (i = a; i <= b; i++) {
+		const struct kpi_month *mm = month_at(s, base, i);
 
-		if (!mm->has)
+		if (!mm || !mm->has)
 			continue;
 		if (first < 0)
 			first = i;
@@ -143,66 +156,85 @@ static int aggregate(const struct kpi_indicator *ind,
 		return KPI_EDATA;
 	}
 
-	sp->from_year = year - yi + first / 12;
-	sp->from_month = first % 12 + 1;
-	sp->to_year = year - yi + last / 12;
-	sp->to_month = last % 12 + 1;
+	kpi_period_split(first, &sp->from_year, &sp->from_month);
+	kpi_period_split(last, &sp->to_year, &sp->to_month);
 	*out = v;
 	return 0;
 }
 
 /*
- * Public wrapper of aggregate() for the run year: s->m[1] is `year`,
- * s->m[0] the year before.  The out pointers other than `out` may be NULL.
- * On failure *out is left alone and the covered months are set to 0.
+ * Public wrapper of aggregate(): s is a series of a run of period `run`,
+ * `months` the months asked for.  covered may be NULL; it is set to the
+ * months with data used (kind KPI_PERIOD_RANGE), all 0 on failure, when
+ * *out is left alone.
  */
 int kpi_eval_aggregate(const struct kpi_indicator *ind,
-                       const struct kpi_series *s, int year, int from, int to,
-                       double *out, int *from_year, int *from_month,
-                       int *to_year, int *to_month, const char **why)
+                       const struct kpi_series *s,
+                       const struct kpi_period *run,
+                       const struct kpi_period *months, double *out,
+                       struct kpi_period *covered, const char **why)
 {
 	struct span sp;
 	const char *w = NULL;
 	double v = 0;
 	int rc;
 
-	if (!ind || !s || !out) {
+	if (!ind || !s || !run || !months || !out) {
 		if (why)
 			*why = "invalid argument";
 		return KPI_EINVAL;
 	}
-	rc = aggregate(ind, s, 1, year, from, to, &v, &sp, &w);
+	if (!month_valid(months->from_month) ||
+	    !month_valid(months->to_month)) {
+		memset(&sp, 0, sizeof sp);
+		w = "invalid period";
+		rc = KPI_EINVAL;
+	} else {
+		rc = aggregate(ind, s, kpi_window_first(run),
+		               kpi_period_first(months), kpi_period_last(months),
+		               &v, &sp, &w);
+	}
 	if (rc == 0)
 		*out = v;
-	if (from_year)
-		*from_year = sp.from_year;
-	if (from_month)
-		*from_month = sp.from_month;
-	if (to_year)
-		*to_year = sp.to_year;
-	if (to_month)
-		*to_month = sp.to_month;
+	if (covered) {
+		covered->kind = KPI_PERIOD_RANGE;
+		covered->from_year = sp.from_year;
+		covered->from_month = sp.from_month;
+		covered->to_year = sp.to_year;
+		covered->to_month = sp.to_month;
+	}
 	if (why)
 		*why = w;
 	return rc;
 }
 
-/* Bit m-1 set for each month m of the run year that the outcome is built
- * from: the months with data in 1..month, or a stated value's range.  Call
- * only when ind->res has an outcome (then month is 1..12). */
-static unsigned outcome_mask(const struct kpi_indicator *ind, int stated,
-                             int month)
+/* True if v's months are valid and it is a value of the end year to
+ * date: it ends no later than the period's last month of that year.  Its
+ * forecast is then the year's (docs/evaluation.md). */
+static int value_to_date(const struct kpi_value *v, const struct kpi_period *p)
+{
+	return v && month_valid(v->month_from) && month_valid(v->month_to) &&
+	       v->month_from <= v->month_to && v->year == p->to_year &&
+	       v->month_to <= p->to_month;
+}
+
+/* Bit m-1 set for each month m of the end year that the year-to-date
+ * figure is built from: the months with data in January..the period's
+ * last month, or a stated value's range. */
+static unsigned ytd_mask(const struct kpi_indicator *ind,
+                         const struct kpi_value *stated,
+                         const struct kpi_period *p, int base)
 {
 	unsigned mask = 0;
 	int m;
 
 	if (stated) {
-		for (m = ind->res.from_month; m <= ind->res.to_month; m++)
+		for (m = stated->month_from; m <= stated->month_to; m++)
 			mask |= 1u << (m - 1);
 		return mask;
 	}
-	for (m = 1; m <= month; m++)
-		if (ind->main.m[1][m - 1].has)
+	for (m = 1; m <= p->to_month; m++)
+		if (has_at(&ind->main, base, kpi_period_index(p->to_year, m)))
 			mask |= 1u << (m - 1);
 	return mask;
 }
@@ -217,23 +249,26 @@ static int mask_count(unsigned mask)
 }
 
 /*
- * The previous year's profile for numerators (use_den 0) or denominators:
- * the sum over all 12 months divided by the sum over the months in `mask`.
- * Needs data in every month of the previous year and a non-zero sum over
- * the masked months.  Returns 0 and stores the factor, or -1.
+ * The profile of calendar year `year` for numerators (use_den 0) or
+ * denominators: the sum over its 12 months divided by the sum over the
+ * months in `mask`.  Needs data in every month of that year and a
+ * non-zero sum over the masked months.  Returns 0 and stores the factor,
+ * or -1.
  */
-static int season_factor(const struct kpi_series *s, unsigned mask,
-                         int use_den, double *factor)
+static int season_factor(const struct kpi_series *s, int base, int year,
+                         unsigned mask, int use_den, double *factor)
 {
 	double all = 0, same = 0, f;
 	int m;
 
 	for (m = 0; m < 12; m++) {
-		const struct kpi_month *mm = &s->m[0][m];
-		double x = use_den ? mm->den : mm->num;
+		const struct kpi_month *mm =
+			month_at(s, base, kpi_period_index(year, m + 1));
+		double x;
 
-		if (!mm->has)
+		if (!mm || !mm->has)
 			return -1;
+		x = use_den ? mm->den : mm->num;
 		all += x;
 		if (mask & (1u << m))
 			same += x;
@@ -248,47 +283,63 @@ static int season_factor(const struct kpi_series *s, unsigned mask,
 }
 
 /*
- * The full-year forecast of ind when it is computed from the outcome
- * (linear, seasonal).  ind->res holds the outcome and its months; `stated`
- * says the outcome came from a stated value.  Returns 0 and stores the
- * forecast, or -1 when there is none.
+ * The full-year forecast of ind when it is computed (linear, seasonal):
+ * for the period's end year, from its months January..the period's last
+ * month, whatever the period's kind.  `stated` is the plugin's value the
+ * outcome came from, or NULL.  Returns 0 and stores the forecast, or -1
+ * when there is none.
  */
-static int derived_forecast(const struct kpi_indicator *ind, int stated,
-                            int month, double *fc)
+static int derived_forecast(const struct kpi_indicator *ind,
+                            const struct kpi_value *stated,
+                            const struct kpi_period *p, int base, double *fc)
 {
-	double outcome = ind->res.outcome, fn, fd, v;
+	double ytd, fn, fd, v;
+	struct span sp;
+	const char *why;
 	unsigned mask;
 	int n;
 
 	if (!ind->res.has_outcome)
 		return -1;
-	mask = outcome_mask(ind, stated, month);
-	n = mask_count(mask);
-	if (n == 0)
-		return -1;
 	/* Levels and rolling values already speak for a whole year. */
 	if (ind->aggregation == KPI_AGG_LAST ||
 	    ind->aggregation == KPI_AGG_ROLLING12) {
-		*fc = outcome;
+		*fc = ind->res.outcome;
 		return 0;
 	}
+	if (stated) {
+		/* A stated outcome forecasts the year only if it is one of
+		 * the year to date. */
+		if (stated->month_from != 1 || !value_to_date(stated, p))
+			return -1;
+		ytd = ind->res.outcome;
+	} else if (aggregate(ind, &ind->main, base,
+	                     kpi_period_index(p->to_year, 1),
+	                     kpi_period_last(p), &ytd, &sp, &why) != 0) {
+		return -1;
+	}
+	mask = ytd_mask(ind, stated, p, base);
+	n = mask_count(mask);
+	if (n == 0)
+		return -1;
 
 	if (ind->forecast_kind == KPI_FORECAST_LINEAR) {
 		/* A ratio's numerator and denominator both grow by 12 / n,
 		 * which leaves the ratio as it is. */
-		v = ind->aggregation == KPI_AGG_SUM ? outcome * 12.0 / n
-		                                    : outcome;
+		v = ind->aggregation == KPI_AGG_SUM ? ytd * 12.0 / n : ytd;
 	} else {
-		if (season_factor(&ind->main, mask, 0, &fn))
+		if (season_factor(&ind->main, base, p->to_year - 1, mask, 0,
+		                  &fn))
 			return -1;
 		if (ind->aggregation == KPI_AGG_SUM) {
-			v = outcome * fn;
+			v = ytd * fn;
 		} else {
 			/* (sum num * fn) / (sum den * fd) * scale
-			 * = outcome * fn / fd */
-			if (season_factor(&ind->main, mask, 1, &fd) || fd == 0)
+			 * = ytd * fn / fd */
+			if (season_factor(&ind->main, base, p->to_year - 1, mask,
+			                  1, &fd) || fd == 0)
 				return -1;
-			v = outcome * fn / fd;
+			v = ytd * fn / fd;
 		}
 	}
 	if (!isfinite(v))
@@ -299,47 +350,50 @@ static int derived_forecast(const struct kpi_indicator *ind, int stated,
 
 /* See eval.h.  A value counts for the months it says and no others: one
  * for January-December is the outcome of the year, not of T1. */
-int kpi_eval_value_fits(const struct kpi_value *v, int month)
+int kpi_eval_value_fits(const struct kpi_value *v, const struct kpi_period *p)
 {
-	return v && month_valid(v->month_from) && month_valid(v->month_to) &&
-	       v->month_from <= v->month_to && month_valid(month) &&
-	       v->month_to <= month;
+	return v && p && month_valid(v->month_from) &&
+	       month_valid(v->month_to) && v->month_from <= v->month_to &&
+	       kpi_period_index(v->year, v->month_from) >= kpi_period_first(p) &&
+	       kpi_period_index(v->year, v->month_to) <= kpi_period_last(p);
 }
 
-/* The run year's stated value of ind, if it is one for the period
- * January..month (kpi_eval_value_fits), else NULL. */
+/* The end year's stated value of ind, if it is one for the period
+ * (kpi_eval_value_fits), else NULL. */
 static const struct kpi_value *stated_value(const struct kpi_indicator *ind,
-                                            int month)
+                                            const struct kpi_period *p)
 {
-	if (!ind->has_value || !kpi_eval_value_fits(&ind->value, month))
+	if (!ind->has_value || !kpi_eval_value_fits(&ind->value, p))
 		return NULL;
 	return &ind->value;
 }
 
-/* Set ind->res's outcome and covered months; returns 1 if the outcome is
- * a value the plugin stated, 0 if it comes from the monthly series. */
-static int eval_outcome(struct kpi_indicator *ind, int year, int month)
+/* Set ind->res's outcome and covered months; returns the stated value
+ * the outcome is, or NULL when it comes from the monthly series. */
+static const struct kpi_value *eval_outcome(struct kpi_indicator *ind,
+                                            const struct kpi_period *p,
+                                            int base)
 {
 	struct kpi_result *r = &ind->res;
-	const struct kpi_value *val = stated_value(ind, month);
+	const struct kpi_value *val = stated_value(ind, p);
 	struct span sp;
 	double v = 0;
 
 	if (val && val->has_outcome) {
 		if (!isfinite(val->outcome)) {
 			r->why = "value is not finite";
-			return 1;
+			return val;
 		}
 		r->has_outcome = 1;
 		r->outcome = val->outcome;
 		r->from_year = r->to_year = val->year;
 		r->from_month = val->month_from;
 		r->to_month = val->month_to;
-		return 1;
+		return val;
 	}
 
-	if (aggregate(ind, &ind->main, 1, year, 1, month, &v, &sp,
-	              &r->why) == 0) {
+	if (aggregate(ind, &ind->main, base, kpi_period_first(p),
+	              kpi_period_last(p), &v, &sp, &r->why) == 0) {
 		r->has_outcome = 1;
 		r->outcome = v;
 		r->from_year = sp.from_year;
@@ -347,22 +401,25 @@ static int eval_outcome(struct kpi_indicator *ind, int year, int month)
 		r->to_year = sp.to_year;
 		r->to_month = sp.to_month;
 	}
-	return 0;
+	return NULL;
 }
 
-/* Set ind->res's forecast (stated, config, linear or seasonal). */
-static void eval_forecast(struct kpi_indicator *ind, int stated, int month)
+/* Set ind->res's forecast (stated, config, linear or seasonal); returns 1
+ * if it is the plugin's. */
+static int eval_forecast(struct kpi_indicator *ind,
+                         const struct kpi_value *stated,
+                         const struct kpi_period *p, int base)
 {
 	struct kpi_result *r = &ind->res;
-	const struct kpi_value *val = stated_value(ind, month);
 	double fc;
 
-	if (val && val->has_forecast) {
-		if (isfinite(val->forecast)) {
+	if (ind->has_value && ind->value.has_forecast &&
+	    value_to_date(&ind->value, p)) {
+		if (isfinite(ind->value.forecast)) {
 			r->has_forecast = 1;
-			r->forecast = val->forecast;
+			r->forecast = ind->value.forecast;
 		}
-		return;
+		return r->has_forecast;
 	}
 	switch (ind->forecast_kind) {
 	case KPI_FORECAST_MANUAL:
@@ -373,7 +430,7 @@ static void eval_forecast(struct kpi_indicator *ind, int stated, int month)
 		break;
 	case KPI_FORECAST_LINEAR:
 	case KPI_FORECAST_SEASONAL:
-		if (derived_forecast(ind, stated, month, &fc) == 0) {
+		if (derived_forecast(ind, stated, p, base, &fc) == 0) {
 			r->has_forecast = 1;
 			r->forecast = fc;
 		}
@@ -381,55 +438,117 @@ static void eval_forecast(struct kpi_indicator *ind, int stated, int month)
 	default:
 		break;
 	}
+	return 0;
 }
 
-/* Set ind->res's baseline: config, else last year's stated value, else
- * last year's aggregate over its twelve months. */
-static void eval_baseline(struct kpi_indicator *ind, int year)
+/* Set ind->res's last-year figure (call after the outcome): by `compare`
+ * (enum kpi_compare) the months the outcome covers a year earlier (the
+ * period's months when there is no outcome), or January-December of the
+ * year before the end year; a value the plugin stated for exactly those
+ * months, else the monthly series aggregated over them. */
+static void eval_last(struct kpi_indicator *ind, const struct kpi_period *p,
+                      int base, int compare)
 {
 	struct kpi_result *r = &ind->res;
+	const struct kpi_value *pv = &ind->prev_value;
 	struct span sp;
 	const char *why;
+	int lo, hi;
 	double v;
+
+	if (compare == KPI_COMPARE_PREVIOUS_YEAR) {
+		lo = kpi_period_index(p->to_year - 1, 1);
+		hi = kpi_period_index(p->to_year - 1, 12);
+	} else if (r->has_outcome && month_valid(r->from_month) &&
+	           month_valid(r->to_month)) {
+		/* The months the outcome covers: an area whose data end in
+		 * April is compared with January-April, not the period's
+		 * January-August. */
+		compare = KPI_COMPARE_SAME_PERIOD;
+		lo = kpi_period_index(r->from_year, r->from_month) - 12;
+		hi = kpi_period_index(r->to_year, r->to_month) - 12;
+	} else {
+		compare = KPI_COMPARE_SAME_PERIOD;
+		lo = kpi_period_first(p) - 12;
+		hi = kpi_period_last(p) - 12;
+	}
+	r->compare = compare;
+	kpi_period_split(lo, &r->ask_from_year, &r->ask_from_month);
+	kpi_period_split(hi, &r->ask_to_year, &r->ask_to_month);
+
+	if (ind->has_prev_value && pv->has_outcome && isfinite(pv->outcome) &&
+	    month_valid(pv->month_from) && month_valid(pv->month_to) &&
+	    kpi_period_index(pv->year, pv->month_from) == lo &&
+	    kpi_period_index(pv->year, pv->month_to) == hi) {
+		r->has_last = 1;
+		r->last = pv->outcome;
+		r->last_stated = 1;
+		r->last_from_year = r->ask_from_year;
+		r->last_from_month = r->ask_from_month;
+		r->last_to_year = r->ask_to_year;
+		r->last_to_month = r->ask_to_month;
+	} else if (aggregate(ind, &ind->main, base, lo, hi, &v, &sp,
+	                     &why) == 0) {
+		r->has_last = 1;
+		r->last = v;
+		r->last_from_year = sp.from_year;
+		r->last_from_month = sp.from_month;
+		r->last_to_year = sp.to_year;
+		r->last_to_month = sp.to_month;
+	}
+}
+
+/* Set ind->res's baseline: the config's, else the last-year figure. */
+static void eval_baseline(struct kpi_indicator *ind)
+{
+	struct kpi_result *r = &ind->res;
 
 	if (ind->has_baseline_cfg && isfinite(ind->baseline_cfg)) {
 		r->has_baseline = 1;
 		r->baseline = ind->baseline_cfg;
-	} else if (ind->has_prev_value && ind->prev_value.has_outcome &&
-	           isfinite(ind->prev_value.outcome)) {
+		r->baseline_cfg = 1;
+	} else if (r->has_last) {
 		r->has_baseline = 1;
-		r->baseline = ind->prev_value.outcome;
-	} else if (aggregate(ind, &ind->main, 0, year - 1, 1, 12, &v, &sp,
-	                     &why) == 0) {
-		r->has_baseline = 1;
-		r->baseline = v;
+		r->baseline = r->last;
 	}
 }
 
 /*
- * Compute ind->res for January..month of year (rules: docs/evaluation.md).
- * Everything in ind->res is overwritten; why is a static string.  Reads
- * only ind's own fields; allocates nothing.
+ * Compute ind->res for period p (rules: docs/evaluation.md).  Everything
+ * in ind->res is overwritten; why is a static string.  Reads only ind's
+ * own fields; allocates nothing.
  */
-void kpi_eval_indicator(struct kpi_indicator *ind, int year, int month,
-                        double default_tol, int default_tol_rel)
+void kpi_eval_indicator(struct kpi_indicator *ind, const struct kpi_period *p,
+                        double default_tol, int default_tol_rel,
+                        int default_compare)
 {
+	const struct kpi_value *stated;
 	struct kpi_result *r;
 	double tol, v;
-	int tol_rel, stated;
+	int tol_rel, base;
 
 	if (!ind)
 		return;
 	r = &ind->res;
 	memset(r, 0, sizeof *r);
 	r->assessment = KPI_ASSESS_NONE;
+	if (!p || !month_valid(p->from_month) || !month_valid(p->to_month) ||
+	    kpi_period_length(p) < 1 ||
+	    kpi_period_length(p) > KPI_MAX_PERIOD_MONTHS) {
+		r->why = "invalid period";
+		r->rule = KPI_RULE_NO_DATA;
+		return;
+	}
+	base = kpi_window_first(p);
 
-	stated = eval_outcome(ind, year, month);
+	stated = eval_outcome(ind, p, base);
 	r->outcome_stated = stated && r->has_outcome;
-	eval_forecast(ind, stated, month);
-	r->forecast_stated = r->has_forecast && stated_value(ind, month) &&
-	                     ind->value.has_forecast;
-	eval_baseline(ind, year);
+	r->forecast_stated = eval_forecast(ind, r->outcome_stated ? stated
+	                                                          : NULL,
+	                                   p, base);
+	eval_last(ind, p, base, ind->compare >= 0 ? ind->compare
+	                                          : default_compare);
+	eval_baseline(ind);
 
 	if (ind->tolerance >= 0) {
 		tol = ind->tolerance;
@@ -669,59 +788,4 @@ int kpi_eval_goal(struct kpi_goal *g)
 	if (!g)
 		return KPI_ASSESS_NONE;
 	return eval_goal(g, 0);
-}
-
-static const char *const month_sv[12] = {
-	"jan", "feb", "mar", "apr", "maj", "jun",
-	"jul", "aug", "sep", "okt", "nov", "dec"
-};
-static const char *const month_en[12] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
-
-#define EN_DASH "\xe2\x80\x93"  /* U+2013, between the ends of a range */
-
-/*
- * Write the period text into buf (rules and examples in eval.h and
- * docs/evaluation.md), always NUL-terminated when n > 0.  Empty for
- * from_year 0, for months outside 1..12, for a range that ends before it
- * starts, and when the text does not fit (never a cut-off text).  Returns
- * buf.
- */
-char *kpi_period_label(char *buf, size_t n, int lang, int from_year,
-                       int from_month, int to_year, int to_month)
-{
-	const char *const *mon = lang == KPI_LANG_EN ? month_en : month_sv;
-	int len;
-
-	if (!buf || n == 0)
-		return buf;
-	buf[0] = '\0';
-	if (from_year == 0 || !month_valid(from_month) ||
-	    !month_valid(to_month) || to_year < from_year ||
-	    (to_year == from_year && to_month < from_month))
-		return buf;
-
-	if (from_year != to_year)
-		len = snprintf(buf, n, "%s %d" EN_DASH "%s %d",
-		               mon[from_month - 1], from_year,
-		               mon[to_month - 1], to_year);
-	else if (from_month == 1 && (to_month == 4 || to_month == 8))
-		len = snprintf(buf, n, lang == KPI_LANG_EN ? "T%d %d"
-		                                           : "Tertial %d %d",
-		               to_month / 4, from_year);
-	else if (from_month == 1 && to_month == 12)
-		len = snprintf(buf, n, "%d", from_year);
-	else if (from_month == to_month)
-		len = snprintf(buf, n, "%s %d", mon[from_month - 1],
-		               from_year);
-	else
-		len = snprintf(buf, n, "%s" EN_DASH "%s %d",
-		               mon[from_month - 1], mon[to_month - 1],
-		               from_year);
-
-	if (len < 0 || (size_t)len >= n)
-		buf[0] = '\0';
-	return buf;
 }

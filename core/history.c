@@ -403,24 +403,32 @@ static void committee_of(const struct kpi_config *cfg, const char **s,
 	*len = dash ? (int)(dash - t) : (int)strlen(t);
 }
 
-/* The key of the period ending in `month` of the run year: T1, T2, year
- * (T3 is the year) or YYYY-MM, and its kind.  Writes into key. */
-static const char *period_key(char *key, size_t n, int year, int month)
+/* The key of period p and its kind, written into key: a year to date is
+ * T1, T2, year (T3 is the year) or YYYY-MM, as the first schema had them
+ * (so Q1 and H1, the same months, are 2011-03 and 2011-06); any other
+ * period is YYYY-MM..YYYY-MM (a quarter or a half after the first, a
+ * range). */
+static const char *period_key(char *key, size_t n, const struct kpi_period *p)
 {
-	switch (month) {
-	case 4:
-		snprintf(key, n, "T1");
-		return "tertial";
-	case 8:
-		snprintf(key, n, "T2");
-		return "tertial";
-	case 12:
-		snprintf(key, n, "year");
-		return "year";
-	default:
-		snprintf(key, n, "%04d-%02d", year, month);
-		return "month";
+	if (p->from_year == p->to_year && p->from_month == 1) {
+		switch (p->to_month) {
+		case 4:
+			snprintf(key, n, "T1");
+			return "tertial";
+		case 8:
+			snprintf(key, n, "T2");
+			return "tertial";
+		case 12:
+			snprintf(key, n, "year");
+			return "year";
+		default:
+			snprintf(key, n, "%04d-%02d", p->to_year, p->to_month);
+			return "month";
+		}
 	}
+	snprintf(key, n, "%04d-%02d..%04d-%02d", p->from_year, p->from_month,
+	         p->to_year, p->to_month);
+	return kpi_period_kind_key(p->kind);
 }
 
 /* 64-bit FNV-1a of the config file's bytes, as 16 hex digits: which
@@ -522,7 +530,7 @@ static int insert_run(struct kpi_history *h, sqlite3_stmt *st,
 {
 	const char *org = cfg->organisation ? cfg->organisation : "";
 	const char *com, *kind;
-	char key[16], hash[17], when[32];
+	char key[32], hash[17], when[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	int len, rc;
@@ -534,7 +542,7 @@ static int insert_run(struct kpi_history *h, sqlite3_stmt *st,
 	    !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(when, sizeof when, "1970-01-01T00:00:00Z");
 	committee_of(cfg, &com, &len);
-	kind = period_key(key, sizeof key, cfg->year, cfg->period_month);
+	kind = period_key(key, sizeof key, &cfg->period);
 	rc = sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 2, com, len, SQLITE_STATIC);
@@ -649,7 +657,7 @@ static int write_rows(struct kpi_history *h, const struct kpi_config *cfg,
 	sqlite3_stmt *del = NULL, *run = NULL, *res = NULL, *mon = NULL;
 	sqlite3_int64 run_id = 0;
 	const char *com;
-	char key[16];
+	char key[32];
 	int len, rc;
 
 	rc = sqlite3_prepare_v2(h->db, sql_delete, -1, &del, NULL);
@@ -660,7 +668,7 @@ static int write_rows(struct kpi_history *h, const struct kpi_config *cfg,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(h->db, sql_month, -1, &mon, NULL);
 	committee_of(cfg, &com, &len);
-	period_key(key, sizeof key, cfg->year, cfg->period_month);
+	period_key(key, sizeof key, &cfg->period);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(del, 1, cfg->organisation ?
 		                       cfg->organisation : "", -1, SQLITE_STATIC);
@@ -756,12 +764,16 @@ static int recorded(struct kpi_history *h, sqlite3_stmt *st,
                     const char *id, int column, int *has, double *v)
 {
 	const char *com;
-	char key[16];
+	char key[32];
 	int len, rc;
 
 	*has = 0;
 	committee_of(cfg, &com, &len);
-	period_key(key, sizeof key, year, month);
+	{
+		struct kpi_period ytd = kpi_period_ytd(year, month);
+
+		period_key(key, sizeof key, &ytd);
+	}
 	rc = sqlite3_bind_text(st, 1, cfg->organisation ? cfg->organisation
 	                                                : "", -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
@@ -825,6 +837,13 @@ int kpi_history_apply(struct kpi_history *h, struct kpi_config *cfg)
 /* The source's forecast at the accuracy's period and its year-end
  * outcome: from this run when it is that period, else from the history.
  * Returns 0 or a KPI_E code. */
+/* True if p is January..month of year. */
+static int is_ytd(const struct kpi_period *p, int year, int month)
+{
+	return p->from_year == year && p->from_month == 1 &&
+	       p->to_year == year && p->to_month == month;
+}
+
 static int accuracy_inputs(struct kpi_history *h, sqlite3_stmt *st,
                            const struct kpi_config *cfg,
                            const struct kpi_indicator *ind, int *has_f,
@@ -835,7 +854,7 @@ static int accuracy_inputs(struct kpi_history *h, sqlite3_stmt *st,
 	int rc = 0;
 
 	*has_f = *has_o = 0;
-	if (cfg->period_month == ind->accuracy_month) {
+	if (is_ytd(&cfg->period, cfg->year, ind->accuracy_month)) {
 		if (src && src->res.has_forecast) {
 			*has_f = 1;
 			*f = src->res.forecast;
@@ -846,7 +865,7 @@ static int accuracy_inputs(struct kpi_history *h, sqlite3_stmt *st,
 	}
 	if (rc != 0)
 		return rc;
-	if (cfg->period_month == 12) {
+	if (is_ytd(&cfg->period, cfg->year, 12)) {
 		if (src && src->res.has_outcome) {
 			*has_o = 1;
 			*o = src->res.outcome;
@@ -892,13 +911,13 @@ int kpi_history_accuracy(struct kpi_history *h, struct kpi_config *cfg)
 			ind->value.size = sizeof ind->value;
 			ind->value.year = cfg->year;
 			ind->value.month_from = 1;
-			ind->value.month_to = cfg->period_month;
+			ind->value.month_to = cfg->period.to_month;
 			ind->value.has_outcome = 1;
 			ind->value.outcome = 100.0 + (f - o) / fabs(o) * 100.0;
 			ind->has_value = 1;
 		}
-		kpi_eval_indicator(ind, cfg->year, cfg->period_month,
-		                   cfg->tolerance, cfg->tolerance_rel);
+		kpi_eval_indicator(ind, &cfg->period, cfg->tolerance,
+		                   cfg->tolerance_rel, cfg->compare);
 		if (why)
 			ind->res.why = why;
 	}

@@ -17,6 +17,7 @@
 #include "ini.h"
 #include "limit.h"
 #include "path.h"
+#include "window.h"
 #include "wire.h"
 #include "window.h"
 
@@ -25,9 +26,11 @@ static int h_run_year(struct kpi_ctx *ctx)
 	return ctx->cfg->year;
 }
 
+/* The period's last month: a plugin's run is "year to date through
+ * run_month() of run_year()", whatever kind the period is. */
 static int h_run_month(struct kpi_ctx *ctx)
 {
-	return ctx->cfg->period_month;
+	return ctx->cfg->period.to_month;
 }
 
 static const char *h_area(struct kpi_ctx *ctx)
@@ -236,13 +239,13 @@ static int h_emit(struct kpi_ctx *ctx, const struct kpi_measurement *given)
 		return refuse(ctx, "emit() with a value that is not a finite number");
 	if (outside_window(ctx, m.year, m.month, m.month, 1))
 		return KPI_OK;
-	y = year_slot(ctx, m.year);
+	y = kpi_window_slot(&ctx->cfg->period, m.year, m.month);
 	if (y < 0)
-		return KPI_OK;      /* outside the two years the report uses */
+		return KPI_OK;      /* outside the months the report uses */
 	s = kpi_host_series(ind, m.group);
 	if (!s)
 		return KPI_ENOMEM;
-	mon = &s->m[y][m.month - 1];
+	mon = &s->m[y];
 	mon->num += m.num;
 	mon->den += m.den;
 	mon->has = 1;

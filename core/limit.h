@@ -35,6 +35,13 @@
 #define KPI_MAX_GOAL_DEPTH 64
 /* Sub-periods an indicator shows (`subperiods = 1-4, 5-8`). */
 #define KPI_MAX_SUBPERIODS 6
+/* Months of a period (`period = 2010-01..2011-12`): two years, what a
+ * follow-up compares at most; the month window (core/window.c) and so
+ * every series is sized from it. */
+#define KPI_MAX_PERIOD_MONTHS 24
+/* Months of the run's window: the longest period and the 23 months before
+ * it that last year's rolling-12 comparison reads (core/window.h). */
+#define KPI_WINDOW_MONTHS (KPI_MAX_PERIOD_MONTHS + 23)
 /* Decimals an indicator is shown with. */
 #define KPI_MAX_DECIMALS 6
 

@@ -80,16 +80,27 @@ enum kpi_rule {
 	KPI_RULE_COUNT
 };
 
-/* One month of measurements.  [0] is the previous year, [1] the run year. */
+/* One month of measurements. */
 struct kpi_month {
 	double num;
 	double den;
 	int has;
 };
 
+/* The run's months of one indicator or group: m[i] is the month
+ * kpi_window_first(period) + i (window.h), the same for every series of a
+ * run, so memory does not grow with the years an export holds. */
 struct kpi_series {
 	char *group;             /* NULL for the indicator itself */
-	struct kpi_month m[2][12];
+	struct kpi_month m[KPI_WINDOW_MONTHS];
+};
+
+/* What the last-year column compares with (`compare`). */
+enum kpi_compare {
+	KPI_COMPARE_DEFAULT = -1,      /* the run's [kpirun] compare */
+	KPI_COMPARE_SAME_PERIOD = 0,   /* the period's months a year earlier */
+	KPI_COMPARE_PREVIOUS_YEAR = 1  /* January-December before the end
+	                                  year */
 };
 
 /* What eval computes for an indicator. */
@@ -100,6 +111,16 @@ struct kpi_result {
 	double forecast;
 	int has_baseline;
 	double baseline;
+	int baseline_cfg;        /* the baseline is the config's (else the
+	                            last-year figure) */
+	int compare;             /* enum kpi_compare applied (not DEFAULT) */
+	int has_last;            /* the last-year figure */
+	double last;
+	int last_stated;         /* ... is a plugin's kpi_value */
+	/* Months the last-year figure covers (from_year 0 = none) and the
+	 * months it was asked for. */
+	int last_from_year, last_from_month, last_to_year, last_to_month;
+	int ask_from_year, ask_from_month, ask_to_year, ask_to_month;
 	/* Months the outcome covers (year, month 1..12); from_year 0 = none. */
 	int from_year, from_month, to_year, to_month;
 	int assessment;          /* enum kpi_assessment */
@@ -152,10 +173,12 @@ struct kpi_indicator {
 	int tolerance_relative;  /* tolerance is a fraction of the target */
 	int stated;              /* assessment the report stated, -1 = none */
 	int has_baseline_cfg;    /* baseline given in the config */
+	int compare;             /* enum kpi_compare; DEFAULT = the run's */
 	double baseline_cfg;
 	char *period_label;      /* config override of the period text */
 	int breakdown;           /* the report shows the group rows */
-	int subperiods[KPI_MAX_SUBPERIODS][2];  /* extra month ranges (from, to) */
+	int subperiods[KPI_MAX_SUBPERIODS][2];  /* extra month ranges (from, to),
+	                                           clipped to the period */
 	int n_subperiods;
 	unsigned overrides;      /* KPI_OVR_* set by the config */
 	long line;               /* line of [indicator id], 0 if none */

@@ -93,10 +93,9 @@ static void plan(const struct kpi_config *cfg, unsigned char *marks,
 	for (size_t i = 0; i < cfg->n_figures; i++) {
 		const struct kpi_bound *f = &cfg->figures[i];
 
-		if (f->with_at && f->year == cfg->year + 1)
+		if (f->with_at && f->period.to_year == cfg->year + 1)
 			continue;
-		kpi_config_period_name(written, sizeof written, f->year,
-		                       f->month);
+		kpi_config_period_name(written, sizeof written, &f->period);
 		kpi_diag(KPI_LOG_INFO, NULL, cfg->path, f->line, 0, "dropped "
 		         "[%s] %s, written for %s", f->section, f->key, written);
 		mark(marks, nlines, f->line, LINE_DROP);

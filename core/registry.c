@@ -99,6 +99,7 @@ int kpi_registry_indicator_get(struct kpi_config *cfg, const char *id,
 	ind->scale = 1;
 	ind->tolerance = -1;
 	ind->stated = -1;
+	ind->compare = KPI_COMPARE_DEFAULT;
 	ind->aggregation = KPI_AGG_SUM;
 	if (!ind->id || !ind->area ||
 	    push((void ***)&cfg->indicators, &cfg->n_indicators, ind)) {

@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "fmt.h"
+#include "window.h"
 
 #ifndef KPI_VERSION
 #define KPI_VERSION "0"
@@ -293,19 +294,25 @@ static double scale_of(const struct kpi_indicator *ind)
 	return ind->scale > 0 && isfinite(ind->scale) ? ind->scale : 1.0;
 }
 
+/* The 24 months of the end year - 1 and the end year, from the run's
+ * window (a month outside it has no data). */
 static void series_set(struct kpi_report_series *rs,
                        const struct kpi_series *s,
-                       const struct kpi_indicator *ind, int year)
+                       const struct kpi_indicator *ind,
+                       const struct kpi_period *p)
 {
+	int year = p->to_year;
+
 	memset(rs, 0, sizeof *rs);
 	for (int i = 0; i < 24; i++) {
-		const struct kpi_month *m = &s->m[i / 12][i % 12];
+		int slot = kpi_window_slot(p, year - 1 + i / 12, i % 12 + 1);
+		const struct kpi_month *m = slot >= 0 ? &s->m[slot] : NULL;
 		struct kpi_report_month *o = &rs->m[i];
 		double v;
 
 		o->year = year - 1 + i / 12;
 		o->month = i % 12 + 1;
-		if (!m->has)
+		if (!m || !m->has)
 			continue;
 		o->has = 1;
 		o->num = m->num;
@@ -528,10 +535,42 @@ static const char *name_in(const struct kpi_indicator *ind, int lang)
 	return o && *o ? o : ind->id;
 }
 
-static void subperiods_set(struct bld *b, struct kpi_report_indicator *ri,
-                           const struct kpi_indicator *ind, int year)
+/* Sub-period `from`-`to` (months) clipped to period p: its months in
+ * the end year, else (a period across New Year) in the year before, as
+ * far as they lie in the period.  Returns 0 and sets *out, or -1 when no
+ * month of it is in the period. */
+static int subperiod_clip(const struct kpi_period *p, int from, int to,
+                          struct kpi_period *out)
 {
-	ri->n_subperiods = (size_t)(ind->n_subperiods > 0 ? ind->n_subperiods : 0);
+	for (int y = p->to_year; y >= p->to_year - 1; y--) {
+		int lo = kpi_period_index(y, from), hi = kpi_period_index(y, to);
+
+		if (lo < kpi_period_first(p))
+			lo = kpi_period_first(p);
+		if (hi > kpi_period_last(p))
+			hi = kpi_period_last(p);
+		if (lo > hi)
+			continue;
+		out->kind = KPI_PERIOD_RANGE;
+		kpi_period_split(lo, &out->from_year, &out->from_month);
+		kpi_period_split(hi, &out->to_year, &out->to_month);
+		return 0;
+	}
+	return -1;
+}
+
+static void subperiods_set(struct bld *b, struct kpi_report_indicator *ri,
+                           const struct kpi_indicator *ind,
+                           const struct kpi_period *p)
+{
+	struct kpi_period clip[KPI_MAX_SUBPERIODS];
+	size_t n = 0;
+
+	for (int k = 0; k < ind->n_subperiods && k < KPI_MAX_SUBPERIODS; k++)
+		if (subperiod_clip(p, ind->subperiods[k][0],
+		                   ind->subperiods[k][1], &clip[n]) == 0)
+			n++;
+	ri->n_subperiods = n;
 	ri->subperiods = balloc(b, ri->n_subperiods, sizeof *ri->subperiods);
 	if (!ri->subperiods) {
 		ri->n_subperiods = 0;
@@ -539,17 +578,19 @@ static void subperiods_set(struct bld *b, struct kpi_report_indicator *ri,
 	}
 	for (size_t k = 0; k < ri->n_subperiods; k++) {
 		struct kpi_report_subperiod *sp = &ri->subperiods[k];
-		int fy = 0, fm = 0, ty = 0, tm = 0, ok;
+		struct kpi_period cov;
 		const char *why = NULL;
 		double v = 0;
+		int ok;
 
-		sp->from_month = ind->subperiods[k][0];
-		sp->to_month = ind->subperiods[k][1];
-		ok = kpi_eval_aggregate(ind, &ind->main, year, sp->from_month,
-		                        sp->to_month, &v, &fy, &fm, &ty,
-		                        &tm, &why) == 0;
-		span_set(b, &sp->asked, year, sp->from_month, year, sp->to_month);
-		span_set(b, &sp->covered, ok ? fy : 0, fm, ty, tm);
+		sp->from_month = clip[k].from_month;
+		sp->to_month = clip[k].to_month;
+		ok = kpi_eval_aggregate(ind, &ind->main, p, &clip[k], &v, &cov,
+		                        &why) == 0;
+		span_set(b, &sp->asked, clip[k].from_year, clip[k].from_month,
+		         clip[k].to_year, clip[k].to_month);
+		span_set(b, &sp->covered, ok ? cov.from_year : 0, cov.from_month,
+		         cov.to_year, cov.to_month);
 		figure_set(b, &sp->value, ok, v, ind->decimals, ind->unit);
 		sp->why = ok ? NULL : why;
 		for (int l = SV; l <= EN; l++)
@@ -561,7 +602,8 @@ static void subperiods_set(struct bld *b, struct kpi_report_indicator *ri,
 }
 
 static void groups_set(struct bld *b, struct kpi_report_indicator *ri,
-                       const struct kpi_indicator *ind, int year, int month)
+                       const struct kpi_indicator *ind,
+                       const struct kpi_period *p)
 {
 	ri->n_groups = ind->n_groups;
 	ri->groups = balloc(b, ri->n_groups, sizeof *ri->groups);
@@ -572,18 +614,50 @@ static void groups_set(struct bld *b, struct kpi_report_indicator *ri,
 	for (size_t k = 0; k < ri->n_groups; k++) {
 		struct kpi_report_group *g = &ri->groups[k];
 		const struct kpi_series *s = &ind->groups[k];
-		int fy = 0, fm = 0, ty = 0, tm = 0, ok;
+		struct kpi_period cov;
 		const char *why = NULL;
 		double v = 0;
+		int ok;
 
 		g->name = bdup(b, s->group);
-		ok = kpi_eval_aggregate(ind, s, year, 1, month, &v, &fy, &fm, &ty,
-		                        &tm, &why) == 0;
+		ok = kpi_eval_aggregate(ind, s, p, p, &v, &cov, &why) == 0;
 		figure_set(b, &g->outcome, ok, v, ind->decimals, ind->unit);
-		span_set(b, &g->covered, ok ? fy : 0, fm, ty, tm);
+		span_set(b, &g->covered, ok ? cov.from_year : 0, cov.from_month,
+		         cov.to_year, cov.to_month);
 		g->why = ok ? NULL : why;
-		series_set(&g->series, s, ind, year);
+		series_set(&g->series, s, ind, p);
 	}
+}
+
+static const char *const compare_keys[] = { "same_period",
+                                            "previous_year" };
+
+/* The last-year column: the figure, the months compared with and those
+ * with data, its heading and its cell ("4,7 % (2010)" when the
+ * comparison is a whole previous year, else the figure alone). */
+static void last_year_set(struct bld *b, struct kpi_report_indicator *ri,
+                          const struct kpi_indicator *ind)
+{
+	const struct kpi_result *r = &ind->res;
+	int whole = r->compare == KPI_COMPARE_PREVIOUS_YEAR;
+
+	figure_set(b, &ri->last_year, r->has_last, r->last, ind->decimals,
+	           ind->unit);
+	ri->last_year_stated = r->last_stated;
+	ri->compare = whole;
+	ri->compare_key = compare_keys[whole];
+	text_pick(b, &ri->compare_label,
+	          whole ? "Föregående år" : "Samma period föregående år",
+	          whole ? "Previous year" : "Same period last year");
+	span_set(b, &ri->last_year_asked, r->ask_from_year, r->ask_from_month,
+	         r->ask_to_year, r->ask_to_month);
+	span_set(b, &ri->last_year_covered, r->last_from_year,
+	         r->last_from_month, r->last_to_year, r->last_to_month);
+	for (int l = SV; l <= EN; l++)
+		ri->last_year_cell.s[l] = whole && ri->last_year.has ?
+			bprintf(b, "%s (%s)", ri->last_year.text.s[l],
+			        ri->last_year_covered.label.s[l]) :
+			bdup(b, ri->last_year.text.s[l]);
 }
 
 static const char *const method_keys[] = { "none", "manual", "linear",
@@ -658,10 +732,12 @@ static void indicator_set(struct bld *b, struct kpi_report_indicator *ri,
 			ri->period.s[l] = bprintf(b, "%d", cfg->year);
 	}
 
-	series_set(&ri->series, &ind->main, ind, cfg->year);
-	subperiods_set(b, ri, ind, cfg->year);
+	series_set(&ri->series, &ind->main, ind, &cfg->period);
+	subperiods_set(b, ri, ind, &cfg->period);
 	ri->breakdown = ind->breakdown;
-	groups_set(b, ri, ind, cfg->year, cfg->period_month);
+	groups_set(b, ri, ind, &cfg->period);
+	last_year_set(b, ri, ind);
+	ri->baseline_configured = r->baseline_cfg;
 
 	grade_set(b, &ri->assessment, r->assessment);
 	ri->has_stated = ind->stated >= 0;
@@ -694,6 +770,11 @@ static void indicator_free(struct kpi_report_indicator *ri)
 	text_free(&ri->why);
 	figure_free(&ri->forecast);
 	figure_free(&ri->baseline);
+	figure_free(&ri->last_year);
+	text_free(&ri->compare_label);
+	text_free(&ri->last_year_asked.label);
+	text_free(&ri->last_year_covered.label);
+	text_free(&ri->last_year_cell);
 	target_free(&ri->target);
 	target_free(&ri->council);
 	text_free(&ri->covered.label);
@@ -1014,7 +1095,9 @@ int kpi_report_build(const struct kpi_config *cfg, int lang,
 	rep->lang = lang == EN ? EN : SV;
 	rep->year = cfg->year;
 	title_set(&b, rep);
-	span_set(&b, &rep->period, cfg->year, 1, cfg->year, cfg->period_month);
+	span_set(&b, &rep->period, cfg->period.from_year, cfg->period.from_month,
+	         cfg->period.to_year, cfg->period.to_month);
+	rep->period_kind = kpi_period_kind_key(cfg->period.kind);
 
 	rep->indicators = balloc(&b, cfg->n_indicators, sizeof *rep->indicators);
 	rep->goals = balloc(&b, cfg->n_goals, sizeof *rep->goals);

@@ -94,10 +94,11 @@ struct kpi_report_series {
 	struct kpi_report_month m[24];
 };
 
-/* A sub-period asked for in the config ("subperiods = 1-4, 5-8"). */
+/* A sub-period asked for in the config ("subperiods = 1-4, 5-8"),
+ * clipped to the period (sub-periods wholly outside it are left out). */
 struct kpi_report_subperiod {
-	int from_month, to_month;      /* as asked, in the run year */
-	struct kpi_span asked;         /* label of the months asked for */
+	int from_month, to_month;      /* the months, clipped to the period */
+	struct kpi_span asked;         /* the months, with their years */
 	struct kpi_span covered;       /* months with data; from_year 0 =
 	                                  none */
 	struct kpi_figure value;
@@ -155,6 +156,23 @@ struct kpi_report_indicator {
 	const char *forecast_method_key; /* "none", "manual", "linear",
 	                                    "seasonal", "stated" */
 	struct kpi_figure baseline;
+	int baseline_configured;       /* the baseline is the config's, else
+	                                  it is last_year */
+	/* Last year's figure from the same exports (`compare`): the
+	 * period's months a year earlier, or the whole previous year. */
+	struct kpi_figure last_year;
+	int last_year_stated;          /* the plugin stated it */
+	int compare;                   /* enum kpi_compare (not DEFAULT) */
+	const char *compare_key;       /* "same_period", "previous_year" */
+	struct kpi_text compare_label; /* "Samma period föregående år" /
+	                                  "Same period last year",
+	                                  "Föregående år" / "Previous year" */
+	struct kpi_span last_year_asked;    /* the months compared with */
+	struct kpi_span last_year_covered;  /* those with data (from_year 0:
+	                                       none) */
+	struct kpi_text last_year_cell;     /* the table's cell: the figure,
+	                                       and for previous_year its
+	                                       months: "4,7 % (2010)" */
 	struct kpi_report_target target;
 	struct kpi_report_target council;
 	int council_citywide;          /* the council target is city-wide */
@@ -273,7 +291,11 @@ struct kpi_report {
 	int year;
 	struct kpi_text title;         /* never "": "Uppföljning" by default */
 	struct kpi_text organisation;  /* the committee: title up to " – " */
-	struct kpi_span period;        /* January .. the period's last month */
+	struct kpi_span period;        /* the run's period (period.h), from
+	                                  its first to its last month */
+	const char *period_kind;       /* "tertial", "quarter", "half",
+	                                  "year", "to_month", "range"
+	                                  (static) */
 
 	struct kpi_report_goal *goals; /* every goal, config order */
 	size_t n_goals;

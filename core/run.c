@@ -3,6 +3,7 @@
  * config, load each area's plugin, init, compute, evaluate, then write the
  * report to every output (output.c) or, with --check, nothing.
  */
+#define _GNU_SOURCE             /* fopencookie: render() */
 #include "run.h"
 
 #include <errno.h>
@@ -97,23 +98,24 @@ static void free_plugins(struct kpi_config *cfg, struct area_rt *rt)
 		free(rt[i].path);
 }
 
-/* Warn about a value an area stated for months beyond the period: it is
- * not used (kpi_eval_value_fits). */
+/* Warn about a value an area stated for months outside the period: it
+ * is not the outcome (kpi_eval_value_fits). */
 static void warn_unused_value(const struct kpi_config *cfg,
                               const struct kpi_indicator *ind)
 {
 	const struct kpi_value *v = &ind->value;
 	char covers[64], period[64];
 
-	if (!ind->has_value || kpi_eval_value_fits(v, cfg->period_month))
+	if (!ind->has_value || kpi_eval_value_fits(v, &cfg->period))
 		return;
 	kpi_period_label(covers, sizeof covers, KPI_LANG_EN, v->year,
 	                 v->month_from, v->year, v->month_to);
-	kpi_period_label(period, sizeof period, KPI_LANG_EN, cfg->year, 1,
-	                 cfg->year, cfg->period_month);
+	kpi_period_name(period, sizeof period, KPI_LANG_EN, &cfg->period);
 	kpi_diag(KPI_LOG_WARN, ind->area, NULL, 0, 0,
-	         "the value stated for '%s' covers %s, beyond the period %s: "
+	         "the value stated for '%s' covers %s, %s the period %s: "
 	         "not used", ind->id, *covers ? covers : "no valid months",
+	         v->year == cfg->period.to_year &&
+	         v->month_to > cfg->period.to_month ? "beyond" : "outside",
 	         period);
 }
 
@@ -136,9 +138,9 @@ static int evaluate(struct kpi_config *cfg, struct kpi_history *hist)
 
 	for (size_t i = 0; i < cfg->n_indicators; i++) {
 		warn_unused_value(cfg, cfg->indicators[i]);
-		kpi_eval_indicator(cfg->indicators[i], cfg->year,
-		                   cfg->period_month, cfg->tolerance,
-		                   cfg->tolerance_rel);
+		kpi_eval_indicator(cfg->indicators[i], &cfg->period,
+		                   cfg->tolerance, cfg->tolerance_rel,
+		                   cfg->compare);
 	}
 	st = history_status(kpi_history_accuracy(hist, cfg));
 	for (size_t i = 0; i < cfg->n_goals; i++)
@@ -165,6 +167,46 @@ static int missed_targets(const struct kpi_config *cfg, int fail_on)
 	return 0;
 }
 
+/* The memory a report is rendered into.  glibc's open_memstream drops
+ * the bytes of a write whose buffer cannot grow without setting the
+ * stream's error flag, so a report could lose text silently; this one
+ * remembers the failure (and a short write sets the stream's error). */
+struct render_buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static ssize_t render_write(void *cookie, const char *data, size_t n)
+{
+	struct render_buf *b = cookie;
+
+	if (b->failed)
+		return 0;
+	if (n > b->cap - b->len) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap - b->len < n) {
+			if (cap > ((size_t)-1) / 2) {
+				b->failed = 1;
+				return 0;
+			}
+			cap *= 2;
+		}
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = 1;
+			return 0;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	return (ssize_t)n;
+}
+
 /* Render the report in `format` into a malloc'd buffer (*buf, owned by
  * the caller, *len bytes).  Every format but xlsx is written into an
  * open_memstream, which fails only for lack of memory, so any failure
@@ -175,12 +217,14 @@ static int render(int format, const struct kpi_report *rep,
                   const struct kpi_writer_opts *wo, char **buf, size_t *len)
 {
 	const struct kpi_writer *w = kpi_writer_by_format(format);
+	cookie_io_functions_t io = { .write = render_write };
+	struct render_buf b = { 0 };
 	FILE *mem;
 	int rc, closed;
 
 	*buf = NULL;
 	*len = 0;
-	mem = open_memstream(buf, len);
+	mem = fopencookie(&b, "w", io);
 	if (!mem)
 		return KPI_EXIT_NOMEM;
 	errno = 0;
@@ -189,12 +233,16 @@ static int render(int format, const struct kpi_report *rep,
 	    !ferror(mem))
 		rc = KPI_EPLUGIN;       /* the temporary file, not memory */
 	closed = fclose(mem);
-	/* glibc's fclose of a memstream returns 0 even when its last
-	 * realloc fails; it then stores NULL in *buf */
-	if (closed == 0 && rc == 0 && *buf)
-		return KPI_EXIT_OK;
-	free(*buf);
+	if (closed == 0 && rc == 0 && !b.failed) {
+		/* an empty report is a buffer of its own, never NULL */
+		*buf = b.p ? b.p : malloc(1);
+		*len = b.len;
+		if (*buf)
+			return KPI_EXIT_OK;
+	}
+	free(b.p);
 	*buf = NULL;
+	*len = 0;
 	if (rc == KPI_EINVAL || rc == KPI_EPLUGIN) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
 		         "cannot format the report");
@@ -436,7 +484,8 @@ int kpi_run(const struct kpi_options *o)
 	struct kpi_output_set *set = NULL;
 	struct kpi_history *hist = NULL;
 	struct area_rt *rt = NULL;
-	const char **skip = NULL;
+	const char **skip = NULL, *why;
+	char why_buf[128];
 	size_t n_skip = 0;
 	int status = KPI_EXIT_OK, st;
 
@@ -460,11 +509,10 @@ int kpi_run(const struct kpi_options *o)
 		if (status != KPI_EXIT_OK)
 			goto out_free_config;
 	}
-	if (o->period && kpi_config_parse_period(o->period, cfg->year,
-	                                         &cfg->period_month) != 0) {
+	if (o->period && kpi_period_parse(o->period, cfg->year, &cfg->period,
+	                                  why_buf, sizeof why_buf, &why) != 0) {
 		kpi_diag(KPI_LOG_ERROR, NULL, NULL, 0, 0,
-		         "--period: '%s' is not a period (expected T1, T2, T3, "
-		         "year or %d-MM)", o->period, cfg->year);
+		         "--period: '%s' is not a period: %s", o->period, why);
 		status = KPI_EXIT_USAGE;
 		goto out_free_config;
 	}

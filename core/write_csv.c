@@ -89,7 +89,9 @@ static void period(FILE *out, const char *label)
 
 static const char *const header[] = {
 	"record", "goal", "goal_title", "indicator", "name", "outcome",
-	"forecast", "baseline", "unit", "decimals", "forecast_method",
+	"forecast", "baseline", "last_year", "last_year_compare",
+	"last_year_from_year", "last_year_from_month", "last_year_to_year",
+	"last_year_to_month", "unit", "decimals", "forecast_method",
 	"target_kind", "target", "target_width", "target_unit", "target_text",
 	"council_target_kind", "council_target", "council_target_width",
 	"council_target_unit", "council_target_text", "period", "from_year",
@@ -100,7 +102,9 @@ static const char *const header[] = {
 /* One record row; NULL strings are empty fields. */
 struct row {
 	const char *record, *goal, *goal_title, *indicator, *name, *unit;
-	const struct kpi_figure *outcome, *forecast, *baseline;
+	const struct kpi_figure *outcome, *forecast, *baseline, *last;
+	const char *compare;               /* last year's compare key */
+	const struct kpi_span *last_span;  /* its months with data */
 	const char *method;
 	const struct kpi_report_target *target, *council;
 	const char *period;
@@ -129,6 +133,26 @@ static void target_fields(FILE *out, const struct kpi_report_target *t,
 	      KPI_TEXT(t->display, lang));
 }
 
+/* last_year, last_year_compare and the months the figure covers. */
+static void last_year_fields(FILE *out, const struct row *r)
+{
+	const struct kpi_span *sp = r->last_span;
+	int months = sp && sp->from_year != 0;
+
+	if (r->last)
+		number(out, r->last->has, r->last->value);
+	sep(out);
+	fputs(r->compare ? r->compare : "", out);
+	sep(out);
+	integer(out, months, months ? sp->from_year : 0);
+	sep(out);
+	integer(out, months, months ? sp->from_month : 0);
+	sep(out);
+	integer(out, months, months ? sp->to_year : 0);
+	sep(out);
+	integer(out, months, months ? sp->to_month : 0);
+}
+
 static void row_out(FILE *out, const struct row *r, int lang)
 {
 	const struct kpi_span *sp = r->span;
@@ -152,6 +176,8 @@ static void row_out(FILE *out, const struct row *r, int lang)
 	sep(out);
 	if (r->baseline)
 		number(out, r->baseline->has, r->baseline->value);
+	sep(out);
+	last_year_fields(out, r);
 	sep(out);
 	field(out, r->unit);
 	sep(out);
@@ -192,6 +218,8 @@ static void indicator_rows(FILE *out, int lang,
 		.indicator = ri->id, .name = KPI_TEXT(ri->name, lang),
 		.unit = KPI_TEXT(ri->unit, lang), .outcome = &ri->outcome,
 		.forecast = &ri->forecast, .baseline = &ri->baseline,
+		.last = &ri->last_year, .compare = ri->compare_key,
+		.last_span = &ri->last_year_covered,
 		.method = ri->forecast_method_key, .target = &ri->target,
 		.council = &ri->council, .period = KPI_TEXT(ri->period, lang),
 		.span = &ri->covered, .has_decimals = 1,

@@ -52,6 +52,7 @@ static const char STYLE[] =
 "font-weight:600}\n"
 ".num{text-align:right;font-variant-numeric:tabular-nums;"
 "white-space:nowrap}\n"
+"th.num{white-space:normal}\n"
 "td.grade,.activities td:nth-child(2),.activities td:nth-child(3)"
 "{white-space:nowrap}\n"
 ".sym{display:inline-block;width:1.1em;text-align:center;"
@@ -611,7 +612,7 @@ static int indicators(struct html *h, int first,
 	}
 	table(h->out, &(struct table_spec){
 		.ncols = KPI_ROW_COLUMNS, .nrows = n + 1, .cells = cells,
-		.numeric = 0x1eul, .grade_col = KPI_ROW_COLUMNS - 1,
+		.numeric = 0x3eul, .grade_col = KPI_ROW_ASSESSMENT,
 		.grades = keys, .row_ids = ids, .cls = "indicators" });
 	notes(h->out, lang, inds, n);
 	charts(h->out, h->r->year, lang, inds, n);

@@ -198,6 +198,17 @@ static void jindicator(struct json *j, const struct kpi_report_indicator *ri,
 	jfigure_text(j, "forecast_text", &ri->forecast, lang);
 	jstr(j, "forecast_method", ri->forecast_method_key);
 	jnum(j, "baseline", ri->baseline.has, ri->baseline.value);
+	jstr(j, "baseline_source", ri->baseline.has ?
+	     (ri->baseline_configured ? "config" : "last_year") : NULL);
+	jopen(j, "last_year", '{');
+	jstr(j, "compare", ri->compare_key);
+	jstr(j, "label", KPI_TEXT(ri->compare_label, lang));
+	jnum(j, "value", ri->last_year.has, ri->last_year.value);
+	jfigure_text(j, "value_text", &ri->last_year, lang);
+	jbool(j, "stated", ri->last_year_stated);
+	jspan(j, "months_asked", &ri->last_year_asked, lang);
+	jspan(j, "months_covered", &ri->last_year_covered, lang);
+	jclose(j, '}');
 	jtarget(j, "target", &ri->target, lang);
 	jtarget(j, "council_target", &ri->council, lang);
 	jstr(j, "council_scope", ri->council_citywide ? "city" : "committee");
@@ -215,6 +226,7 @@ static void jindicator(struct json *j, const struct kpi_report_indicator *ri,
 		jopen(j, NULL, '{');
 		jint(j, "from_month", sp->from_month);
 		jint(j, "to_month", sp->to_month);
+		jspan(j, "months_asked", &sp->asked, lang);
 		jstr(j, "label", KPI_TEXT(sp->asked.label, lang));
 		jnum(j, "value", sp->value.has, sp->value.value);
 		jfigure_text(j, "value_text", &sp->value, lang);
@@ -355,6 +367,7 @@ int kpi_write_json(FILE *out, const struct kpi_report *r,
 	jint(&j, "year", r->year);
 	jint(&j, "period_month", r->period.to_month);
 	jspan(&j, "period", &r->period, lang);
+	jstr(&j, "period_kind", r->period_kind);
 	jopen(&j, "goals", '[');
 	for (size_t i = 0; i < r->n_roots; i++)
 		jgoal(&j, r->roots[i], lang);

@@ -42,6 +42,11 @@ static void line(FILE *out, int label, const char *value, int lang)
 static void figures(FILE *out, const struct kpi_report_indicator *ri, int lang)
 {
 	line(out, KPI_L_OUTCOME, KPI_TEXT(ri->outcome.text, lang), lang);
+	/* "Föregående år: 4,7 % (2010)", "Samma period föregående år: 836" */
+	put(out, KPI_TEXT(ri->compare_label, lang));
+	fputs(": ", out);
+	put(out, KPI_TEXT(ri->last_year_cell, lang));
+	fputs("&#10;", out);
 	line(out, KPI_L_FORECAST, KPI_TEXT(ri->forecast.text, lang), lang);
 	line(out, KPI_L_TARGET, KPI_TEXT(ri->target.display, lang), lang);
 	line(out, KPI_L_COUNCIL_TARGET, KPI_TEXT(ri->council.display, lang),

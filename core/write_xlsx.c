@@ -310,6 +310,12 @@ static const struct word ind_head[] = {
 	{ "Bedömning, nyckel", "Assessment key" }, { "Regel", "Rule" },
 	{ "Regel-id", "Rule id" }, { "Anmärkning", "Note" },
 	{ "Utan utfall", "No outcome" },
+	{ "Föregående år", "Last year" },
+	{ "Jämförelse", "Compared with" },
+	{ "Föregående år, från år", "Last year, from year" },
+	{ "Föregående år, från månad", "Last year, from month" },
+	{ "Föregående år, till år", "Last year, to year" },
+	{ "Föregående år, till månad", "Last year, to month" },
 };
 
 enum {
@@ -317,7 +323,8 @@ enum {
 	C_BASELINE, C_UNIT, C_DECIMALS, C_T_KIND, C_T_VALUE, C_T_WIDTH,
 	C_T_TEXT, C_C_KIND, C_C_VALUE, C_C_WIDTH, C_C_TEXT, C_PERIOD,
 	C_FROM_Y, C_FROM_M, C_TO_Y, C_TO_M, C_ASSESS, C_STATED, C_ASSESS_KEY,
-	C_RULE, C_RULE_ID, C_NOTE, C_WHY
+	C_RULE, C_RULE_ID, C_NOTE, C_WHY, C_LAST, C_LAST_COMPARE,
+	C_LAST_FROM_Y
 };
 
 /* The months of a span in four integer cells from `col`. */
@@ -378,6 +385,9 @@ static void indicator_row(struct xl *x, lxw_worksheet *ws, lxw_row_t row,
 	text(x, ws, row, C_RULE_ID, ri->rule.id, NULL);
 	text(x, ws, row, C_NOTE, KPI_TEXT(ri->note, l), NULL);
 	text(x, ws, row, C_WHY, KPI_TEXT(ri->why, l), NULL);
+	figure(x, ws, row, C_LAST, &ri->last_year, unit);
+	text(x, ws, row, C_LAST_COMPARE, KPI_TEXT(ri->compare_label, l), NULL);
+	span_cells(x, ws, row, C_LAST_FROM_Y, &ri->last_year_covered);
 }
 
 /* The sheets every report has, filled as the goals are walked. */

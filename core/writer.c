@@ -91,6 +91,8 @@ const char *kpi_label(int label, int lang)
 		[KPI_L_GROUP] = { "Grupp", "Group" },
 		[KPI_L_NOTES] = { "Anmärkningar", "Notes" },
 		[KPI_L_FAILURES] = { "Fel", "Errors" },
+		[KPI_L_LAST_YEAR] = { "Samma period föregående år",
+		                      "Same period last year" },
 	};
 
 	if (label < 0 || label >= KPI_L_COUNT || !l[label][0])
@@ -103,13 +105,14 @@ void kpi_writer_row(const struct kpi_report_indicator *ri, int lang,
 {
 	cells[0] = KPI_TEXT(ri->name, lang);
 	cells[1] = KPI_TEXT(ri->outcome.text, lang);
-	cells[2] = KPI_TEXT(ri->forecast.text, lang);
-	cells[3] = KPI_TEXT(ri->target.display, lang);
-	cells[4] = KPI_TEXT(ri->council.display, lang);
-	cells[5] = KPI_TEXT(ri->period, lang);
+	cells[2] = KPI_TEXT(ri->last_year_cell, lang);
+	cells[3] = KPI_TEXT(ri->forecast.text, lang);
+	cells[4] = KPI_TEXT(ri->target.display, lang);
+	cells[5] = KPI_TEXT(ri->council.display, lang);
+	cells[6] = KPI_TEXT(ri->period, lang);
 	snprintf(buf, n, "%s%s", KPI_TEXT(ri->assessment.label, lang),
 	         ri->differs ? " !" : "");
-	cells[6] = buf;
+	cells[KPI_ROW_ASSESSMENT] = buf;
 }
 
 void kpi_writer_row_header(int first, int lang,
@@ -117,11 +120,12 @@ void kpi_writer_row_header(int first, int lang,
 {
 	cells[0] = kpi_label(first, lang);
 	cells[1] = kpi_label(KPI_L_OUTCOME, lang);
-	cells[2] = kpi_label(KPI_L_FORECAST, lang);
-	cells[3] = kpi_label(KPI_L_TARGET, lang);
-	cells[4] = kpi_label(KPI_L_COUNCIL_TARGET, lang);
-	cells[5] = kpi_label(KPI_L_PERIOD, lang);
-	cells[6] = kpi_label(KPI_L_ASSESSMENT, lang);
+	cells[2] = kpi_label(KPI_L_LAST_YEAR, lang);
+	cells[3] = kpi_label(KPI_L_FORECAST, lang);
+	cells[4] = kpi_label(KPI_L_TARGET, lang);
+	cells[5] = kpi_label(KPI_L_COUNCIL_TARGET, lang);
+	cells[6] = kpi_label(KPI_L_PERIOD, lang);
+	cells[KPI_ROW_ASSESSMENT] = kpi_label(KPI_L_ASSESSMENT, lang);
 }
 
 int kpi_writer_fails(int assessment, int fail_on)

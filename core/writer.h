@@ -60,18 +60,21 @@ enum kpi_label_id {
 	KPI_L_PERIOD, KPI_L_ASSESSMENT, KPI_L_ACTIVITY,
 	KPI_L_COUNCIL_ACTIVITIES, KPI_L_COMMITTEE_ACTIVITIES, KPI_L_START,
 	KPI_L_END, KPI_L_DEVIATION, KPI_L_SUMMARY, KPI_L_BASELINE, KPI_L_RULE,
-	KPI_L_GROUP, KPI_L_NOTES, KPI_L_FAILURES,
+	KPI_L_GROUP, KPI_L_NOTES, KPI_L_FAILURES, KPI_L_LAST_YEAR,
 	KPI_L_COUNT
 };
 
 /* A label in a language ("Periodens utfall" / "Outcome"); static. */
 const char *kpi_label(int label, int lang);
 
-/* The indicator table's columns: name, outcome, forecast, target, council
- * target, period, assessment. */
-#define KPI_ROW_COLUMNS 7
+/* The indicator table's columns: name, outcome, last year (same period
+ * or previous year), forecast, target, council target, period,
+ * assessment. */
+#define KPI_ROW_COLUMNS 8
+/* The column of the assessment (the last). */
+#define KPI_ROW_ASSESSMENT (KPI_ROW_COLUMNS - 1)
 
-/* The cells of ri's row in lang.  cells[6] is the assessment with " !"
+/* The cells of ri's row in lang.  cells[7] is the assessment with " !"
  * when the stated one differs, written into buf (n bytes); the others
  * point into ri.  Nothing to free. */
 void kpi_writer_row(const struct kpi_report_indicator *ri, int lang,

@@ -84,9 +84,9 @@ void fuzz_plugin_run(const struct kpi_plugin *p, const char *area_name,
 		FUZZ_CHECK(ctx.bad_calls == 0, "compute succeeded after %d "
 		           "refused host calls", ctx.bad_calls);
 		for (size_t i = 0; i < cfg->n_indicators; i++)
-			kpi_eval_indicator(cfg->indicators[i], cfg->year,
-			                   cfg->period_month, cfg->tolerance,
-			                   cfg->tolerance_rel);
+			kpi_eval_indicator(cfg->indicators[i], &cfg->period,
+			                   cfg->tolerance, cfg->tolerance_rel,
+			                   cfg->compare);
 	} else {
 		FUZZ_CHECK(rc == KPI_EDATA || rc == KPI_EIO, "compute returned "
 		           "%d, not a data error", rc);

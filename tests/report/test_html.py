@@ -155,14 +155,14 @@ def check_report(env, cfg, lang):
     seen, counts = set(), {k: 0 for k in SYMBOLS}
     for tr in root.iter("tr"):
         tds = tr.findall("td")
-        if len(tds) != 7:
+        if len(tds) != 8:
             continue
-        cls = tds[6].get("class").split()
+        cls = tds[7].get("class").split()
         key = cls[1]
-        sym = tds[6].find("span")
+        sym = tds[7].find("span")
         K.check(cls[0] == "grade" and key in SYMBOLS and sym is not None and
                 sym.text == SYMBOLS[key] and sym.get("aria-hidden") == "true",
-                "%s: assessment cell %r" % (tag, text_of(tds[6])))
+                "%s: assessment cell %r" % (tag, text_of(tds[7])))
         if tr.get("id"):
             K.check(tr.get("id") not in seen, "%s: id twice" % tag)
             seen.add(tr.get("id"))

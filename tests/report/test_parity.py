@@ -33,6 +33,14 @@ SEED = {
     "contact_centre.answered_60s": ("69 %", "–", "85 %", []),
     "budget.adherence_after": ("100 %", "100 %", "100 %", []),
 }
+# Last year's figures the seed's text compares with (the Done-when of
+# the comparison, seed-2011.md's NMI row "2010: 67"): the whole of 2010,
+# as conf/2011.ini asks (compare = previous_year).  id -> cell text.
+LAST = {
+    "hr.sick_leave": "4,7 % (2010)",
+    "hr.sick_leave_long": "2,8 % (2010)",
+    "survey.nmi": "67 (2010)",
+}
 # The operating budget's totals (mnkr): cost budget, booked, forecast,
 # 2010; revenue booked, forecast, 2010.
 BUDGET = ["160,0", "102,2", "158,8", "147,3", "104,8", "156,8", "134,0"]
@@ -115,12 +123,30 @@ def check_rows(fmt, rows, names):
         if not K.check(name in rows, "%s: no row for %s" % (fmt, name)):
             continue
         cells, notes = rows[name]
-        K.check(cells[1:4] == [outcome, forecast, target],
-                "%s: %s shows %r, seed %r" % (fmt, ind, cells[1:4],
+        # outcome, last year, forecast, target
+        K.check([cells[1]] + cells[3:5] == [outcome, forecast, target],
+                "%s: %s shows %r, seed %r" % (fmt, ind, cells[1:5],
                                                [outcome, forecast, target]))
         got = [n.rsplit(": ", 1)[1] for n in notes if ", " in n]
         K.check(got == subs, "%s: %s sub-periods %r, seed %r"
                 % (fmt, ind, got, subs))
+
+
+def indicator_head(tables):
+    """The header of the first indicator table (the one with 8 columns)."""
+    return next((h for h, _, _ in tables if len(h) == 8), ["", "", ""])
+
+
+def check_last(fmt, head, rows, names):
+    """The last-year column: its heading, and the seed's comparisons."""
+    K.check(head[2] in ("Samma period föregående år",
+                        "Same period last year"),
+            "%s: third column %r" % (fmt, head[2]))
+    for ind, want in LAST.items():
+        name = names[ind]
+        if K.check(name in rows, "%s: no row for %s" % (fmt, name)):
+            K.check(rows[name][0][2] == want, "%s: %s last year %r, seed %r"
+                    % (fmt, ind, rows[name][0][2], want))
 
 
 def check_budget(fmt, cells):
@@ -153,6 +179,14 @@ def seed_parity(env):
         K.check(i["target"]["display"] == target, "json: %s target" % ind)
         K.check([s["value_text"] for s in i["subperiods"]] == subs,
                 "json: %s sub-periods" % ind)
+    for ind, want in LAST.items():
+        ly = inds[ind]["last_year"]
+        K.check(ly["compare"] == "previous_year" and
+                ly["label"] == "Föregående år" and
+                ly["value_text"] + " (2010)" == want and
+                round(ly["value"], decimals_of(want)) == number_of(want) and
+                ly["months_covered"]["label"] == "2010",
+                "json: %s last_year %r, seed %r" % (ind, ly, want))
     budget = {t["id"]: t for t in doc["tables"] if t["area"] == "budget"}
     K.check(budget, "json: no budget tables")
     check_budget("json", {c for t in budget.values() for r in t["rows_text"]
@@ -161,11 +195,13 @@ def seed_parity(env):
     # text
     tt = text_tables(out["text"])
     check_rows("text", rows_by_name(tt), names)
+    check_last("text", indicator_head(tt), rows_by_name(tt), names)
     check_budget("text", all_cells(tt))
 
     # Markdown
     mt = doc_tables(K.read_markdown(out["markdown"]))
     check_rows("markdown", rows_by_name(mt), names)
+    check_last("markdown", indicator_head(mt), rows_by_name(mt), names)
     check_budget("markdown", all_cells(mt))
 
     # HTML, clean for HTML Tidy and well-formed XML for xmllint
@@ -173,6 +209,7 @@ def seed_parity(env):
     K.check(ok, "html: " + err)
     ht = doc_tables(K.read_html(out["html"]))
     check_rows("html", rows_by_name(ht), names)
+    check_last("html", indicator_head(ht), rows_by_name(ht), names)
     check_budget("html", all_cells(ht))
 
     # CSV: records by indicator, numbers bare (decimal comma in Swedish),
@@ -203,6 +240,16 @@ def seed_parity(env):
         K.check(len(got) == len(subs) and
                 all(same(g, w) for g, w in zip(got, subs)),
                 "csv: %s sub-periods %r, seed %r" % (ind, got, subs))
+    for ind, want in LAST.items():
+        rec = by_id.get(("indicator", ind))
+        if K.check(rec, "csv: no record for %s" % ind):
+            r = rec[0]
+            K.check(same(r["last_year"], want.split(" (")[0]) and
+                    r["last_year_compare"] == "previous_year" and
+                    [r["last_year_from_year"], r["last_year_from_month"],
+                     r["last_year_to_year"], r["last_year_to_month"]] ==
+                    ["2010", "1", "2010", "12"],
+                    "csv: %s last year %r, seed %r" % (ind, r, want))
     cells = {c for t in tables for row in t for c in row}
     check_budget("csv", {("%.1f" % K.csv_number(c)).replace(".", ",")
                          for c in cells if re.fullmatch(r"-?[0-9,]+", c)})
@@ -222,6 +269,9 @@ def seed_parity(env):
                 "junit: %s shows %r" % (ind, lines))
         got = [n.rsplit(": ", 1)[1] for n in lines if n.startswith(names[ind]
                                                                  + ", ")]
+        if ind in LAST:
+            K.check("Föregående år: " + LAST[ind] in lines,
+                    "junit: %s last year %r" % (ind, lines))
         K.check(got == subs, "junit: %s sub-periods %r" % (ind, got))
     suite = root.find("testsuite")
     K.check(int(suite.get("tests")) == len(cases), "junit: tests=%s, %d cases"

@@ -39,6 +39,8 @@ SEED = {
     "invoicing.customer_invoices_per_admin": (4164, 4300, 4300, None),
     "contact_centre.first_contact_resolution": (88, None, 70, None),
 }
+# last year's figures the seed compares with: 2010 (compare = previous_year)
+LAST = {"hr.sick_leave": 4.7, "hr.sick_leave_long": 2.8}
 SUBPERIODS = [76.8, 80.3]       # switchboard.service_level, T1 and May-Aug
 # the operating budget's totals (mnkr), the seed's table
 BUDGET = [160.0, 102.2, 158.8, 147.3, 104.8, 156.8, 134.0]
@@ -103,6 +105,10 @@ def check_indicators(tag, lang, rows, col):
                         % (tag, lang, ind, name, v))
             else:
                 cell_check(tag, lang, "%s %s" % (ind, name), v, want)
+    for ind, want in LAST.items():
+        if K.check(ind in by_id, "%s %s: no row %s" % (tag, lang, ind)):
+            cell_check(tag, lang, ind + " last year",
+                       col(by_id[ind], "last_year"), want)
     for ind, labels in PERIODS[lang].items():
         v = col(by_id[ind], "period")
         observed.append((lang, tag, ind + " period", type(v).__name__, v))
@@ -131,8 +137,9 @@ def read_xlsx(tag, lang, path):
     # columns of the writer's indicator sheet, by position
     pos = {"id": 2, "outcome": 4, "forecast": 5, "target": 11,
            "council": 15, "period": 18, "from_year": 19, "from_month": 20,
-           "to_year": 21, "to_month": 22}
-    K.check(head[pos["outcome"]] in ("Periodens utfall", "Outcome"),
+           "to_year": 21, "to_month": 22, "last_year": 30}
+    K.check(head[pos["outcome"]] in ("Periodens utfall", "Outcome") and
+            head[pos["last_year"]] in ("Föregående år", "Last year"),
             "%s %s: indicator header %r" % (tag, lang, head))
     rows = [[c.value for c in r] for r in ind.iter_rows(min_row=2)]
     check_indicators(tag, lang, rows, lambda r, n: r[pos[n]])

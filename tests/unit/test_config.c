@@ -59,7 +59,10 @@ Test(config, run_section_and_paths)
 	             "tolerance = 0,5\n");
 	cr_assert_eq(kpi_config_load(path, &cfg), 0, "%s", diag_text());
 	cr_assert_eq(cfg->year, 2011);
-	cr_assert_eq(cfg->period_month, 7);
+	cr_assert_eq(cfg->period.kind, KPI_PERIOD_TO_MONTH);
+	cr_assert_eq(cfg->period.from_month, 1);
+	cr_assert_eq(cfg->period.to_month, 7);
+	cr_assert_eq(cfg->compare, KPI_COMPARE_SAME_PERIOD);
 	cr_assert_eq(cfg->lang, KPI_LANG_EN);
 	cr_assert_str_eq(cfg->data_dir, "/tmp/../data");
 	cr_assert_str_eq(cfg->plugin_dir, "/opt/p");
@@ -69,22 +72,29 @@ Test(config, run_section_and_paths)
 	done();
 }
 
-Test(config, periods)
+/* The period across New Year and the comparison keys, read into the
+ * config (kpi_period_parse itself: test_period.c). */
+Test(config, period_range_and_compare)
 {
-	int m;
+	struct kpi_config *cfg;
 
-	cr_assert_eq(kpi_config_parse_period("T1", 2011, &m), 0);
-	cr_assert_eq(m, 4);
-	cr_assert_eq(kpi_config_parse_period("T2", 2011, &m), 0);
-	cr_assert_eq(m, 8);
-	cr_assert_eq(kpi_config_parse_period("year", 2011, &m), 0);
-	cr_assert_eq(m, 12);
-	cr_assert_eq(kpi_config_parse_period("2011-03", 2011, &m), 0);
-	cr_assert_eq(m, 3);
-	cr_assert_eq(kpi_config_parse_period("2010-03", 2011, &m), KPI_ECONFIG);
-	cr_assert_eq(kpi_config_parse_period("2011-13", 2011, &m), KPI_ECONFIG);
-	cr_assert_eq(kpi_config_parse_period("T4", 2011, &m), KPI_ECONFIG);
-	cr_assert_eq(kpi_config_parse_period("2011-3", 2011, &m), KPI_ECONFIG);
+	write_config("range", "[kpirun]\nyear = 2011\n"
+	             "period = 2010-08..2011-07\ndata_dir = d\n"
+	             "compare = previous_year\n[area pay]\nplugin = payroll\n"
+	             "[indicator pay.a]\ncompare = same_period\n"
+	             "[indicator pay.b]\n");
+	cr_assert_eq(kpi_config_load(path, &cfg), 0, "%s", diag_text());
+	cr_assert_eq(cfg->period.kind, KPI_PERIOD_RANGE);
+	cr_assert_eq(cfg->period.from_year, 2010);
+	cr_assert_eq(cfg->period.from_month, 8);
+	cr_assert_eq(cfg->period.to_year, 2011);
+	cr_assert_eq(cfg->period.to_month, 7);
+	cr_assert_eq(cfg->compare, KPI_COMPARE_PREVIOUS_YEAR);
+	cr_assert_eq(cfg->n_indicators, 2);
+	cr_assert_eq(cfg->indicators[0]->compare, KPI_COMPARE_SAME_PERIOD);
+	cr_assert_eq(cfg->indicators[1]->compare, KPI_COMPARE_DEFAULT);
+	kpi_config_free(cfg);
+	done();
 }
 
 Test(config, goal_hierarchy_in_file_order)
@@ -228,6 +238,20 @@ Test(config, errors_name_file_and_line)
 	             ":8: [indicator pay.a] tolerance: '-1' is negative");
 	expect_error("range", RUN_HEAD "[indicator pay.a]\ntarget = 100 +/- x\n",
 	             ":8: [indicator pay.a] target: '100 +/- x': the width");
+	expect_error("cmp", RUN_HEAD "[indicator pay.a]\ncompare = last\n",
+	             ":8: [indicator pay.a] compare: 'last' is not a comparison "
+	             "(expected same_period or previous_year)");
+	expect_error("runcmp", "[kpirun]\nyear = 2011\nperiod = T2\n"
+	             "data_dir = d\ncompare = 2010\n",
+	             ":5: [kpirun] compare: '2010' is not a comparison");
+	expect_error("pyear", "[kpirun]\nyear = 2011\nperiod = 2010-01..2010-12\n"
+	             "data_dir = d\n",
+	             ":3: [kpirun] period: '2010-01..2010-12' is not a period: it "
+	             "ends in 2010, not in the config's year 2011");
+	expect_error("plong", "[kpirun]\nyear = 2011\nperiod = 2009-01..2011-12\n"
+	             "data_dir = d\n",
+	             ":3: [kpirun] period: '2009-01..2011-12' is not a period: it "
+	             "is 36 months long, limit 24");
 	expect_error("sub", RUN_HEAD "[indicator pay.a]\nsubperiods = 5-3\n",
 	             ":8: [indicator pay.a] subperiods: '5-3' is not a list");
 	expect_error("typo", RUN_HEAD "[indicator pay.a]\ncouncil_targt = 5\n",

@@ -677,10 +677,15 @@ Test(e2e, golden_html_and_csv_reports)
 	cr_assert(strncmp(r.out, "\xef\xbb\xbfrecord;goal;", 15) == 0, "%s",
 	          r.out);
 	cr_assert(strstr(r.out, "\"site.satisfaction\";\"Andel nöjda besökare\";"
-	                 "83,33333333333334;;;\"%\";1;none;number;80;;\"%\";"
+	                 "83,33333333333334;;;;same_period;;;;;\"%\";1;none;"
+	                 "number;80;;\"%\";"
 	                 "\"\";number;75;;\"%\";\"\";\"jan–feb 2011\";2011;1;2011;"
 	                 "2;") != NULL, "%s", r.out);
-	cr_assert(strstr(r.out, ";50;;;\"%\";1;;;;;\"\";\"\";;;;\"\";\"\";"
+	/* last year: visitors' only 2010 row is January's 100, the same
+	 * period (January-August 2010) a year earlier, also the baseline */
+	cr_assert(strstr(r.out, "\"Antal besökare\";1000;3000;100;100;"
+	                 "same_period;2010;1;2010;1;") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, ";50;;;;;;;;;\"%\";1;;;;;\"\";\"\";;;;\"\";\"\";"
 	                 "\"jan–jan 2011\";2011;1;2011;1;") != NULL, "%s", r.out);
 	cr_assert_str_eq(r.out, want);
 	free(want);

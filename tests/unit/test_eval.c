@@ -9,9 +9,31 @@
 
 #include "eval.h"
 
-#define PREV 0   /* s->m[PREV]: 2010 */
-#define RUN 1    /* s->m[RUN]: 2011 */
+#include "window.h"
+
+#define PREV 0   /* year index: 2010 */
+#define RUN 1    /* year index: 2011 */
 #define EPS 1e-9
+
+/* The year to date January..m of 2011 (every such period has the same
+ * window: its months from February 2009 on). */
+#define YTD(m) (&(struct kpi_period){ KPI_PERIOD_TO_MONTH, 2011, 1, 2011, (m) })
+
+/* Month `month` of year index yi (2010 + yi) in a series of a 2011 run. */
+static struct kpi_month *cell(struct kpi_indicator *ind, int yi, int month)
+{
+	int slot = kpi_window_slot(YTD(12), 2010 + yi, month);
+
+	cr_assert(slot >= 0);
+	return &ind->main.m[slot];
+}
+
+/* No data in year index yi. */
+static void clear_year(struct kpi_indicator *ind, int yi)
+{
+	for (int m = 1; m <= 12; m++)
+		memset(cell(ind, yi, m), 0, sizeof (struct kpi_month));
+}
 
 /* An indicator with no data, no target, no forecast, run-default
  * tolerance. */
@@ -24,14 +46,15 @@ static void ind_init(struct kpi_indicator *ind, int agg, double scale,
 	ind->direction = dir;
 	ind->tolerance = -1;
 	ind->stated = -1;
+	ind->compare = KPI_COMPARE_DEFAULT;
 }
 
 static void put(struct kpi_indicator *ind, int yi, int month, double num,
                 double den)
 {
-	ind->main.m[yi][month - 1].num = num;
-	ind->main.m[yi][month - 1].den = den;
-	ind->main.m[yi][month - 1].has = 1;
+	cell(ind, yi, month)->num = num;
+	cell(ind, yi, month)->den = den;
+	cell(ind, yi, month)->has = 1;
 }
 
 static void target_number(struct kpi_indicator *ind, double v)
@@ -51,8 +74,15 @@ static struct agg_out agg(const struct kpi_indicator *ind, int from, int to)
 {
 	struct agg_out o = { .v = -12345 };
 
-	o.rc = kpi_eval_aggregate(ind, &ind->main, 2011, from, to, &o.v,
-	                          &o.fy, &o.fm, &o.ty, &o.tm, &o.why);
+	struct kpi_period months = { KPI_PERIOD_RANGE, 2011, from, 2011, to };
+	struct kpi_period cov;
+
+	o.rc = kpi_eval_aggregate(ind, &ind->main, YTD(12), &months, &o.v,
+	                          &cov, &o.why);
+	o.fy = cov.from_year;
+	o.fm = cov.from_month;
+	o.ty = cov.to_year;
+	o.tm = cov.to_month;
 	return o;
 }
 
@@ -220,7 +250,7 @@ Test(aggregate, rolling12_window_is_twelve_calendar_months_despite_gaps)
 	struct agg_out o;
 
 	sick_leave(&ind);
-	ind.main.m[PREV][8].has = 0;   /* no September 2010 */
+	cell(&ind, PREV, 9)->has = 0;   /* no September 2010 */
 	o = agg(&ind, 1, 8);
 	cr_assert_eq(o.rc, 0);
 	/* still Aug 2010 - Jul 2011, July 2010 not pulled in: 61 / 1100 */
@@ -228,7 +258,7 @@ Test(aggregate, rolling12_window_is_twelve_calendar_months_despite_gaps)
 	cr_assert_eq(o.fy, 2010);
 	cr_assert_eq(o.fm, 8);
 
-	ind.main.m[PREV][7].has = 0;   /* nor August: starts in October */
+	cell(&ind, PREV, 8)->has = 0;   /* nor August: starts in October */
 	o = agg(&ind, 1, 8);
 	cr_assert_float_eq(o.v, 56.0 / 1000.0 * 100.0, EPS);
 	cr_assert_eq(o.fy, 2010);
@@ -242,7 +272,7 @@ Test(aggregate, rolling12_without_previous_year)
 	char buf[64];
 
 	sick_leave(&ind);
-	memset(ind.main.m[PREV], 0, sizeof ind.main.m[PREV]);
+	clear_year(&ind, PREV);
 	o = agg(&ind, 1, 8);
 	cr_assert_eq(o.rc, 0);
 	cr_assert_float_eq(o.v, 41.0 / 700.0 * 100.0, EPS);
@@ -256,7 +286,7 @@ Test(aggregate, rolling12_needs_data_in_run_year)
 	struct agg_out o;
 
 	sick_leave(&ind);
-	memset(ind.main.m[RUN], 0, sizeof ind.main.m[RUN]);
+	clear_year(&ind, RUN);
 	o = agg(&ind, 1, 8);
 	cr_assert_eq(o.rc, KPI_ENOTFOUND);
 	cr_assert_str_eq(o.why, "no data");
@@ -347,7 +377,7 @@ Test(indicator, outcome_from_series_over_january_to_month)
 	put(&ind, RUN, 1, 100, 0);
 	put(&ind, RUN, 4, 50, 0);
 	put(&ind, RUN, 5, 1000, 0);    /* after T1 */
-	kpi_eval_indicator(&ind, 2011, 4, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(4), 0.1, 1, 0);
 	cr_assert(ind.res.has_outcome);
 	cr_assert_float_eq(ind.res.outcome, 150, EPS);
 	cr_assert_eq(ind.res.from_year, 2011);
@@ -374,7 +404,7 @@ Test(indicator, stated_value_wins_over_series)
 	ind.value.has_forecast = 1;
 	ind.value.forecast = 100;
 	target_number(&ind, 100);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 100, EPS);
 	cr_assert(ind.res.has_forecast);
 	cr_assert_float_eq(ind.res.forecast, 100, EPS);
@@ -409,8 +439,8 @@ Test(indicator, value_for_the_year_is_not_a_t1_outcome)
 	 * it is not used; the outcome is the months' 10 + 30 = 40 for
 	 * jan-mar, and the stated forecast goes with the unused value */
 	year_value_and_months(&ind);
-	cr_assert_not(kpi_eval_value_fits(&ind.value, 4));
-	kpi_eval_indicator(&ind, 2011, 4, 0.1, 1);
+	cr_assert_not(kpi_eval_value_fits(&ind.value, YTD(4)));
+	kpi_eval_indicator(&ind, YTD(4), 0.1, 1, 0);
 	cr_assert(ind.res.has_outcome);
 	cr_assert_float_eq(ind.res.outcome, 40, EPS);
 	cr_assert_eq(ind.res.from_month, 1);
@@ -419,7 +449,7 @@ Test(indicator, value_for_the_year_is_not_a_t1_outcome)
 
 	/* without monthly figures there is no T1 outcome at all */
 	memset(ind.main.m, 0, sizeof ind.main.m);
-	kpi_eval_indicator(&ind, 2011, 4, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(4), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_outcome);
 	cr_assert_str_eq(ind.res.why, "no data");
 }
@@ -430,8 +460,8 @@ Test(indicator, value_for_the_year_is_the_year_outcome)
 
 	/* the year's report (December): the stated 68 and 70 are used */
 	year_value_and_months(&ind);
-	cr_assert(kpi_eval_value_fits(&ind.value, 12));
-	kpi_eval_indicator(&ind, 2011, 12, 0.1, 1);
+	cr_assert(kpi_eval_value_fits(&ind.value, YTD(12)));
+	kpi_eval_indicator(&ind, YTD(12), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 68, EPS);
 	cr_assert_float_eq(ind.res.forecast, 70, EPS);
 	cr_assert_eq(ind.res.from_month, 1);
@@ -446,14 +476,14 @@ Test(indicator, value_within_the_period_counts_for_its_months)
 	 * period shown is jan-jul, as for monthly data ending in July */
 	year_value_and_months(&ind);
 	ind.value.month_to = 7;
-	cr_assert(kpi_eval_value_fits(&ind.value, 8));
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	cr_assert(kpi_eval_value_fits(&ind.value, YTD(8)));
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 68, EPS);
 	cr_assert_eq(ind.res.to_month, 7);
 	/* one month past the period: not used */
 	ind.value.month_to = 9;
-	cr_assert_not(kpi_eval_value_fits(&ind.value, 8));
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	cr_assert_not(kpi_eval_value_fits(&ind.value, YTD(8)));
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 40, EPS);
 }
 
@@ -464,11 +494,11 @@ Test(indicator, value_without_valid_months_is_not_used)
 	year_value_and_months(&ind);
 	ind.value.month_from = 0;
 	ind.value.month_to = 0;
-	cr_assert_not(kpi_eval_value_fits(&ind.value, 12));
+	cr_assert_not(kpi_eval_value_fits(&ind.value, YTD(12)));
 	ind.value.month_from = 5;
 	ind.value.month_to = 4;
-	cr_assert_not(kpi_eval_value_fits(&ind.value, 12));
-	kpi_eval_indicator(&ind, 2011, 12, 0.1, 1);
+	cr_assert_not(kpi_eval_value_fits(&ind.value, YTD(12)));
+	kpi_eval_indicator(&ind, YTD(12), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 40, EPS);
 }
 
@@ -478,7 +508,7 @@ Test(indicator, no_data_and_zero_denominator_give_reasons)
 
 	ind_init(&ind, KPI_AGG_RATIO, 100, KPI_DIR_HIGHER);
 	target_number(&ind, 85);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_outcome);
 	cr_assert_not(ind.res.has_forecast);
 	cr_assert_str_eq(ind.res.why, "no data");
@@ -487,7 +517,7 @@ Test(indicator, no_data_and_zero_denominator_give_reasons)
 
 	put(&ind, RUN, 3, 4, 0);
 	ind.forecast_kind = KPI_FORECAST_LINEAR;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_outcome);
 	cr_assert_not(ind.res.has_forecast);
 	cr_assert_str_eq(ind.res.why, "denominator is 0");
@@ -500,10 +530,10 @@ Test(indicator, result_is_reset_on_each_call)
 
 	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
 	put(&ind, RUN, 1, 1, 0);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert(ind.res.has_outcome);
-	ind.main.m[RUN][0].has = 0;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	cell(&ind, RUN, 1)->has = 0;
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_outcome);
 	cr_assert_eq(ind.res.from_year, 0);
 }
@@ -516,20 +546,20 @@ Test(forecast, none_and_manual)
 
 	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
 	put(&ind, RUN, 1, 100, 0);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_forecast);
 
 	ind.forecast_kind = KPI_FORECAST_MANUAL;
 	ind.forecast_value = 870;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert(ind.res.has_forecast);
 	cr_assert_float_eq(ind.res.forecast, 870, EPS);
 
 	/* a controller's number stands even without an outcome
 	 * (hr.internship_share: 0 % so far, 0,8 % forecast) */
-	ind.main.m[RUN][0].has = 0;
+	cell(&ind, RUN, 1)->has = 0;
 	ind.forecast_value = 0.8;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_outcome);
 	cr_assert(ind.res.has_forecast);
 	cr_assert_float_eq(ind.res.forecast, 0.8, EPS);
@@ -544,7 +574,7 @@ Test(forecast, linear_sum_is_run_rate_over_months_with_data)
 	put(&ind, RUN, 1, 100, 0);
 	put(&ind, RUN, 2, 200, 0);
 	put(&ind, RUN, 4, 300, 0);     /* March missing: 3 months */
-	kpi_eval_indicator(&ind, 2011, 4, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(4), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 600, EPS);
 	cr_assert(ind.res.has_forecast);
 	cr_assert_float_eq(ind.res.forecast, 600.0 * 12 / 3, EPS);
@@ -554,7 +584,7 @@ Test(forecast, linear_sum_is_run_rate_over_months_with_data)
 	ind.forecast_kind = KPI_FORECAST_LINEAR;
 	for (int m = 1; m <= 7; m++)
 		put(&ind, RUN, m, 70, 0);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.forecast, 840, EPS);
 }
 
@@ -570,7 +600,7 @@ Test(forecast, linear_on_a_stated_sum_uses_its_months)
 	ind.value.month_to = 8;
 	ind.value.has_outcome = 1;
 	ind.value.outcome = 102.2;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.forecast, 102.2 * 12 / 8, EPS);
 }
 
@@ -582,7 +612,7 @@ Test(forecast, linear_ratio_equals_outcome)
 	ind.forecast_kind = KPI_FORECAST_LINEAR;
 	put(&ind, RUN, 1, 10, 20);
 	put(&ind, RUN, 2, 90, 100);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert(ind.res.has_forecast);
 	cr_assert_float_eq(ind.res.forecast, ind.res.outcome, EPS);
 	cr_assert_float_eq(ind.res.forecast, 100.0 / 120.0 * 100.0, EPS);
@@ -596,14 +626,14 @@ Test(forecast, linear_and_seasonal_last_and_rolling12_equal_outcome)
 	for (int i = 0; i < 2; i++) {
 		sick_leave(&ind);
 		ind.forecast_kind = kinds[i];
-		kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+		kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 		cr_assert(ind.res.has_forecast);
 		cr_assert_float_eq(ind.res.forecast, 5.5, EPS);
 
 		ind_init(&ind, KPI_AGG_LAST, 1, KPI_DIR_HIGHER);
 		ind.forecast_kind = kinds[i];
 		put(&ind, RUN, 2, 67, 0);
-		kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+		kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 		cr_assert(ind.res.has_forecast);
 		cr_assert_float_eq(ind.res.forecast, 67, EPS);
 	}
@@ -628,7 +658,7 @@ Test(forecast, seasonal_sum_scales_by_last_years_profile)
 	struct kpi_indicator ind;
 
 	seasonal_sum(&ind);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 480, EPS);
 	cr_assert(ind.res.has_forecast);
 	cr_assert_float_eq(ind.res.forecast, 960, EPS);   /* linear: 720 */
@@ -640,8 +670,8 @@ Test(forecast, seasonal_sum_compares_the_same_months)
 
 	/* data to July only: 420 x 800 / 350 = 960 */
 	seasonal_sum(&ind);
-	ind.main.m[RUN][7].has = 0;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	cell(&ind, RUN, 8)->has = 0;
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 420, EPS);
 	cr_assert_float_eq(ind.res.forecast, 960, EPS);
 }
@@ -661,7 +691,7 @@ Test(forecast, seasonal_ratio_scales_numerator_and_denominator_apart)
 		put(&ind, PREV, m, m <= 8 ? 10 : 30, 100);
 	for (m = 1; m <= 8; m++)
 		put(&ind, RUN, m, 12, 100);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 12, EPS);
 	cr_assert(ind.res.has_forecast);
 	cr_assert_float_eq(ind.res.forecast, 20, EPS);
@@ -672,14 +702,14 @@ Test(forecast, seasonal_needs_a_full_previous_year)
 	struct kpi_indicator ind;
 
 	seasonal_sum(&ind);
-	ind.main.m[PREV][10].has = 0;      /* November 2010 missing */
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	cell(&ind, PREV, 11)->has = 0;      /* November 2010 missing */
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert(ind.res.has_outcome);
 	cr_assert_not(ind.res.has_forecast);
 
 	seasonal_sum(&ind);
-	memset(ind.main.m[PREV], 0, sizeof ind.main.m[PREV]);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	clear_year(&ind, PREV);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_forecast);
 }
 
@@ -690,35 +720,70 @@ Test(forecast, seasonal_with_zero_in_the_same_months_gives_none)
 
 	seasonal_sum(&ind);
 	for (m = 1; m <= 8; m++)
-		ind.main.m[PREV][m - 1].num = 0;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+		cell(&ind, PREV, m)->num = 0;
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_forecast);
 }
 
 /* ---- baseline ---- */
 
-Test(baseline, config_then_previous_value_then_previous_year)
+/* Last year's figure is the period's months a year earlier by default,
+ * the whole previous year where asked; it is the baseline unless the
+ * config gives one.  2010: January 30, August 5, December 40. */
+Test(baseline, config_else_last_year_figure)
 {
 	struct kpi_indicator ind;
 
 	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
+	ind.compare = KPI_COMPARE_DEFAULT;
 	put(&ind, PREV, 1, 30, 0);
+	put(&ind, PREV, 8, 5, 0);
 	put(&ind, PREV, 12, 40, 0);
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	/* T2: January-August 2010 = 30 + 5 */
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, KPI_COMPARE_SAME_PERIOD);
+	cr_assert(ind.res.has_last);
+	cr_assert_float_eq(ind.res.last, 35, EPS);
+	cr_assert_eq(ind.res.compare, KPI_COMPARE_SAME_PERIOD);
+	cr_assert_eq(ind.res.ask_from_year, 2010);
+	cr_assert_eq(ind.res.ask_from_month, 1);
+	cr_assert_eq(ind.res.ask_to_month, 8);
+	cr_assert_eq(ind.res.last_to_month, 8);
 	cr_assert(ind.res.has_baseline);
-	cr_assert_float_eq(ind.res.baseline, 70, EPS);
+	cr_assert_float_eq(ind.res.baseline, 35, EPS);
+	cr_assert_not(ind.res.baseline_cfg);
 
+	/* the run's default: the whole of 2010 = 30 + 5 + 40 */
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, KPI_COMPARE_PREVIOUS_YEAR);
+	cr_assert_float_eq(ind.res.last, 75, EPS);
+	cr_assert_eq(ind.res.ask_to_month, 12);
+	cr_assert_float_eq(ind.res.baseline, 75, EPS);
+	/* the indicator's own key wins over the run's */
+	ind.compare = KPI_COMPARE_SAME_PERIOD;
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, KPI_COMPARE_PREVIOUS_YEAR);
+	cr_assert_float_eq(ind.res.last, 35, EPS);
+
+	/* a value the plugin stated for exactly January-August 2010 */
 	ind.has_prev_value = 1;
 	ind.prev_value.year = 2010;
+	ind.prev_value.month_from = 1;
+	ind.prev_value.month_to = 8;
 	ind.prev_value.has_outcome = 1;
 	ind.prev_value.outcome = 67;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
-	cr_assert_float_eq(ind.res.baseline, 67, EPS);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.last, 67, EPS);
+	cr_assert(ind.res.last_stated);
+	/* ... but not one for other months */
+	ind.prev_value.month_to = 12;
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.last, 35, EPS);
+	cr_assert_not(ind.res.last_stated);
 
 	ind.has_baseline_cfg = 1;
 	ind.baseline_cfg = 12;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_float_eq(ind.res.baseline, 12, EPS);
+	cr_assert(ind.res.baseline_cfg);
+	cr_assert_float_eq(ind.res.last, 35, EPS);
 }
 
 Test(baseline, previous_value_without_outcome_is_skipped)
@@ -730,7 +795,7 @@ Test(baseline, previous_value_without_outcome_is_skipped)
 	ind.has_prev_value = 1;
 	ind.prev_value.has_forecast = 1;
 	ind.prev_value.forecast = 99;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert(ind.res.has_baseline);
 	cr_assert_float_eq(ind.res.baseline, 25, EPS);
 }
@@ -742,7 +807,7 @@ Test(baseline, none)
 	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
 	put(&ind, RUN, 1, 5, 0);
 	ind.target.kind = KPI_TARGET_INCREASE;
-	kpi_eval_indicator(&ind, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, 0);
 	cr_assert_not(ind.res.has_baseline);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_NONE);
 }
@@ -769,7 +834,7 @@ Test(indicator, payroll_forecast_870_against_900_is_partial)
 	char buf[64];
 
 	payroll(&ind);
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.10, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 847, EPS);
 	cr_assert_float_eq(ind.res.forecast, 870, EPS);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_PARTIAL);
@@ -785,13 +850,13 @@ Test(indicator, forecast_is_assessed_before_outcome)
 
 	/* outcome 800 would not be met (< 810); forecast 870 is partial */
 	payroll(&ind);
-	ind.main.m[RUN][3].num = 170;
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	cell(&ind, RUN, 4)->num = 170;
+	kpi_eval_indicator(&ind, YTD(8), 0.10, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 800, EPS);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_PARTIAL);
 
 	ind.forecast_kind = KPI_FORECAST_NONE;
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.10, 1, 0);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_NOT_MET);
 }
 
@@ -802,11 +867,11 @@ Test(indicator, own_tolerance_overrides_default)
 	payroll(&ind);
 	ind.tolerance = 0;                  /* absolute 0: no "partially" */
 	ind.tolerance_relative = 0;
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.10, 1, 0);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_NOT_MET);
 
 	ind.tolerance = 30;                 /* 870 >= 900 - 30 */
-	kpi_eval_indicator(&ind, 2011, 8, 0.0, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.0, 1, 0);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_PARTIAL);
 }
 
@@ -827,7 +892,7 @@ Test(indicator, contact_centre_seed_rows)
 	char buf[64];
 
 	contact_centre(&ind, 69, 85);       /* answered within 60 s */
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.10, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 69, EPS);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_NOT_MET);
 	kpi_period_label(buf, sizeof buf, KPI_LANG_SV, ind.res.from_year,
@@ -836,7 +901,7 @@ Test(indicator, contact_centre_seed_rows)
 	cr_assert_str_eq(buf, "jan\xe2\x80\x93jul 2011");
 
 	contact_centre(&ind, 88, 70);       /* first contact resolution */
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.10, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 88, EPS);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_MET);
 }
@@ -847,7 +912,7 @@ Test(indicator, sick_leave_against_lower_target)
 
 	sick_leave(&ind);
 	target_number(&ind, 4);             /* 5,5 % against 4 %: 4.4 */
-	kpi_eval_indicator(&ind, 2011, 8, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(8), 0.10, 1, 0);
 	cr_assert_float_eq(ind.res.outcome, 5.5, EPS);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_NOT_MET);
 }
@@ -868,12 +933,14 @@ Test(indicator, increase_against_previous_value)
 	ind.value.outcome = 68;
 	ind.has_prev_value = 1;
 	ind.prev_value.year = 2010;
+	ind.prev_value.month_from = 1;
+	ind.prev_value.month_to = 12;
 	ind.prev_value.has_outcome = 1;
 	ind.prev_value.outcome = 67;
-	kpi_eval_indicator(&ind, 2011, 12, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(12), 0.10, 1, 0);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_MET);
 	ind.value.outcome = 66;             /* within 10 % of 67 */
-	kpi_eval_indicator(&ind, 2011, 12, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(12), 0.10, 1, 0);
 	cr_assert_eq(ind.res.assessment, KPI_ASSESS_PARTIAL);
 }
 
@@ -1188,9 +1255,9 @@ Test(goal, after_eval_indicator)
 	payroll(&pay);
 	contact_centre(&cc_60, 69, 85);
 	contact_centre(&cc_fcr, 88, 70);
-	kpi_eval_indicator(&pay, 2011, 8, 0.1, 1);
-	kpi_eval_indicator(&cc_60, 2011, 8, 0.1, 1);
-	kpi_eval_indicator(&cc_fcr, 2011, 8, 0.1, 1);
+	kpi_eval_indicator(&pay, YTD(8), 0.1, 1, 0);
+	kpi_eval_indicator(&cc_60, YTD(8), 0.1, 1, 0);
+	kpi_eval_indicator(&cc_fcr, YTD(8), 0.1, 1, 0);
 	goal_init(&g, inds, 3, NULL, 0);
 	cr_assert_eq(kpi_eval_goal(&g), KPI_ASSESS_PARTIAL);
 }
@@ -1319,16 +1386,170 @@ Test(rule, the_forecast_is_compared_when_there_is_one)
 	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
 	target_number(&ind, 900);
 	put(&ind, RUN, 1, 800, 0);      /* 800 < 900 - 90 */
-	kpi_eval_indicator(&ind, 2011, 4, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(4), 0.10, 1, 0);
 	cr_assert_eq(ind.res.rule, KPI_RULE_HIGHER_NOT_MET);
 	cr_assert_eq(ind.res.assessed_forecast, 0);
 	ind.forecast_kind = KPI_FORECAST_MANUAL;
 	ind.forecast_value = 870;
-	kpi_eval_indicator(&ind, 2011, 4, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(4), 0.10, 1, 0);
 	cr_assert_eq(ind.res.rule, KPI_RULE_HIGHER_TOLERANCE);
 	cr_assert_eq(ind.res.assessed_forecast, 1);
 	cr_assert_float_eq(ind.res.tolerance_abs, 90, EPS);
 	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
-	kpi_eval_indicator(&ind, 2011, 4, 0.10, 1);
+	kpi_eval_indicator(&ind, YTD(4), 0.10, 1, 0);
 	cr_assert_eq(ind.res.rule, KPI_RULE_NO_DATA);
+}
+
+/* ---- periods other than a year to date, and the month window ---- */
+
+/* The window of a T2 2011 run starts 23 months before January 2011
+ * (February 2009: last year's rolling 12 months) and ends with August
+ * 2011; a two-year range 2010-01..2011-12 uses every slot. */
+Test(window, slots_of_a_year_to_date_and_of_the_longest_range)
+{
+	struct kpi_period t2 = { KPI_PERIOD_TERTIAL, 2011, 1, 2011, 8 };
+	struct kpi_period two = { KPI_PERIOD_RANGE, 2010, 1, 2011, 12 };
+	struct kpi_period q1 = { KPI_PERIOD_QUARTER, 2012, 1, 2012, 3 };
+
+	cr_assert_eq(kpi_window_slot(&t2, 2009, 2), 0);
+	cr_assert_eq(kpi_window_slot(&t2, 2009, 1), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2010, 1), 11);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 8), 30);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 9), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 0), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2011, 13), -1);
+	cr_assert_eq(kpi_window_slot(&t2, -2147483647, 1), -1);
+	cr_assert_eq(kpi_window_slot(&t2, 2147483647, 1), -1);
+	/* February 2008 .. December 2011: 47 months */
+	cr_assert_eq(kpi_window_slot(&two, 2008, 2), 0);
+	cr_assert_eq(kpi_window_slot(&two, 2008, 1), -1);
+	cr_assert_eq(kpi_window_slot(&two, 2011, 12), KPI_WINDOW_MONTHS - 1);
+	/* Q1 2012: February 2010 .. March 2012; April 2012 is outside */
+	cr_assert_eq(kpi_window_slot(&q1, 2010, 2), 0);
+	cr_assert_eq(kpi_window_slot(&q1, 2012, 3), 25);
+	cr_assert_eq(kpi_window_slot(&q1, 2012, 4), -1);
+}
+
+/* Q3 2011 (July-September) over seasonal_sum: 2010 is 50 a month to
+ * August, 100 after; 2011 is 60 a month January-August.  The outcome is
+ * July and August alone (120); the forecast is of 2011 from January to
+ * September, whatever the period (480 * 800 / 400 = 960, linear 480 * 12 /
+ * 8 = 720); last year is July-August 2010 (50 + 50). */
+Test(period, quarter_outcome_year_forecast_and_last_year)
+{
+	struct kpi_period q3 = { KPI_PERIOD_QUARTER, 2011, 7, 2011, 9 };
+	struct kpi_indicator ind;
+
+	seasonal_sum(&ind);
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, KPI_COMPARE_SAME_PERIOD);
+	cr_assert(ind.res.has_outcome);
+	cr_assert_float_eq(ind.res.outcome, 120, EPS);
+	cr_assert_eq(ind.res.from_month, 7);
+	cr_assert_eq(ind.res.to_month, 8);
+	cr_assert(ind.res.has_forecast);
+	cr_assert_float_eq(ind.res.forecast, 960, EPS);
+	cr_assert(ind.res.has_last);
+	cr_assert_float_eq(ind.res.last, 100, EPS);
+	cr_assert_eq(ind.res.last_from_year, 2010);
+	cr_assert_eq(ind.res.last_from_month, 7);
+	cr_assert_eq(ind.res.last_to_month, 8);
+
+	ind.forecast_kind = KPI_FORECAST_LINEAR;
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, KPI_COMPARE_SAME_PERIOD);
+	cr_assert_float_eq(ind.res.forecast, 720, EPS);
+
+	/* the whole previous year: 8 * 50 + 4 * 100 */
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, KPI_COMPARE_PREVIOUS_YEAR);
+	cr_assert_float_eq(ind.res.last, 800, EPS);
+	cr_assert_eq(ind.res.last_from_month, 1);
+	cr_assert_eq(ind.res.last_to_month, 12);
+}
+
+/* A value stated for January-August is no outcome of Q3 (it starts before
+ * July) but its full-year forecast is the year's. */
+Test(period, stated_year_to_date_value_in_a_quarter)
+{
+	struct kpi_period q3 = { KPI_PERIOD_QUARTER, 2011, 7, 2011, 9 };
+	struct kpi_indicator ind;
+
+	seasonal_sum(&ind);
+	ind.has_value = 1;
+	ind.value.year = 2011;
+	ind.value.month_from = 1;
+	ind.value.month_to = 8;
+	ind.value.has_outcome = 1;
+	ind.value.outcome = 500;
+	ind.value.has_forecast = 1;
+	ind.value.forecast = 900;
+	cr_assert_not(kpi_eval_value_fits(&ind.value, &q3));
+	cr_assert(kpi_eval_value_fits(&ind.value, YTD(8)));
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.outcome, 120, EPS);
+	cr_assert_not(ind.res.outcome_stated);
+	cr_assert_float_eq(ind.res.forecast, 900, EPS);
+	cr_assert(ind.res.forecast_stated);
+	/* one for July-September is Q3's outcome */
+	ind.value.month_from = 7;
+	ind.value.month_to = 9;
+	cr_assert(kpi_eval_value_fits(&ind.value, &q3));
+	kpi_eval_indicator(&ind, &q3, 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.outcome, 500, EPS);
+	cr_assert(ind.res.outcome_stated);
+}
+
+/* Rolling 12 months, last year: the outcome covers Aug 2010 - Jul 2011,
+ * so last year's value is the 12 months ending July 2010, of which the
+ * window holds January-July 2010 (9 / 100 each): 63 / 700 = 9 %.  The
+ * whole of 2010: (7 * 9 + 5 * 5) / 1200 = 7,33 %. */
+Test(period, rolling12_last_year)
+{
+	struct kpi_indicator ind;
+
+	sick_leave(&ind);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, KPI_COMPARE_SAME_PERIOD);
+	cr_assert_eq(ind.res.from_year, 2010);
+	cr_assert_eq(ind.res.from_month, 8);
+	cr_assert(ind.res.has_last);
+	cr_assert_float_eq(ind.res.last, 9.0, EPS);
+	cr_assert_eq(ind.res.last_from_year, 2010);
+	cr_assert_eq(ind.res.last_from_month, 1);
+	cr_assert_eq(ind.res.last_to_month, 7);
+	kpi_eval_indicator(&ind, YTD(8), 0.1, 1, KPI_COMPARE_PREVIOUS_YEAR);
+	cr_assert_float_eq(ind.res.last, 88.0 / 1200.0 * 100.0, EPS);
+}
+
+/* A range across New Year, November 2010 - February 2011, sums its four
+ * months; a period longer than the limit is refused by eval as well. */
+Test(period, range_across_new_year)
+{
+	struct kpi_period r = { KPI_PERIOD_RANGE, 2010, 11, 2011, 2 };
+	struct kpi_period longer = { KPI_PERIOD_RANGE, 2009, 1, 2011, 2 };
+	struct kpi_indicator ind;
+
+	/* this period's window starts in December 2008, not February 2009 as
+	 * a year to date's: the slots are its own */
+	static const int data[][3] = { { 2010, 10, 1000 }, { 2010, 11, 1 },
+	                               { 2010, 12, 2 }, { 2011, 1, 4 },
+	                               { 2011, 2, 8 } };
+
+	ind_init(&ind, KPI_AGG_SUM, 1, KPI_DIR_HIGHER);
+	cr_assert_eq(kpi_window_first(&r), kpi_period_index(2008, 12));
+	for (size_t k = 0; k < sizeof data / sizeof data[0]; k++) {
+		struct kpi_month *m = &ind.main.m[kpi_window_slot(&r, data[k][0],
+		                                                  data[k][1])];
+
+		m->num = data[k][2];
+		m->has = 1;
+	}
+	/* March 2011 lies after the period: no slot */
+	cr_assert_eq(kpi_window_slot(&r, 2011, 3), -1);
+	kpi_eval_indicator(&ind, &r, 0.1, 1, 0);
+	cr_assert_float_eq(ind.res.outcome, 15, EPS);
+	cr_assert_eq(ind.res.from_year, 2010);
+	cr_assert_eq(ind.res.from_month, 11);
+	cr_assert_eq(ind.res.to_year, 2011);
+	cr_assert_eq(ind.res.to_month, 2);
+	kpi_eval_indicator(&ind, &longer, 0.1, 1, 0);
+	cr_assert_not(ind.res.has_outcome);
+	cr_assert_str_eq(ind.res.why, "invalid period");
 }

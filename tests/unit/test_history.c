@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "history.h"
+#include "window.h"
 #include "registry.h"
 #include "report.h"
 
@@ -53,18 +54,24 @@ static struct kpi_config *fin_run(int month, struct kpi_history *h)
 	struct kpi_indicator *ind;
 
 	cr_assert_eq(kpi_config_load(FIN, &cfg), 0);
-	cfg->period_month = month;
+	cfg->period = kpi_period_ytd(cfg->year, month);
 	ind = kpi_config_indicator(cfg, "fin.net_cost");
 	cr_assert_not_null(ind);
 	ind->declared = 1;
 	for (int m = 0; m < 12; m++) {
-		ind->main.m[1][m].num = cost[m];
-		ind->main.m[1][m].den = 1;
-		ind->main.m[1][m].has = 1;
+		/* as the host stores them: only the months of the run */
+		int slot = kpi_window_slot(&cfg->period, cfg->year, m + 1);
+
+		if (slot < 0)
+			continue;
+		ind->main.m[slot].num = cost[m];
+		ind->main.m[slot].den = 1;
+		ind->main.m[slot].has = 1;
 	}
 	for (size_t i = 0; i < cfg->n_indicators; i++)
-		kpi_eval_indicator(cfg->indicators[i], cfg->year, month,
-		                   cfg->tolerance, cfg->tolerance_rel);
+		kpi_eval_indicator(cfg->indicators[i], &cfg->period,
+		                   cfg->tolerance, cfg->tolerance_rel,
+		                   cfg->compare);
 	cr_assert_eq(kpi_history_accuracy(h, cfg), 0);
 	return cfg;
 }

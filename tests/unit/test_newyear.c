@@ -110,8 +110,15 @@ Test(figures, written_for_periods)
 	const int at[] = { 0, 0, 0, 1, 1, 1, 1 };
 	for (size_t i = 0; i < 7; i++) {
 		cr_assert_eq(cfg->figures[i].line, lines[i], "figure %zu", i);
-		cr_assert_eq(cfg->figures[i].year, years[i], "figure %zu", i);
-		cr_assert_eq(cfg->figures[i].month, months[i], "figure %zu", i);
+		/* January to that month of that year */
+		cr_assert_eq(cfg->figures[i].period.from_year, years[i],
+		             "figure %zu", i);
+		cr_assert_eq(cfg->figures[i].period.from_month, 1,
+		             "figure %zu", i);
+		cr_assert_eq(cfg->figures[i].period.to_year, years[i],
+		             "figure %zu", i);
+		cr_assert_eq(cfg->figures[i].period.to_month, months[i],
+		             "figure %zu", i);
 		cr_assert_eq(cfg->figures[i].with_at, at[i], "figure %zu", i);
 	}
 	cr_assert_eq(cfg->figures[0].kind, KPI_BOUND_GOAL_STATED);
@@ -206,13 +213,14 @@ Test(figures, set_aside_with_warnings)
 /* --period T3 on a T2 config: the figures without '@' are T2's. */
 Test(figures, another_period)
 {
+	const char *why;
 	struct kpi_config *cfg;
 	struct kpi_indicator *a, *b;
 
 	write_config("t3", FIGURES);
 	cfg = load();
-	cr_assert_eq(kpi_config_parse_period("T3", cfg->year,
-	                                     &cfg->period_month), 0);
+	cr_assert_eq(kpi_period_parse("T3", cfg->year, &cfg->period, NULL, 0,
+	                              &why), 0);
 	cr_assert_eq(kpi_config_apply_periods(cfg, NULL), 0);
 	a = kpi_config_indicator(cfg, "inv.a");
 	b = kpi_config_indicator(cfg, "inv.b");
