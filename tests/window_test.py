@@ -5,12 +5,15 @@ exports trimmed to the run's years.
 The seed's config and data (conf/2011.ini, data/2011), with three exports
 replaced by generated ones, deterministic: the switchboard's call log
 (30 calls a month), payroll.csv and hr.csv.  Set "two" holds the years
-2010-2011 only; set "ten" the same rows plus 2002-2009 before and
-2012-01..03 after.  Both also hold 2011-09..12, after the run's period
-(T2).  Checked:
+the run's window touches, 2009-2011 (the window, docs/config.md: from the
+earlier of 23 months before the period's first month and February two
+years before its year, to the period's last month: 2009-02..2011-08 for
+T2 2011); set "ten" the same rows plus 2002-2008 before and 2012-01..03
+after.  Both also hold 2009-01 and 2011-09..12, outside the window.
+Checked:
   - the reports in text, json and csv are identical for both sets, and
     the json is read back (json.load) to see the figures are there;
-  - -v's per-file counts equal the rows generated outside 2010-01..2011-08;
+  - -v's per-file counts equal the rows generated outside the window;
   - a 2003 row with a bad number is still a data error naming
     file:line:col (exit 3).
 
@@ -79,8 +82,19 @@ HEADERS = {
               "interns,summer_jobs",
 }
 ROWS = {"calls.csv": calls, "payroll.csv": payroll, "hr.csv": hr}
-BEFORE = ((2002, 1), (2009, 12))
-TWO = ((2010, 1), (2011, 12))
+BEFORE = ((2002, 1), (2008, 12))
+TWO = ((2009, 1), (2011, 12))
+
+
+def window(year, first_month, last_month):
+    """The run's window by the documented rule, as (year, month) pairs."""
+    a = year * 12 + first_month - 1 - 23
+    b = (year - 2) * 12 + 1
+    first = min(a, b)
+    return (first // 12, first % 12 + 1), (year, last_month)
+
+
+WINDOW = window(2011, 1, 8)
 AFTER = ((2012, 1), (2012, 3))
 
 
@@ -107,7 +121,7 @@ def write_set(root, spans, bad=None):
                     cells[bad[2]] = bad[3]
                     rows[0] = ",".join(cells)
                 lines += rows
-                if not ((2010, 1) <= (y, m) <= (2011, 8)):
+                if not (WINDOW[0] <= (y, m) <= WINDOW[1]):
                     outside += len(rows)
         with open(os.path.join(root, "data", name), "w",
                   encoding="utf-8") as f:
@@ -136,7 +150,8 @@ def reports(root):
 def expect_counts(stderr, counts, label):
     for name, (rows, outside) in counts.items():
         want = ("data/%s: %d of %d rows outside the run's months "
-                "(2010-01..2011-08), not aggregated" % (name, outside, rows))
+                "(%d-%02d..%d-%02d), not aggregated"
+                % ((name, outside, rows) + WINDOW[0] + WINDOW[1]))
         check(want in stderr, "%s: expected '%s' in:\n%s" % (label, want,
                                                              stderr))
         check(stderr.count("data/%s: " % name) == 1,
@@ -151,11 +166,12 @@ def main():
         os.mkdir(ten)
         c2 = write_set(two, [TWO])
         c10 = write_set(ten, [BEFORE, TWO, AFTER])
-        # by hand: 30 calls x 4 months after the period in "two"; in
-        # "ten" also 96 months before and 3 after
-        check(c2["calls.csv"] == (720, 120), "two: %r" % (c2,))
-        check(c10["calls.csv"] == (3690, 3090), "ten: %r" % (c10,))
-        check(c10["payroll.csv"] == (123, 103), "ten: %r" % (c10,))
+        # by hand: "two" is 36 months, 2009-01 and the 4 after the period
+        # outside (5 x 30 calls); "ten" 123 months, of which the window's
+        # 31 (2009-02..2011-08) inside: 92 outside
+        check(c2["calls.csv"] == (1080, 150), "two: %r" % (c2,))
+        check(c10["calls.csv"] == (3690, 2760), "ten: %r" % (c10,))
+        check(c10["payroll.csv"] == (123, 92), "ten: %r" % (c10,))
         r2, e2 = reports(two)
         r10, e10 = reports(ten)
         for ext in ("txt", "json", "csv"):
