@@ -100,7 +100,8 @@ int kpi_host_get_integer(const struct kpi_host *h, struct kpi_ctx *ctx,
 		return rc;
 	rc = kpi_num_parse_int(v, strlen(v), &n, &why);
 	if (rc != 0)
-		return value_error(h, ctx, key, rc == KPI_MISSING || !why ?
+		return value_error(h, ctx, key, rc == KPI_MISSING || !why ||
+		                   strcmp(why, "expected a number") == 0 ?
 		                   "expected a whole number" : why, v);
 	if (n < LONG_MIN || n > LONG_MAX)
 		return value_error(h, ctx, key, "expected a whole number in the "
