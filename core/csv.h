@@ -80,4 +80,10 @@ void *kpi_csv_owner(const struct kpi_csv *csv);
 /* The path as diagnostics show it; owned by csv. */
 const char *kpi_csv_path(const struct kpi_csv *csv);
 
+/* Write s[0..len) into out (KPI_CSV_SHOW_SIZE bytes, the caller's) as
+ * the reader quotes a field in its messages: control characters escaped,
+ * a long value cut with "...".  Returns out. */
+#define KPI_CSV_SHOW_SIZE (4 * 40 + 8)
+const char *kpi_csv_show(const char *s, size_t len, char *out);
+
 #endif

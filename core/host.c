@@ -1,7 +1,7 @@
 /*
  * host.c - the services a plugin gets: config lookup in its own section,
- * logging, the CSV reader, declaring indicators and emitting results into
- * the goal registry.  Everything a plugin passes in is checked and copied.
+ * typed config values (confval.c), logging, the CSV reader, declaring indicators and
+ * emitting results into the goal registry.  Everything a plugin passes in is checked and copied.
  */
 #include "host.h"
 
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confval.h"
 #include "csv.h"
 #include "diag.h"
 #include "ini.h"
@@ -463,6 +464,33 @@ static void h_csv_close(struct kpi_csv *csv)
 	kpi_csv_close(csv);
 }
 
+/* ---- typed config values (ABI 1.2; confval.c) ----------------------- */
+
+static int h_config_number(struct kpi_ctx *ctx, const char *key, int flags,
+                           double *out)
+{
+	return kpi_host_get_number(kpi_host_table(), ctx, key, flags, out);
+}
+
+static int h_config_integer(struct kpi_ctx *ctx, const char *key, int flags,
+                            long *out)
+{
+	return kpi_host_get_integer(kpi_host_table(), ctx, key, flags, out);
+}
+
+static int h_config_date(struct kpi_ctx *ctx, const char *key, int flags,
+                         struct kpi_date *out)
+{
+	return kpi_host_get_date(kpi_host_table(), ctx, key, flags, out);
+}
+
+static int h_config_list(struct kpi_ctx *ctx, const char *key, size_t *n,
+                         const char *const **items)
+{
+	return kpi_host_get_list(kpi_host_table(), ctx, &ctx->lists, key, n,
+	                         items);
+}
+
 static const struct kpi_host host_table = {
 	.size = sizeof(struct kpi_host),
 	.abi_major = KPI_ABI_MAJOR,
@@ -487,6 +515,10 @@ static const struct kpi_host host_table = {
 	.csv_line = kpi_csv_line,
 	.csv_close = h_csv_close,
 	.csv_expected = kpi_csv_expected,
+	.config_number = h_config_number,
+	.config_integer = h_config_integer,
+	.config_date = h_config_date,
+	.config_list = h_config_list,
 };
 
 const struct kpi_host *kpi_host_table(void)
@@ -501,4 +533,9 @@ void kpi_host_ctx_init(struct kpi_ctx *ctx, struct kpi_config *cfg,
 	ctx->cfg = cfg;
 	ctx->area = area;
 	ctx->phase = KPI_PHASE_INIT;
+}
+
+void kpi_host_ctx_release(struct kpi_ctx *ctx)
+{
+	kpi_host_lists_free(&ctx->lists);
 }

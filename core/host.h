@@ -10,6 +10,7 @@
 #include "kpi/plugin.h"
 
 struct kpi_wire_out;
+struct kpi_host_list;
 
 enum kpi_phase { KPI_PHASE_INIT = 0, KPI_PHASE_COMPUTE = 1, KPI_PHASE_DONE = 2 };
 
@@ -23,6 +24,8 @@ struct kpi_ctx {
 	struct kpi_csv *last_csv;  /* the reader that last returned a row,
 	                              open, or NULL: results outside the
 	                              run's window count against its row */
+	struct kpi_host_list *lists;  /* config_list results, owned here until
+	                                 kpi_host_ctx_release */
 };
 
 /* The host table (static, lives for the process). */
@@ -36,5 +39,10 @@ struct kpi_series *kpi_host_series(struct kpi_indicator *ind,
 /* Make a context for `area` of cfg (no allocation). */
 void kpi_host_ctx_init(struct kpi_ctx *ctx, struct kpi_config *cfg,
                        const struct kpi_area *area);
+
+/* Free what the services allocated for ctx (config_list's lists); call
+ * after the plugin's shutdown.  ctx may be reused after kpi_host_ctx_init. */
+void kpi_host_ctx_release(struct kpi_ctx *ctx);
+
 
 #endif

@@ -131,6 +131,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 		         "init failed: %s", code_name(rc));
 		fail(res, rc == KPI_ECONFIG ? KPI_EXIT_USAGE : KPI_EXIT_PLUGIN,
 		     "init failed: %s", code_name(rc));
+		kpi_host_ctx_release(&ctx);
 		return;
 	}
 	ctx.phase = KPI_PHASE_COMPUTE;
@@ -149,6 +150,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 	}
 	if (p->shutdown)
 		p->shutdown(state);
+	kpi_host_ctx_release(&ctx);
 	/* never dlclose: the child ends with _exit, so nothing the plugin
 	 * registered (atexit, destructors, threads) runs after its code is
 	 * unmapped */

@@ -10,7 +10,9 @@
  * CONTRACT
  *
  * History.  1.0: the first ABI.  1.1: struct kpi_table.cells_en and
- * kpi_host.csv_expected appended.
+ * kpi_host.csv_expected appended.  1.2: the typed config services
+ * kpi_host.config_number, config_integer, config_date and config_list
+ * appended.
  *
  * Compatibility.  KPI_ABI_MAJOR changes only when an existing field or
  * function changes meaning or position; then every plugin must be rebuilt.
@@ -95,7 +97,7 @@ extern "C" {
 #endif
 
 #define KPI_ABI_MAJOR 1
-#define KPI_ABI_MINOR 1
+#define KPI_ABI_MINOR 2
 
 /* Result codes.  Never renumbered; new ones are appended. */
 #define KPI_OK          0
@@ -106,7 +108,8 @@ extern "C" {
 #define KPI_EPLUGIN    (-5)  /* plugin failed for a reason of its own */
 #define KPI_EINVAL     (-6)  /* bad argument to a service */
 #define KPI_ENOTFOUND  (-7)  /* lookup found nothing */
-#define KPI_MISSING     1    /* csv_number/csv_date: field empty, allowed */
+#define KPI_MISSING     1    /* csv_number/csv_date: field empty, allowed;
+                                config_*: key absent, allowed */
 
 /* How the core turns monthly measurements into a period value. */
 enum kpi_aggregation {
@@ -213,11 +216,11 @@ struct kpi_date {
 	int hour, min, sec;
 };
 
-/* csv_number flags */
+/* csv_number and config_number flags (config_integer: OPTIONAL, NONNEG) */
 #define KPI_NUM_OPTIONAL  0x1  /* empty field returns KPI_MISSING */
 #define KPI_NUM_NONNEG    0x2  /* negative is a data error */
 #define KPI_NUM_INTEGER   0x4  /* a fractional part is a data error */
-/* csv_date flags */
+/* csv_date and config_date flags (config_date: OPTIONAL, MONTH) */
 #define KPI_DATE_OPTIONAL 0x1  /* empty field returns KPI_MISSING */
 #define KPI_DATE_MONTH    0x2  /* accept YYYY-MM (day = 0) */
 #define KPI_DATE_TIME     0x4  /* accept YYYY-MM-DD[ T]HH:MM:SS */
@@ -244,7 +247,8 @@ struct kpi_host {
 	/* The configured area name ("payroll"); owned by the host. */
 	const char *(*area)(struct kpi_ctx *ctx);
 
-	/* Value of `key` in this area's config section, or NULL if absent.
+	/* Value of `key` in this area's config section, or NULL if absent
+	 * (typed values: config_number and the others below, since 1.2).
 	 * Keys must be listed in the descriptor's config_keys.  A key named
 	 * "stated.<figure>" is a figure a report of one period stated: its
 	 * "@ PERIOD" suffix is cut off, and in a run of another period it
@@ -305,6 +309,34 @@ struct kpi_host {
 	 * Returns KPI_EDATA. */
 	int (*csv_expected)(struct kpi_csv *csv, int col, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
+
+	/* Since ABI 1.2: typed config values of this area's section, read
+	 * with the CSV reader's rules (docs/inputs.md).  An absent key
+	 * returns KPI_MISSING if the flags say *_OPTIONAL, else is reported
+	 * as "missing required key"; a bad value is reported at the key's
+	 * file:line ("conf/x.ini:12: [area budget] fund_in: expected a
+	 * number, found 'x'").  Both return KPI_ECONFIG; *out is only
+	 * written on success.
+	 * config_number: a number in the Swedish or English form ("5,5",
+	 * "1 290 191", "0.5", "-2,0"), flags KPI_NUM_*.  A value such as
+	 * "1,234" whose mark could be either is refused. */
+	int (*config_number)(struct kpi_ctx *ctx, const char *key, int flags,
+	                     double *out);
+	/* config_integer: a whole number ("12", "1 290 191"), flags
+	 * KPI_NUM_OPTIONAL and KPI_NUM_NONNEG. */
+	int (*config_integer)(struct kpi_ctx *ctx, const char *key, int flags,
+	                      long *out);
+	/* config_date: YYYY-MM-DD, or YYYY-MM (day 0) with KPI_DATE_MONTH;
+	 * flags KPI_DATE_OPTIONAL and KPI_DATE_MONTH. */
+	int (*config_date)(struct kpi_ctx *ctx, const char *key, int flags,
+	                   struct kpi_date *out);
+	/* config_list: a comma-separated list ("a, b, c") into *n items,
+	 * each trimmed of spaces and tabs; an empty item (",," or a value of
+	 * nothing) is an error.  The array and its strings are owned by the
+	 * host until shutdown.  An absent key returns KPI_MISSING with *n 0
+	 * and *items NULL.  KPI_ENOMEM is not reported. */
+	int (*config_list)(struct kpi_ctx *ctx, const char *key, size_t *n,
+	                   const char *const **items);
 };
 
 /* True if the host table `h` has member `m` (appended in some minor). */

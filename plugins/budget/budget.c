@@ -301,81 +301,6 @@ static int is_id(const char *s, size_t len)
 	return 1;
 }
 
-/* The length of the separator at p ("", ' ', U+00A0, U+202F), 0 if none. */
-static size_t group_sep(const char *p)
-{
-	if (*p == ' ')
-		return 1;
-	if (strncmp(p, "\xC2\xA0", 2) == 0)
-		return 2;
-	if (strncmp(p, "\xE2\x80\xAF", 3) == 0)
-		return 3;
-	return 0;
-}
-
-/*
- * Parse a config amount into tenths: optional sign ('-', '+', U+2212),
- * digits optionally grouped by three with a space, U+00A0 or U+202F, and
- * at most one significant decimal after '.' or ',' ("7,6", "-13.3",
- * "2,00").  Surrounding spaces are ignored.  Returns 0, or -1 if s is not
- * such an amount.
- */
-static int parse_tenths(const char *s, int64_t *out)
-{
-	const char *p = s;
-	int neg = 0, ndig = 0, run = 0, grouped = 0;
-	int64_t v = 0;
-	size_t sep;
-
-	while (*p == ' ')
-		p++;
-	if (*p == '-' || *p == '+') {
-		neg = *p == '-';
-		p++;
-	} else if (strncmp(p, "\xE2\x88\x92", 3) == 0) {
-		neg = 1;
-		p += 3;
-	}
-	for (;;) {
-		if (*p >= '0' && *p <= '9') {
-			if (v > 100000000000000LL)
-				return -1;
-			v = v * 10 + (*p - '0');
-			ndig++;
-			run++;
-			p++;
-		} else if ((sep = group_sep(p)) != 0 && run > 0 &&
-		           p[sep] >= '0' && p[sep] <= '9') {
-			if (grouped ? run != 3 : run > 3)
-				return -1;
-			grouped = 1;
-			run = 0;
-			p += sep;
-		} else {
-			break;
-		}
-	}
-	if (ndig == 0 || (grouped && run != 3))
-		return -1;
-	v *= 10;
-	if (*p == '.' || *p == ',') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		v += *p++ - '0';
-		while (*p == '0')
-			p++;
-		if (*p >= '0' && *p <= '9')
-			return -1;
-	}
-	while (*p == ' ')
-		p++;
-	if (*p)
-		return -1;
-	*out = neg ? -v : v;
-	return 0;
-}
-
 /*
  * Format v, an amount in 1/den units, into buf (AMOUNT_BUF bytes) with
  * `dec` decimals (den 10 with dec 1, den 100 with dec 2, or dec 0):
@@ -548,59 +473,66 @@ static void note_add(char *note, const char *s)
 /* ------------------------------------------------------------------ */
 /* init                                                                */
 
-/* Read an optional amount key into tenths.  Returns 1 if set, 0 if
- * absent, KPI_ECONFIG (reported) if malformed. */
+/* Largest amount a key may give, in its unit: tenths of it stay exact in
+ * a double and an int64_t. */
+#define BUD_MAX_AMOUNT 1e14
+
+/* Read an optional amount key (a number the host reads, Swedish or
+ * English form, "7,6", "-13.3", "2,00") with at most one significant
+ * decimal into tenths.  Returns 1 if set, 0 if absent, KPI_ECONFIG
+ * (reported) if malformed. */
 static int config_tenths(const struct kpi_host *host, struct kpi_ctx *ctx,
                          const char *key, int64_t *out)
 {
-	const char *s = host->config_get(ctx, key);
+	double d, t;
+	int64_t v;
+	int rc = host->config_number(ctx, key, KPI_NUM_OPTIONAL, &d);
 
-	if (!s)
+	if (rc == KPI_MISSING)
 		return 0;
-	if (parse_tenths(s, out) != 0)
+	if (rc != 0)
+		return rc;
+	t = d * 10;
+	v = (int64_t)(t < 0 ? t - 0.5 : t + 0.5);
+	/* 7,6 is 76 tenths up to the last bit of the double */
+	if (d > BUD_MAX_AMOUNT || d < -BUD_MAX_AMOUNT ||
+	    (double)v - t > 1e-6 || t - (double)v > 1e-6)
 		return host->config_error(ctx, key, "expected an amount with "
-		                          "at most one decimal, found '%s'", s);
+		                          "at most one decimal, found '%s'",
+		                          host->config_get(ctx, key));
+	*out = v;
 	return 1;
 }
 
-/* Parse capital_costs ("depreciation, internal_interest") into st.
- * Returns 0 or KPI_ECONFIG (reported). */
+/* Read capital_costs ("depreciation, internal_interest", a list the host
+ * splits) into st.  Returns 0, KPI_ENOMEM or KPI_ECONFIG (reported). */
 static int config_capital(const struct kpi_host *host, struct kpi_ctx *ctx,
                           struct budget_state *st)
 {
-	const char *s = host->config_get(ctx, "capital_costs");
-	const char *p = s, *e;
+	const char *const *areas;
+	size_t n;
+	int rc = host->config_list(ctx, "capital_costs", &n, &areas);
 
-	if (!s)
+	if (rc == KPI_MISSING)
 		return KPI_OK;
-	while (*p) {
-		size_t len;
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(areas[i]);
 
-		while (*p == ' ')
-			p++;
-		e = p;
-		while (*e && *e != ',')
-			e++;
-		len = (size_t)(e - p);
-		while (len > 0 && p[len - 1] == ' ')
-			len--;
-		if (!is_id(p, len) || len >= BUD_AREA_MAX)
+		if (!is_id(areas[i], len) || len >= BUD_AREA_MAX)
 			return host->config_error(ctx, "capital_costs",
 			                          "expected a comma-separated "
 			                          "list of areas such as "
 			                          "'depreciation', found '%s'",
-			                          s);
+			                          host->config_get(ctx,
+			                                           "capital_costs"));
 		if (st->n_capital == BUD_MAX_CAPITAL)
 			return host->config_error(ctx, "capital_costs",
 			                          "expected at most %d areas",
 			                          BUD_MAX_CAPITAL);
-		memcpy(st->capital[st->n_capital], p, len);
-		st->capital[st->n_capital++][len] = '\0';
-		p = *e ? e + 1 : e;
+		memcpy(st->capital[st->n_capital++], areas[i], len + 1);
 	}
-	if (st->n_capital == 0)
-		return host->config_error(ctx, "capital_costs",
-		                          "expected at least one area");
 	return KPI_OK;
 }
 

@@ -2,8 +2,6 @@
  * text.c - the helpers of text.h, shared by area plugins (contracts in
  * text.h).  kpi_pc_quote must keep quoting as core/csv.c does.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -56,27 +54,4 @@ int kpi_pc_word_is(const char *s, size_t len, const char *w)
 			return 0;
 	}
 	return w[len] == '\0';
-}
-
-/* See text.h.  strtol is checked: errno, range, and nothing but spaces
- * after the digits. */
-int kpi_pc_parse_seconds(const char *s, long max, long *out)
-{
-	char *end;
-	long v;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || v < 0 || v > max)
-		return -1;
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
 }

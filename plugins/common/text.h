@@ -1,7 +1,8 @@
 /*
  * text.h - text helpers shared by area plugins: quoting a value for a
- * message the way the CSV reader quotes fields, matching a word, and
- * parsing a whole number of seconds from a config value.
+ * message the way the CSV reader quotes fields and matching a word.
+ * Config values are read with the host's typed services (config_integer
+ * and the others of kpi/plugin.h).
  */
 #ifndef KPI_PC_TEXT_H
 #define KPI_PC_TEXT_H
@@ -31,10 +32,5 @@ const char *kpi_pc_quote(const char *s, size_t len, char *out);
 /* True if s[0..len) equals the lowercase ASCII word w, ignoring the ASCII
  * case of s. */
 int kpi_pc_word_is(const char *s, size_t len, const char *w);
-
-/* Parse a whole number of seconds 0..max from config value s: digits only,
- * surrounding spaces and tabs allowed.  Returns 0 with *out set, or -1
- * (*out untouched) if s is anything else or out of range. */
-int kpi_pc_parse_seconds(const char *s, long max, long *out);
 
 #endif /* KPI_PC_TEXT_H */

@@ -396,26 +396,28 @@ static int category_add(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return 0;
 }
 
-/* Parse `categories` ("elderly_care, preschool, other") into st->cat,
- * reading each one's price.  Returns 0 or KPI_ECONFIG (reported). */
+/* Read `categories` ("elderly_care, preschool, other", a list the host
+ * splits) into st->cat, reading each one's price.  Returns 0, KPI_MISSING
+ * if the key is absent, KPI_ENOMEM or KPI_ECONFIG (reported). */
 static int read_categories(const struct kpi_host *host, struct kpi_ctx *ctx,
-                           struct cc_state *st, const char *v)
+                           struct cc_state *st)
 {
-	const char *p = v;
+	const char *const *names;
 	struct cc_category *c;
 	char shown[KPI_PC_QUOTE_SIZE];
-	int rc;
+	size_t n, k;
+	int rc = host->config_list(ctx, "categories", &n, &names);
 
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p), i;
-		const char *name = trim(p, &len);
+	if (rc != 0)
+		return rc;
+	for (k = 0; k < n; k++) {
+		const char *name = names[k];
+		size_t len = strlen(name), i;
 
-		if (len == 0 || len >= CC_NAME_MAX)
+		if (len >= CC_NAME_MAX)
 			return host->config_error(ctx, "categories", "expected "
-				"category names of 1..%d bytes separated by ',', "
-				"found '%s'", CC_NAME_MAX - 1,
-				kpi_pc_quote(v, strlen(v), shown));
+				"category names of 1..%d bytes, found '%s'",
+				CC_NAME_MAX - 1, kpi_pc_quote(name, len, shown));
 		for (i = 0; i < st->n_cat; i++)
 			if (same_name(name, len, st->cat[i].name,
 			              st->cat[i].len))
@@ -430,10 +432,8 @@ static int read_categories(const struct kpi_host *host, struct kpi_ctx *ctx,
 				CC_MAX_CATEGORIES);
 		if (rc != 0)
 			return rc;
-		if (!comma)
-			return 0;
-		p = comma + 1;
 	}
+	return 0;
 }
 
 /* init: read `file` (required), `answered_s` (default 60) and, if given,
@@ -443,8 +443,7 @@ static int cc_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                    void **state)
 {
 	struct cc_state *st;
-	char shown[KPI_PC_QUOTE_SIZE];
-	const char *v;
+	long threshold;
 	int rc;
 
 	st = calloc(1, sizeof *st);
@@ -458,22 +457,21 @@ static int cc_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 		                        "nothing");
 		goto out_free;
 	}
-	v = host->config_get(ctx, "answered_s");
-	if (v && kpi_pc_parse_seconds(v, CC_MAX_THRESHOLD,
-	                              &st->threshold) != 0) {
+	rc = host->config_integer(ctx, "answered_s",
+	                          KPI_NUM_OPTIONAL | KPI_NUM_NONNEG, &threshold);
+	if (rc == 0 && threshold > CC_MAX_THRESHOLD)
 		rc = host->config_error(ctx, "answered_s", "expected a whole "
-		                        "number of seconds 0..%d, found '%s'",
-		                        CC_MAX_THRESHOLD,
-		                        kpi_pc_quote(v, strlen(v), shown));
+		                        "number of seconds 0..%d, found %ld",
+		                        CC_MAX_THRESHOLD, threshold);
+	if (rc == 0)
+		st->threshold = threshold;
+	else if (rc != KPI_MISSING)
 		goto out_free;
-	}
-	v = host->config_get(ctx, "categories");
-	if (v) {
-		rc = read_categories(host, ctx, st, v);
-		if (rc != 0)
-			goto out_free;
+	rc = read_categories(host, ctx, st);
+	if (rc == 0)
 		st->fixed_categories = 1;
-	}
+	else if (rc != KPI_MISSING)
+		goto out_free;
 	*state = st;
 	return KPI_OK;
 

@@ -43,22 +43,22 @@ static const char *ind_key(const struct kpi_host *host, struct kpi_ctx *ctx,
 	return host->config_get(ctx, buf);
 }
 
-/* A small non-negative whole number written in the config ("100"). */
-static int small_uint(const char *s, long max, long *out)
+/* The optional whole number "<id>.<key>" into *out, lo..hi.  Returns 0,
+ * KPI_MISSING if absent, or KPI_ECONFIG (reported). */
+static int ind_integer(const struct kpi_host *host, struct kpi_ctx *ctx,
+                       const char *id, const char *key, long lo, long hi,
+                       long *out)
 {
-	long v = 0;
+	char name[128];
+	int len = snprintf(name, sizeof name, "%s.%s", id, key), rc;
 
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	*out = v;
-	return 0;
+	if (len < 0 || (size_t)len >= sizeof name)
+		return KPI_MISSING;
+	rc = host->config_integer(ctx, name, KPI_NUM_OPTIONAL, out);
+	if (rc == 0 && (*out < lo || *out > hi))
+		return host->config_error(ctx, name, "expected a whole number "
+		                          "%ld..%ld, found %ld", lo, hi, *out);
+	return rc;
 }
 
 static int parse_aggregation(const char *v)
@@ -82,6 +82,7 @@ static int declare_one(const struct kpi_host *host, struct kpi_ctx *ctx,
 	char key[128];
 	const char *v;
 	long n;
+	int rc;
 
 	d.id = id;
 	d.name_sv = ind_key(host, ctx, id, "name_sv", key, sizeof key);
@@ -108,20 +109,16 @@ static int declare_one(const struct kpi_host *host, struct kpi_ctx *ctx,
 			                          "direction (expected higher, "
 			                          "lower or none)", v);
 	}
-	v = ind_key(host, ctx, id, "scale", key, sizeof key);
-	if (v) {
-		if (small_uint(v, 1000000, &n) != 0 || n == 0)
-			return host->config_error(ctx, key, "'%s' is not a "
-			                          "positive whole number", v);
+	rc = ind_integer(host, ctx, id, "scale", 1, 1000000, &n);
+	if (rc == 0)
 		d.scale = (double)n;
-	}
-	v = ind_key(host, ctx, id, "decimals", key, sizeof key);
-	if (v) {
-		if (small_uint(v, 6, &n) != 0)
-			return host->config_error(ctx, key, "'%s' is not a number "
-			                          "of decimals (0..6)", v);
+	else if (rc != KPI_MISSING)
+		return rc;
+	rc = ind_integer(host, ctx, id, "decimals", 0, 6, &n);
+	if (rc == 0)
 		d.decimals = (int)n;
-	}
+	else if (rc != KPI_MISSING)
+		return rc;
 	if (strlen(id) >= sizeof st->ind[0].id || st->n == MAX_INDICATORS)
 		return host->config_error(ctx, "indicators", "too many or too "
 		                          "long indicator names (at most %d)",
@@ -137,37 +134,20 @@ static int meas_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                      void **state)
 {
 	struct meas_state *st = calloc(1, sizeof *st);
-	const char *list, *p;
-	int rc = KPI_OK;
+	const char *const *ids = NULL;
+	size_t n = 0;
+	int rc;
 
 	if (!st)
 		return KPI_ENOMEM;
 	st->file = host->config_get(ctx, "file");
 	if (!st->file)
 		st->file = "measurements.csv";
-	list = host->config_get(ctx, "indicators");
-	for (p = list ? list : ""; *p && rc == KPI_OK;) {
-		char id[64];
-		size_t len;
-		const char *end = strchr(p, ',');
-
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && *p == ' ')
-			p++;
-		len = (size_t)(end - p);
-		while (len && p[len - 1] == ' ')
-			len--;
-		if (len == 0 || len >= sizeof id) {
-			rc = host->config_error(ctx, "indicators", "empty or "
-			                        "overlong name in the list");
-			break;
-		}
-		memcpy(id, p, len);
-		id[len] = '\0';
-		rc = declare_one(host, ctx, st, id);
-		p = *end ? end + 1 : end;
-	}
+	rc = host->config_list(ctx, "indicators", &n, &ids);
+	if (rc == KPI_MISSING)
+		rc = KPI_OK;
+	for (size_t i = 0; i < n && rc == KPI_OK; i++)
+		rc = declare_one(host, ctx, st, ids[i]);
 	if (rc != KPI_OK) {
 		free(st);
 		return rc;

@@ -97,8 +97,8 @@ static int sb_init(const struct kpi_host *host, struct kpi_ctx *ctx,
                    void **state)
 {
 	struct sb_state *st;
-	char shown[KPI_PC_QUOTE_SIZE];
-	const char *v;
+	long threshold;
+	int rc;
 
 	st = calloc(1, sizeof *st);
 	if (!st)
@@ -111,13 +111,17 @@ static int sb_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 			"expected the name of the call log or the summary "
 			"export, found nothing");
 	}
-	v = host->config_get(ctx, "service_level_s");
-	if (v && kpi_pc_parse_seconds(v, SB_MAX_THRESHOLD,
-	                              &st->threshold) != 0) {
+	rc = host->config_integer(ctx, "service_level_s",
+	                          KPI_NUM_OPTIONAL | KPI_NUM_NONNEG, &threshold);
+	if (rc == 0 && threshold > SB_MAX_THRESHOLD)
+		rc = host->config_error(ctx, "service_level_s", "expected a "
+		                        "whole number of seconds 0..%d, found "
+		                        "%ld", SB_MAX_THRESHOLD, threshold);
+	if (rc == 0)
+		st->threshold = threshold;
+	else if (rc != KPI_MISSING) {
 		free(st);
-		return host->config_error(ctx, "service_level_s",
-			"expected a whole number of seconds 0..%d, found '%s'",
-			SB_MAX_THRESHOLD, kpi_pc_quote(v, strlen(v), shown));
+		return rc;
 	}
 	*state = st;
 	return KPI_OK;

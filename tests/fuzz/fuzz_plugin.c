@@ -95,5 +95,6 @@ void fuzz_plugin_run(const struct kpi_plugin *p, const char *area_name,
 	}
 	if (p->shutdown)
 		p->shutdown(state);
+	kpi_host_ctx_release(&ctx);
 	kpi_config_free(cfg);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confval.h"
 #include "csv.h"
 #include "diag.h"
 
@@ -34,6 +35,7 @@ struct kpi_ctx {
 struct fake_host {
 	struct kpi_ctx ctx;
 	struct kpi_host host;
+	struct kpi_host_list *lists;    /* config_list's, freed with fh */
 	char *area;
 	int year, month;
 	char *data_dir;
@@ -107,6 +109,33 @@ static int fh_config_error(struct kpi_ctx *ctx, const char *key,
 	kpi_diag(KPI_LOG_ERROR, ctx->fh->area, "fake.ini", 1, 0, "%s: %s",
 	         key, msg);
 	return KPI_ECONFIG;
+}
+
+/* The typed config services: the core's, on this table's config_get and
+ * config_error. */
+static int fh_config_number(struct kpi_ctx *ctx, const char *key, int flags,
+                            double *out)
+{
+	return kpi_host_get_number(&ctx->fh->host, ctx, key, flags, out);
+}
+
+static int fh_config_integer(struct kpi_ctx *ctx, const char *key, int flags,
+                             long *out)
+{
+	return kpi_host_get_integer(&ctx->fh->host, ctx, key, flags, out);
+}
+
+static int fh_config_date(struct kpi_ctx *ctx, const char *key, int flags,
+                          struct kpi_date *out)
+{
+	return kpi_host_get_date(&ctx->fh->host, ctx, key, flags, out);
+}
+
+static int fh_config_list(struct kpi_ctx *ctx, const char *key, size_t *n,
+                          const char *const **items)
+{
+	return kpi_host_get_list(&ctx->fh->host, ctx, &ctx->fh->lists, key, n,
+	                         items);
 }
 
 static void fh_log(struct kpi_ctx *ctx, int level, const char *fmt, ...)
@@ -272,6 +301,10 @@ struct fake_host *fake_host_new(const char *area, int year, int month,
 		.csv_line = kpi_csv_line,
 		.csv_close = kpi_csv_close,
 		.csv_expected = kpi_csv_expected,
+		.config_number = fh_config_number,
+		.config_integer = fh_config_integer,
+		.config_date = fh_config_date,
+		.config_list = fh_config_list,
 	};
 	return fh;
 }
@@ -293,6 +326,7 @@ void fake_host_free(struct fake_host *fh)
 	free(fh->diag_buf);
 	if (fh->handle)
 		dlclose(fh->handle);
+	kpi_host_lists_free(&fh->lists);
 	free(fh);
 }
 

@@ -904,15 +904,20 @@ Test(budget, config_errors)
 	} cases[] = {
 		{ "fund_in", "7,65", "fund_in: expected an amount with at most "
 		  "one decimal, found '7,65'" },
-		{ "fund_in", "7.6 mnkr", "fund_in: expected an amount with at "
-		  "most one decimal, found '7.6 mnkr'" },
+		{ "fund_in", "7.6 mnkr", "fund_in: expected a number, with "
+		  "nothing after it, found '7.6 mnkr'" },
+		{ "fund_in", "7,6e1", "fund_in: scientific notation (precision "
+		  "lost in Excel?), found '7,6e1'" },
+		{ "capital_costs", "depreciation,", "capital_costs: expected a "
+		  "comma-separated list without empty items, found "
+		  "'depreciation,'" },
 		{ "fund_used", "8,0", "fund_used: expected an amount from 0 to "
 		  "fund_in" },
 		{ "capital_costs", "depreciation; interest", "capital_costs: "
 		  "expected a comma-separated list of areas such as "
 		  "'depreciation', found 'depreciation; interest'" },
 		{ "stated.net_result_previous", "13,3 %", "stated.net_result_"
-		  "previous: expected an amount with at most one decimal, "
+		  "previous: expected a number, with nothing after it, "
 		  "found '13,3 %'" },
 		{ "file", "", "file: expected a file name, found ''" },
 	};

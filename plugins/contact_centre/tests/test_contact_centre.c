@@ -810,16 +810,24 @@ Test(contact_centre, config_errors)
 	fake_host_set(fh, "answered_s", "one minute");
 	go(fh, p, KPI_ECONFIG);
 	cr_assert_str_eq(fake_host_diag(fh), "contact_centre: fake.ini:1: "
+	                 "answered_s: expected a whole number, found 'one "
+	                 "minute'\n");
+	plugin_test_free(fh);
+
+	fh = setup(DATA, "cases.csv", 8, &p);
+	fake_host_set(fh, "answered_s", "3 601");
+	go(fh, p, KPI_ECONFIG);
+	cr_assert_str_eq(fake_host_diag(fh), "contact_centre: fake.ini:1: "
 	                 "answered_s: expected a whole number of seconds "
-	                 "0..3600, found 'one minute'\n");
+	                 "0..3600, found 3601\n");
 	plugin_test_free(fh);
 
 	fh = setup(DATA, "cases.csv", 8, &p);
 	fake_host_set(fh, "categories", "elderly_care, , other");
 	go(fh, p, KPI_ECONFIG);
 	cr_assert_str_eq(fake_host_diag(fh), "contact_centre: fake.ini:1: "
-	                 "categories: expected category names of 1..95 bytes "
-	                 "separated by ',', found 'elderly_care, , other'\n");
+	                 "categories: expected a comma-separated list without "
+	                 "empty items, found 'elderly_care, , other'\n");
 	plugin_test_free(fh);
 
 	fh = setup(DATA, "cases.csv", 8, &p);

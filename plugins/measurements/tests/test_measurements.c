@@ -178,3 +178,39 @@ Test(measurements, bad_config_aggregation)
 	          fake_host_diag(fh));
 	fake_host_free(fh);
 }
+
+/* scale and decimals are whole numbers read by the host (config_integer):
+ * "1 000" is one thousand, a fraction or a number out of range is a
+ * config error naming the key and the value. */
+Test(measurements, config_whole_numbers)
+{
+	static const struct { const char *key, *value, *want; } bad[] = {
+		{ "green_travel_share.scale", "1,5",
+		  "green_travel_share.scale: expected a whole number, found "
+		  "'1,5'" },
+		{ "green_travel_share.scale", "0",
+		  "green_travel_share.scale: expected a whole number "
+		  "1..1000000, found 0" },
+		{ "green_travel_share.decimals", "7",
+		  "green_travel_share.decimals: expected a whole number 0..6, "
+		  "found 7" },
+		{ "indicators", "electricity,,green_travel_share",
+		  "indicators: expected a comma-separated list without empty "
+		  "items, found 'electricity,,green_travel_share'" },
+	};
+	struct fake_host *fh = setup("measurements.csv");
+
+	fake_host_set(fh, "green_travel_share.scale", "1 000");
+	cr_assert_eq(fake_host_run(fh, load(fh)), 0, "%s", fake_host_diag(fh));
+	cr_assert_float_eq(fake_host_declared(fh, 1)->scale, 1000.0, 1e-12);
+	fake_host_free(fh);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fh = setup("measurements.csv");
+		fake_host_set(fh, bad[i].key, bad[i].value);
+		cr_assert_eq(fake_host_run(fh, load(fh)), KPI_ECONFIG, "%s",
+		             bad[i].value);
+		cr_assert(strstr(fake_host_diag(fh), bad[i].want), "expected %s "
+		          "in %s", bad[i].want, fake_host_diag(fh));
+		fake_host_free(fh);
+	}
+}

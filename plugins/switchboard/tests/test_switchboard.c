@@ -525,12 +525,18 @@ Test(switchboard, config_errors)
 
 	fh = run(DATA, "calls.csv", "25s", KPI_ECONFIG);
 	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: "
-	                 "service_level_s: expected a whole number of seconds "
-	                 "0..3600, found '25s'\n");
+	                 "service_level_s: expected a number, with nothing "
+	                 "after it, found '25s'\n");
 	plugin_test_free(fh);
 	fh = run(DATA, "calls.csv", "-1", KPI_ECONFIG);
+	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: "
+	                 "service_level_s: expected a whole number that is not "
+	                 "negative, found '-1'\n");
 	plugin_test_free(fh);
 	fh = run(DATA, "calls.csv", "3601", KPI_ECONFIG);
+	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: "
+	                 "service_level_s: expected a whole number of seconds "
+	                 "0..3600, found 3601\n");
 	plugin_test_free(fh);
 	fh = run(DATA, "no_such_file.csv", NULL, KPI_EIO);
 	plugin_test_free(fh);
