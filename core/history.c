@@ -259,6 +259,30 @@ static int upgrade(struct kpi_history *h)
 	return rc;
 }
 
+/* A file at user_version 0: empty, or another program's database, or one
+ * another kpirun is creating right now.  The version and the tables are
+ * read in one read transaction, so both come from the same state of the
+ * file (read one after the other, a schema committed in between looked
+ * like another program's tables).  *version is the version seen. */
+static int check_new(struct kpi_history *h, long *version)
+{
+	int rc = exec(h, "BEGIN", "read");
+
+	if (rc == 0)
+		rc = query_int(h, "PRAGMA user_version", version, "read");
+	if (rc == 0 && *version == 0)
+		rc = check_unversioned(h);
+	else if (rc == 0 && *version > KPI_HISTORY_SCHEMA_VERSION) {
+		kpi_diag(KPI_LOG_ERROR, NULL, h->path, 0, 0, "the results history "
+		         "has schema version %ld, written by a newer kpirun; "
+		         "this kpirun knows versions up to %d", *version,
+		         KPI_HISTORY_SCHEMA_VERSION);
+		rc = KPI_ECONFIG;
+	}
+	sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
 /* Check an existing file before anything is written to it: an SQLite
  * database (a read of its header), undamaged (quick_check), a schema
  * version this kpirun knows.  *version is what it has. */
@@ -305,7 +329,7 @@ static int check_existing(struct kpi_history *h, long *version)
 	if (rc != SQLITE_DONE)
 		return fail(h, rc, "check");
 	if (*version == 0)
-		return check_unversioned(h);
+		return check_new(h, version);
 	return 0;
 }
 
