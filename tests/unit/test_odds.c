@@ -90,9 +90,9 @@ Test(odds, sum_by_hand)
 	cr_assert_float_eq(ind.res.chance, 0.841345, 1e-6);
 	cr_assert_eq(ind.res.pace, KPI_PACE_ON_TRACK);
 
-	/* a range 1 170 +/- 30: Phi(1) - Phi(-1) = 0,682689 */
+	/* a range 1 200 +/- 30: Phi(1) - Phi(-1) = 0,682689 */
 	ind.target.kind = KPI_TARGET_RANGE;
-	ind.target.value = 1170;
+	ind.target.value = 1200;
 	ind.target.width = 30;
 	eval(&ind, 3);
 	cr_assert_float_eq(ind.res.chance, 0.682689, 1e-6);
