@@ -71,6 +71,7 @@
 
 #include "diag.h"
 #include "limit.h"
+#include "months.h"
 #include "num.h"
 
 #define CSV_BLOCK           ((size_t)1 << 20)  /* largest read(2) */
@@ -145,6 +146,8 @@ struct kpi_csv {
 	unsigned long long claimed;
 	unsigned long long outside;
 	void *owner;            /* the host's context of the opener, or NULL */
+
+	struct kpi_months *months;  /* months claimed (months.h), or NULL */
 };
 
 /* Skipping plain bytes eight at a time (SWAR): a word is loaded and the
@@ -1294,7 +1297,14 @@ void kpi_csv_close(struct kpi_csv *c)
 	free(c->buf);
 	free(c->path);
 	free(c->who);
+	kpi_months_free(&c->months);
 	free(c);
+}
+
+/* See csv.h. */
+struct kpi_months **kpi_csv_months(struct kpi_csv *c)
+{
+	return &c->months;
 }
 
 /* See csv.h. */

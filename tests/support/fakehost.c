@@ -14,6 +14,7 @@
 #include "confval.h"
 #include "csv.h"
 #include "diag.h"
+#include "export.h"
 
 #define FH_MAX 4096
 
@@ -136,6 +137,20 @@ static int fh_config_list(struct kpi_ctx *ctx, const char *key, size_t *n,
 {
 	return kpi_host_get_list(&ctx->fh->host, ctx, &ctx->fh->lists, key, n,
 	                         items);
+}
+
+/* The month loop services: the core's, on this table. */
+static int fh_config_file(struct kpi_ctx *ctx, const char *key,
+                          const char *fallback, const char **path)
+{
+	return kpi_export_file(&ctx->fh->host, ctx, key, fallback, path);
+}
+
+static int fh_csv_open_export(struct kpi_ctx *ctx, const char *path,
+                              const char *const *names, int n, int *cols,
+                              struct kpi_csv **out)
+{
+	return kpi_export_open(&ctx->fh->host, ctx, path, names, n, cols, out);
 }
 
 static void fh_log(struct kpi_ctx *ctx, int level, const char *fmt, ...)
@@ -305,6 +320,11 @@ struct fake_host *fake_host_new(const char *area, int year, int month,
 		.config_integer = fh_config_integer,
 		.config_date = fh_config_date,
 		.config_list = fh_config_list,
+		.config_file = fh_config_file,
+		.csv_open_export = fh_csv_open_export,
+		.csv_month = kpi_export_month,
+		.csv_claim_month = kpi_export_claim_month,
+		.quote = kpi_csv_show,
 	};
 	return fh;
 }
