@@ -61,6 +61,7 @@ struct test_host {
 	char *diag_buf;
 	size_t diag_len;
 	char where[512];
+	char plugin_path[4096];      /* the file test_host_load opened */
 };
 
 /* The host of the run in progress (one at a time in a test worker). */
@@ -294,9 +295,16 @@ void test_host_set(struct test_host *th, const char *key, const char *value)
 const struct kpi_plugin *test_host_load(struct test_host *th,
                                         const char *name)
 {
-	char path[4096];
+	return test_host_load_from(th, KPI_PLUGIN_BUILD_DIR, name);
+}
 
-	snprintf(path, sizeof path, "%s/%s.so", KPI_PLUGIN_BUILD_DIR, name);
+const struct kpi_plugin *test_host_load_from(struct test_host *th,
+                                             const char *dir,
+                                             const char *name)
+{
+	char *path = th->plugin_path;
+
+	snprintf(path, sizeof th->plugin_path, "%s/%s.so", dir, name);
 	kpi_loader_close(th->lib);
 	th->lib = NULL;
 	th->desc = NULL;
@@ -364,7 +372,6 @@ static int failure_code(int failed)
 int test_host_run(struct test_host *th, const struct kpi_plugin *p)
 {
 	struct kpi_area_result res;
-	char path[4096];
 	FILE *mem;
 	int rc;
 
@@ -384,11 +391,10 @@ int test_host_run(struct test_host *th, const struct kpi_plugin *p)
 	if (rc == 0)
 		rc = kpi_config_apply_periods(th->cfg, NULL);
 	if (rc == 0) {
-		snprintf(path, sizeof path, "%s/%s.so", KPI_PLUGIN_BUILD_DIR,
-		         p->name);
 		current = th;
 		th->desc = p;
-		kpi_sandbox_run_here(th->cfg, run_area(th), path, &th->host,
+		kpi_sandbox_run_here(th->cfg, run_area(th), th->plugin_path,
+		                     &th->host,
 		                     NULL, &th->run_lib, &res);
 		current = NULL;
 		rc = res.code ? res.code : failure_code(res.failed);

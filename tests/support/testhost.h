@@ -34,6 +34,10 @@ void test_host_set(struct test_host *th, const char *key, const char *value);
  * (the loader's message printed) if it was refused. */
 const struct kpi_plugin *test_host_load(struct test_host *th,
                                         const char *name);
+/* test_host_load of <dir>/<name>.so (fixture plugins). */
+const struct kpi_plugin *test_host_load_from(struct test_host *th,
+                                             const char *dir,
+                                             const char *name);
 
 /* Run plugin p (from test_host_load) for the area as kpirun's child
  * does: config file loaded and checked, the area's keys checked against
