@@ -1353,7 +1353,8 @@ Test(budget, display_name_limit)
 	              "every one of their employees, month after month, year "
 	              "after year, since 2008, as decided by the committee");
 	cr_expect_eq(run(fh), KPI_ECONFIG);
-	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "name.payroll: a name is 165 bytes, limit 149", 0));
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh,
+	                 "name.payroll: a name is 165 bytes, limit 149", 0));
 	test_host_free(fh);
 	LEAK_CHECK();
 }
