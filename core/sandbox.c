@@ -91,19 +91,20 @@ static int apply_limits(const struct kpi_sandbox_limits *lim,
 	return 0;
 }
 
-/* Load, check and run the plugin in this (the child) process, recording
- * into w; the outcome in *res. */
-static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
-                       const char *path, struct kpi_wire_out *w,
-                       struct kpi_area_result *res)
+/* See sandbox.h.  kpirun calls it only in an area's child. */
+void kpi_sandbox_run_here(struct kpi_config *cfg, const struct kpi_area *area,
+                          const char *path, const struct kpi_host *host,
+                          struct kpi_wire_out *w, struct kpi_lib **libp,
+                          struct kpi_area_result *res)
 {
-	const struct kpi_host *host = kpi_host_table();
 	const struct kpi_plugin *p;
 	struct kpi_lib *lib = NULL;
 	struct kpi_ctx ctx;
 	void *state = NULL;
 	int rc;
 
+	memset(res, 0, sizeof *res);
+	*libp = NULL;
 	if (kpi_loader_open(path, area->plugin, &lib) != 0) {
 		kpi_ini_error(cfg->ini, area->section, "plugin",
 		              "plugin '%s' (%s) could not be loaded",
@@ -112,6 +113,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 		     area->plugin);
 		return;
 	}
+	*libp = lib;
 	p = lib->desc;
 	if (kpi_config_check_area_keys(cfg, area, p->config_keys) != 0) {
 		fail(res, KPI_EXIT_USAGE, "%s", "configuration error");
@@ -126,6 +128,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 			return;
 		}
 	rc = p->init(host, &ctx, &state);
+	res->code = rc;
 	if (rc != 0) {
 		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
 		         "init failed: %s", code_name(rc));
@@ -137,6 +140,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 	ctx.phase = KPI_PHASE_COMPUTE;
 	rc = p->compute(host, &ctx, state);
 	ctx.phase = KPI_PHASE_DONE;
+	res->code = rc;
 	if (rc == KPI_EDATA || rc == KPI_EIO) {
 		fail(res, KPI_EXIT_DATA, "%s", code_name(rc));
 	} else if (rc == KPI_ECONFIG) {
@@ -146,6 +150,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 		         "compute failed: %s", code_name(rc));
 		fail(res, KPI_EXIT_PLUGIN, "compute failed: %s", code_name(rc));
 	} else if (ctx.bad_calls) {
+		res->code = KPI_EPLUGIN;
 		fail(res, KPI_EXIT_PLUGIN, "%s", "made invalid calls to the host");
 	}
 	if (p->shutdown)
@@ -179,8 +184,9 @@ static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
                   const struct kpi_area *area, const char *path,
                   const struct kpi_sandbox_limits *lim)
 {
-	struct kpi_area_result res = { 0, 0, "" };
+	struct kpi_area_result res = { 0, 0, 0, "" };
 	struct kpi_wire_out *w = malloc(sizeof *w);
+	struct kpi_lib *lib;
 
 	child_setup(ofd, parent);
 	if (!w)
@@ -190,7 +196,8 @@ static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
 	if (apply_limits(lim, area) != 0)
 		fail(&res, KPI_EXIT_PLUGIN, "%s", "cannot set its resource limits");
 	else
-		run_plugin(cfg, area, path, w, &res);
+		kpi_sandbox_run_here(cfg, area, path, kpi_host_table(), w,
+		                     &lib, &res);
 	/* the first error printed names the cause (file:line:col for data) */
 	if (res.failed && kpi_diag_first_error())
 		fail(&res, res.failed, "%s", kpi_diag_first_error());

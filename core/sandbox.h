@@ -31,6 +31,10 @@ struct kpi_area_result {
 	                            memory taking in the area's results: the
 	                            run must stop with KPI_EXIT_NOMEM, nothing
 	                            printed yet (docs/errors.md) */
+	int code;                /* the plugin's own result code: what
+	                            init or compute returned, KPI_EPLUGIN
+	                            for invalid calls; 0 if it ran none or
+	                            succeeded (kpi_sandbox_run_here only) */
 	char reason[256];        /* why, for the report ("crashed (...)") */
 };
 
@@ -48,6 +52,25 @@ struct kpi_sandbox_limits {
 void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
                      const char *path, const struct kpi_sandbox_limits *lim,
                      struct kpi_area_result *res);
+
+struct kpi_host;
+struct kpi_lib;
+struct kpi_wire_out;
+
+/* What an area's child does, in THIS process: open and check the plugin
+ * at `path` (loader.h), check the area's config keys, declare its
+ * static indicators, init, compute and shutdown it for `area` of cfg
+ * through `host` (kpi_host_table(), or a table whose services call
+ * it), recording the calls the host accepted into w (NULL: not
+ * recorded).  The outcome in *res (failed, code, reason; diagnostics
+ * printed).  *lib is the loaded plugin, or NULL if it did not load:
+ * kpirun's child never closes it; another caller may kpi_loader_close
+ * it once done with the results.  The plugin tests and nothing else
+ * run it outside a child. */
+void kpi_sandbox_run_here(struct kpi_config *cfg, const struct kpi_area *area,
+                          const char *path, const struct kpi_host *host,
+                          struct kpi_wire_out *w, struct kpi_lib **lib,
+                          struct kpi_area_result *res);
 
 /* --list-plugins: load the plugin at path in a child and copy its
  * description (kpi_loader_describe) to out.  0 if it loaded, KPI_EPLUGIN
