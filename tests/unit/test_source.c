@@ -6,9 +6,11 @@
  * gzip writer (a second implementation of the format, gzwrite).
  */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -99,19 +101,37 @@ Test(source, gzip_file_reads_as_its_text)
 	cr_assert_eq(rows, 3);
 }
 
+/* Append printf-style text at buf[*n] (cap bytes in all); the test
+ * fails if it does not fit. */
+static void appendf(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void appendf(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	cr_assert(*n < cap);
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, cap - *n, fmt, ap);
+	va_end(ap);
+	cr_assert(w >= 0 && (size_t)w < cap - *n, "text buffer too small");
+	*n += (size_t)w;
+}
+
 Test(source, a_large_file_crosses_every_buffer)
 {
 	/* 300 000 rows of "2011-01,k" (k = i % 10): 30 000 x (0+..+9) =
 	 * 1 350 000, about 3 MB of text, more than the reader's block and
 	 * the compressed input's block */
-	char *text = malloc(11 * 300000 + 16);
+	const size_t cap = 11 * 300000 + 16;
+	char *text = malloc(cap);
 	size_t n = 0;
 	long rows;
 
 	cr_assert(text);
-	n += (size_t)sprintf(text, "month,n\n");
+	appendf(text, cap, &n, "month,n\n");
 	for (int i = 0; i < 300000; i++)
-		n += (size_t)sprintf(text + n, "2011-01,%d\n", i % 10);
+		appendf(text, cap, &n, "2011-01,%d\n", i % 10);
 	gz_member(text, "wb");
 	free(text);
 	cr_assert_float_eq(sum_n(&rows), 1350000.0, 1e-6);
@@ -187,14 +207,27 @@ static void gz_damaged(const char *text, long keep, long flip)
 	free(data);
 }
 
+static const char *rows_text(void);
+
+/* Write rows_text() as one gzip member at path; its size in bytes. */
+static long gz_rows_size(void)
+{
+	struct stat sb;
+
+	gz_member(rows_text(), "wb");
+	cr_assert_eq(stat(path, &sb), 0);
+	return (long)sb.st_size;
+}
+
 static const char *rows_text(void)
 {
 	static char text[64 * 1000 + 16];
-	size_t n = (size_t)sprintf(text, "month,n\n");
+	size_t n = 0;
 
+	appendf(text, sizeof text, &n, "month,n\n");
 	for (int i = 0; i < 1000; i++)
-		n += (size_t)sprintf(text + n, "2011-%02d,%d\n", 1 + i % 12,
-		                     i * 7919 % 1000);
+		appendf(text, sizeof text, &n, "2011-%02d,%d\n", 1 + i % 12,
+		        i * 7919 % 1000);
 	return text;
 }
 
@@ -211,14 +244,8 @@ Test(source, a_truncated_file_is_an_error_naming_it)
 Test(source, a_file_cut_before_its_trailer_is_truncated)
 {
 	/* all the compressed data but the last 4 bytes (the length) */
-	FILE *f;
-	long n;
+	long n = gz_rows_size();
 
-	gz_member(rows_text(), "wb");
-	f = fopen(path, "rb");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fclose(f);
 	cr_assert_eq(truncate(path, n - 4), 0);
 	cr_assert_eq(read_all(), KPI_EDATA);
 	cr_assert(strstr(diag(), "truncated gzip data"), "%s", diag());
@@ -238,14 +265,8 @@ Test(source, a_corrupt_file_is_an_error_naming_it)
 Test(source, a_wrong_checksum_is_corrupt)
 {
 	/* the CRC-32 of the trailer (8 bytes from the end) */
-	FILE *f;
-	long n;
+	long n = gz_rows_size();
 
-	gz_member(rows_text(), "wb");
-	f = fopen(path, "rb");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fclose(f);
 	gz_damaged(rows_text(), 0, n - 8);
 	cr_assert_eq(read_all(), KPI_EDATA);
 	cr_assert(strstr(diag(), "corrupt gzip data (incorrect data check)"),
