@@ -71,7 +71,8 @@ else
 	    -o "$dir/bench_driver" \
 	    "$src/plugins/switchboard/tools/bench_driver.c" \
 	    "$src/tests/support/fakehost.c" "$src/core/csv.c" \
-	    "$src/core/num.c" "$src/core/diag.c" -ldl -lm
+	    "$src/core/source.c" "$src/core/progress.c" \
+	    "$src/core/num.c" "$src/core/diag.c" -ldl -lm -lz
 	set -- "$dir/bench_driver" "$csv"
 fi
 

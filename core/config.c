@@ -21,7 +21,7 @@
 static const char *const run_keys[] = {
 	"year", "period", "data_dir", "plugin_dir", "lang", "title_sv",
 	"title_en", "tolerance", "plugin_timeout", "plugin_memory_limit",
-	"plugin_process_limit", "allow_exports_outside_data_dir", "decimal_mark",
+	"plugin_process_limit", "plugin_jobs", "allow_exports_outside_data_dir", "decimal_mark",
 	"organisation", "committee", "compare", NULL
 };
 static const char *const goal_keys[] = {
@@ -653,6 +653,10 @@ static int load_run(struct kpi_config *cfg)
 	v = kpi_ini_get(ini, sec, "plugin_process_limit");
 	if (v && parse_int_value(ini, sec, "plugin_process_limit", v, 0,
 	                         1L << 20, &cfg->plugin_processes))
+		rc = KPI_ECONFIG;
+	v = kpi_ini_get(ini, sec, "plugin_jobs");
+	if (v && parse_int_value(ini, sec, "plugin_jobs", v, 0, 64,
+	                         &cfg->plugin_jobs))
 		rc = KPI_ECONFIG;
 	v = kpi_ini_get(ini, sec, "tolerance");
 	if (v && parse_tolerance(ini, sec, v, &cfg->tolerance,

@@ -79,6 +79,7 @@ struct kpi_config {
 	int plugin_timeout;      /* seconds a plugin may run */
 	long plugin_memory_mb;   /* an area's address space, MiB; 0 = none */
 	long plugin_processes;   /* RLIMIT_NPROC of an area's child; 0 = none */
+	long plugin_jobs;        /* areas' children at once; 0 = online CPUs */
 	int decimal_mark;        /* enum kpi_csv_decimal: [kpirun] decimal_mark */
 
 	struct kpi_area *areas;

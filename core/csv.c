@@ -71,7 +71,10 @@
 
 #include "diag.h"
 #include "limit.h"
+#include "months.h"
 #include "num.h"
+#include "progress.h"
+#include "source.h"
 
 #define CSV_BLOCK           ((size_t)1 << 20)  /* largest read(2) */
 #define CSV_MIN_BLOCK       64
@@ -117,8 +120,9 @@ struct kpi_csv {
 	size_t full_cap;        /* cap for a file of any length */
 	size_t pos;             /* first byte not yet consumed */
 	size_t end;             /* end of the data read */
-	int eof;                /* read(2) returned 0 */
-	unsigned long long nread;
+	int eof;                /* the source returned 0 */
+	struct kpi_source src;  /* the file's bytes, plain or gzip */
+	struct kpi_progress progress;
 	off_t size;             /* st_size at open */
 	struct timespec mtime;  /* st_mtim at open */
 
@@ -145,6 +149,8 @@ struct kpi_csv {
 	unsigned long long claimed;
 	unsigned long long outside;
 	void *owner;            /* the host's context of the opener, or NULL */
+
+	struct kpi_months *months;  /* months claimed (months.h), or NULL */
 };
 
 /* Skipping plain bytes eight at a time (SWAR): a word is loaded and the
@@ -241,20 +247,18 @@ static int refill(struct kpi_csv *c)
 		return csv_fail(c, KPI_EDATA, c->next_line, 0,
 		                "record exceeds limit of %zu bytes",
 		                c->max_record);
-	do
-		n = read(c->fd, c->buf + c->end, room);
-	while (n < 0 && errno == EINTR);
+	n = kpi_source_read(&c->src, c->buf + c->end, room);
 	if (n < 0)
-		return csv_fail(c, KPI_EIO, 0, 0, "read error: %s",
-		                strerror(errno));
+		return csv_fail(c, (int)n, 0, 0, "%s", c->src.msg);
 	c->end += (size_t)n;
 	memset(c->buf + c->end, 0, 1 + 8);     /* sentinel, SWAR slack */
-	c->nread += (unsigned long long)n;
+	kpi_progress_update(&c->progress, c->src.consumed);
 	if (n > 0)
 		return 1;
 	c->eof = 1;
+	kpi_progress_end(&c->progress);
 	if (fstat(c->fd, &st) != 0 || st.st_size != c->size ||
-	    c->nread != (unsigned long long)c->size ||
+	    c->src.consumed != (unsigned long long)c->size ||
 	    st.st_mtim.tv_sec != c->mtime.tv_sec ||
 	    st.st_mtim.tv_nsec != c->mtime.tv_nsec)
 		return csv_fail(c, KPI_EIO, 0, 0,
@@ -956,14 +960,22 @@ int kpi_csv_open(const char *path, const char *display, const char *who,
 	}
 	c->size = st.st_size;
 	c->mtime = st.st_mtim;
+	rc = kpi_source_init(&c->src, c->fd);
+	if (rc != 0) {
+		csv_fail(c, rc, 0, 0, "%s", c->src.msg);
+		goto out_free;
+	}
 
 	c->full_cap = c->max_record + 2 + c->block;
 	c->cap = c->full_cap;
-	if (st.st_size >= 0 && (size_t)st.st_size < c->full_cap - CSV_MIN_BLOCK)
+	if (!kpi_source_is_gzip(&c->src) && st.st_size >= 0 &&
+	    (size_t)st.st_size < c->full_cap - CSV_MIN_BLOCK)
 		c->cap = (size_t)st.st_size + CSV_MIN_BLOCK;
 	c->buf = calloc(c->cap + 1 + 8, 1);    /* sentinel, SWAR slack */
 	if (!c->buf)
 		goto out_nomem;
+	kpi_progress_start(&c->progress, c->who, c->path,
+	                   (unsigned long long)st.st_size);
 	rc = read_header(c);
 	if (rc < 0)
 		goto out_free;
@@ -1286,6 +1298,8 @@ void kpi_csv_close(struct kpi_csv *c)
 {
 	if (!c)
 		return;
+	kpi_progress_end(&c->progress);
+	kpi_source_release(&c->src);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->fields);
@@ -1294,7 +1308,14 @@ void kpi_csv_close(struct kpi_csv *c)
 	free(c->buf);
 	free(c->path);
 	free(c->who);
+	kpi_months_free(&c->months);
 	free(c);
+}
+
+/* See csv.h. */
+struct kpi_months **kpi_csv_months(struct kpi_csv *c)
+{
+	return &c->months;
 }
 
 /* See csv.h. */

@@ -77,6 +77,11 @@ unsigned long long kpi_csv_rows(const struct kpi_csv *csv,
 void kpi_csv_set_owner(struct kpi_csv *csv, void *owner);
 void *kpi_csv_owner(const struct kpi_csv *csv);
 
+/* The months csv's rows claimed (months.h): owned by csv, NULL until the
+ * first claim, freed by kpi_csv_close. */
+struct kpi_months;
+struct kpi_months **kpi_csv_months(struct kpi_csv *csv);
+
 /* The path as diagnostics show it; owned by csv. */
 const char *kpi_csv_path(const struct kpi_csv *csv);
 

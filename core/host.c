@@ -1,6 +1,7 @@
 /*
  * host.c - the services a plugin gets: config lookup in its own section,
- * typed config values (confval.c), logging, the CSV reader, declaring indicators and
+ * typed config values (confval.c), logging, the CSV reader and the month
+ * loop (export.c), declaring indicators and
  * emitting results into the goal registry.  Everything a plugin passes in is checked and copied.
  */
 #include "host.h"
@@ -15,6 +16,7 @@
 #include "confval.h"
 #include "csv.h"
 #include "diag.h"
+#include "export.h"
 #include "ini.h"
 #include "limit.h"
 #include "path.h"
@@ -491,6 +493,25 @@ static int h_config_list(struct kpi_ctx *ctx, const char *key, size_t *n,
 	                         items);
 }
 
+/* ---- the month loop (ABI 1.3; export.c) ----------------------------- */
+
+static int h_config_file(struct kpi_ctx *ctx, const char *key,
+                         const char *fallback, const char **path)
+{
+	return kpi_export_file(kpi_host_table(), ctx, key, fallback, path);
+}
+
+static int h_csv_open_export(struct kpi_ctx *ctx, const char *path,
+                             const char *const *names, int n, int *cols,
+                             struct kpi_csv **out)
+{
+	return kpi_export_open(kpi_host_table(), ctx, path, names, n, cols,
+	                       out);
+}
+
+_Static_assert(KPI_QUOTE_SIZE == KPI_CSV_SHOW_SIZE,
+               "quote() writes what the reader's messages quote");
+
 static const struct kpi_host host_table = {
 	.size = sizeof(struct kpi_host),
 	.abi_major = KPI_ABI_MAJOR,
@@ -519,6 +540,11 @@ static const struct kpi_host host_table = {
 	.config_integer = h_config_integer,
 	.config_date = h_config_date,
 	.config_list = h_config_list,
+	.config_file = h_config_file,
+	.csv_open_export = h_csv_open_export,
+	.csv_month = kpi_export_month,
+	.csv_claim_month = kpi_export_claim_month,
+	.quote = kpi_csv_show,
 };
 
 const struct kpi_host *kpi_host_table(void)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "diag.h"
@@ -65,31 +66,54 @@ static int find_plugins(struct kpi_config *cfg, struct area_rt *rt)
 	return rc;
 }
 
-/* Run each area's plugin in its own child process (sandbox.c); a failed
- * area keeps its declarations but no results.  Returns 0, or
- * KPI_EXIT_NOMEM when memory ran out in kpirun itself while it took in
- * an area's results (the run stops). */
+/* How many areas' children run at once: plugin_jobs, else the number of
+ * online CPUs, at most the number of areas. */
+static int jobs_at_once(const struct kpi_config *cfg)
+{
+	long n = cfg->plugin_jobs;
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if ((size_t)n > cfg->n_areas)
+		n = (long)cfg->n_areas;
+	return n > KPI_SANDBOX_MAX_JOBS ? KPI_SANDBOX_MAX_JOBS : (int)n;
+}
+
+/* Run each area's plugin in its own child process, several at once
+ * (sandbox.c); a failed area keeps its declarations but no results.
+ * Returns 0, or KPI_EXIT_NOMEM when memory ran out in kpirun itself
+ * while it took in an area's results (the run stops). */
 static int compute_areas(struct kpi_config *cfg, struct area_rt *rt)
 {
 	struct kpi_sandbox_limits lim = {
 		cfg->plugin_timeout, cfg->plugin_memory_mb, cfg->plugin_processes
 	};
+	struct kpi_sandbox_area *sa;
+	int rc = 0;
 
+	if (cfg->n_areas == 0)
+		return 0;
+	sa = calloc(cfg->n_areas, sizeof *sa);
+	if (!sa)
+		return KPI_EXIT_NOMEM;
 	for (size_t i = 0; i < cfg->n_areas; i++) {
-		struct area_rt *r = &rt[i];
-		struct kpi_area_result res;
-
-		if (r->failed)
-			continue;
-		kpi_sandbox_run(cfg, r->area, r->path, &lim, &res);
-		if (res.nomem)
-			return KPI_EXIT_NOMEM;
-		if (res.failed) {
-			r->failed = res.failed;
-			memcpy(r->reason, res.reason, sizeof r->reason);
+		sa[i].area = rt[i].area;
+		sa[i].path = rt[i].failed ? NULL : rt[i].path;
+	}
+	kpi_sandbox_run_areas(cfg, sa, cfg->n_areas, &lim, jobs_at_once(cfg));
+	for (size_t i = 0; i < cfg->n_areas && !rc; i++) {
+		if (sa[i].res.nomem)
+			rc = KPI_EXIT_NOMEM;
+		else if (sa[i].res.failed) {
+			rt[i].failed = sa[i].res.failed;
+			memcpy(rt[i].reason, sa[i].res.reason,
+			       sizeof rt[i].reason);
 		}
 	}
-	return 0;
+	free(sa);
+	return rc;
 }
 
 static void free_plugins(struct kpi_config *cfg, struct area_rt *rt)

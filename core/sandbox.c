@@ -4,6 +4,7 @@
  * the wire (wire.h) and are replayed here.  A crash, an exit, a hang, a
  * garbled stream or a process left behind fails the area alone.
  */
+#define _GNU_SOURCE             /* pipe2 */
 #include "sandbox.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 #include "diag.h"
 #include "host.h"
 #include "loader.h"
+#include "progress.h"
 #include "run.h"
 #include "wire.h"
 
@@ -91,19 +94,20 @@ static int apply_limits(const struct kpi_sandbox_limits *lim,
 	return 0;
 }
 
-/* Load, check and run the plugin in this (the child) process, recording
- * into w; the outcome in *res. */
-static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
-                       const char *path, struct kpi_wire_out *w,
-                       struct kpi_area_result *res)
+/* See sandbox.h.  kpirun calls it only in an area's child. */
+void kpi_sandbox_run_here(struct kpi_config *cfg, const struct kpi_area *area,
+                          const char *path, const struct kpi_host *host,
+                          struct kpi_wire_out *w, struct kpi_lib **libp,
+                          struct kpi_area_result *res)
 {
-	const struct kpi_host *host = kpi_host_table();
 	const struct kpi_plugin *p;
 	struct kpi_lib *lib = NULL;
 	struct kpi_ctx ctx;
 	void *state = NULL;
 	int rc;
 
+	memset(res, 0, sizeof *res);
+	*libp = NULL;
 	if (kpi_loader_open(path, area->plugin, &lib) != 0) {
 		kpi_ini_error(cfg->ini, area->section, "plugin",
 		              "plugin '%s' (%s) could not be loaded",
@@ -112,6 +116,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 		     area->plugin);
 		return;
 	}
+	*libp = lib;
 	p = lib->desc;
 	if (kpi_config_check_area_keys(cfg, area, p->config_keys) != 0) {
 		fail(res, KPI_EXIT_USAGE, "%s", "configuration error");
@@ -126,6 +131,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 			return;
 		}
 	rc = p->init(host, &ctx, &state);
+	res->code = rc;
 	if (rc != 0) {
 		kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0,
 		         "init failed: %s", code_name(rc));
@@ -137,6 +143,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 	ctx.phase = KPI_PHASE_COMPUTE;
 	rc = p->compute(host, &ctx, state);
 	ctx.phase = KPI_PHASE_DONE;
+	res->code = rc;
 	if (rc == KPI_EDATA || rc == KPI_EIO) {
 		fail(res, KPI_EXIT_DATA, "%s", code_name(rc));
 	} else if (rc == KPI_ECONFIG) {
@@ -146,6 +153,7 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 		         "compute failed: %s", code_name(rc));
 		fail(res, KPI_EXIT_PLUGIN, "compute failed: %s", code_name(rc));
 	} else if (ctx.bad_calls) {
+		res->code = KPI_EPLUGIN;
 		fail(res, KPI_EXIT_PLUGIN, "%s", "made invalid calls to the host");
 	}
 	if (p->shutdown)
@@ -155,10 +163,11 @@ static void run_plugin(struct kpi_config *cfg, const struct kpi_area *area,
 	 * registered (atexit, destructors, threads) runs after its code is
 	 * unmapped */
 }
-
 /* Common set-up of a child: its own process group, default signals, no
- * outliving kpirun, the plugin's stdout into ofd. */
-static void child_setup(int ofd, pid_t parent)
+ * outliving kpirun, the plugin's stdout into ofd and, when efd >= 0, its
+ * stderr into efd (the progress line then keeps the terminal, if stderr
+ * was one). */
+static void child_setup(int ofd, int efd, pid_t parent)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 
@@ -173,16 +182,23 @@ static void child_setup(int ofd, pid_t parent)
 	if (dup2(ofd, STDOUT_FILENO) < 0)
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 	close(ofd);
+	if (efd >= 0) {
+		kpi_progress_set_fd(isatty(STDERR_FILENO) ?
+		                    dup(STDERR_FILENO) : -1);
+		dup2(efd, STDERR_FILENO);
+		close(efd);
+	}
 }
 
-static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
-                  const struct kpi_area *area, const char *path,
-                  const struct kpi_sandbox_limits *lim)
+static void child(int fd, int ofd, int efd, pid_t parent,
+                  struct kpi_config *cfg, const struct kpi_area *area,
+                  const char *path, const struct kpi_sandbox_limits *lim)
 {
-	struct kpi_area_result res = { 0, 0, "" };
+	struct kpi_area_result res = { 0, 0, 0, "" };
 	struct kpi_wire_out *w = malloc(sizeof *w);
+	struct kpi_lib *lib;
 
-	child_setup(ofd, parent);
+	child_setup(ofd, efd, parent);
 	if (!w)
 		_exit(70);
 	kpi_wire_out_init(w, fd);
@@ -190,7 +206,8 @@ static void child(int fd, int ofd, pid_t parent, struct kpi_config *cfg,
 	if (apply_limits(lim, area) != 0)
 		fail(&res, KPI_EXIT_PLUGIN, "%s", "cannot set its resource limits");
 	else
-		run_plugin(cfg, area, path, w, &res);
+		kpi_sandbox_run_here(cfg, area, path, kpi_host_table(), w,
+		                     &lib, &res);
 	/* the first error printed names the cause (file:line:col for data) */
 	if (res.failed && kpi_diag_first_error())
 		fail(&res, res.failed, "%s", kpi_diag_first_error());
@@ -211,51 +228,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The plugin's standard output, passed on to stderr in blocks with every
- * line prefixed by the area's name, at most KPI_SANDBOX_MAX_RELAY bytes. */
-struct relay {
-	const char *who;
-	int at_line_start;
-	size_t passed;
-	int dropped;
-};
-
-static void relay_out(struct relay *rl, const char *p, size_t n)
-{
-	if (rl->passed >= KPI_SANDBOX_MAX_RELAY) {
-		rl->dropped = 1;
-		return;
-	}
-	if (n > KPI_SANDBOX_MAX_RELAY - rl->passed) {
-		n = KPI_SANDBOX_MAX_RELAY - rl->passed;
-		rl->dropped = 1;
-	}
-	rl->passed += n;
-	while (n) {
-		const char *nl = memchr(p, '\n', n);
-		size_t k = nl ? (size_t)(nl - p) + 1 : n;
-
-		if (rl->at_line_start)
-			fprintf(stderr, "%s: ", rl->who);
-		fwrite(p, 1, k, stderr);
-		rl->at_line_start = nl != NULL;
-		p += k;
-		n -= k;
-	}
-	fflush(stderr);
-}
-
-static void relay_end(struct relay *rl)
-{
-	if (!rl->at_line_start)
-		relay_out(rl, "\n", 1);
-	if (rl->dropped)
-		kpi_diag(KPI_LOG_WARN, rl->who, NULL, 0, 0,
-		         "standard output beyond %u KiB dropped",
-		         KPI_SANDBOX_MAX_RELAY >> 10);
-}
-
-/* A growing buffer for the child's result stream. */
+/* A growing buffer for the child's result stream and held output. */
 struct buf {
 	char *p;
 	size_t n, cap;
@@ -284,6 +257,85 @@ static int buf_put(struct buf *b, const char *data, size_t n)
 	return 0;
 }
 
+/* What a child writes on stderr (its stderr as it is, its stdout with
+ * every line prefixed by the area's name, at most KPI_SANDBOX_MAX_RELAY
+ * bytes of stdout): straight to kpirun's stderr while the area is the
+ * first unfinished one in config order, else held until it is. */
+struct relay {
+	const char *who;
+	int at_line_start;
+	size_t passed;
+	int dropped;
+	struct buf *hold;        /* NULL: pass on to stderr now */
+	int nomem;               /* holding failed for lack of memory */
+};
+
+static void pass_on(struct relay *rl, const char *p, size_t n)
+{
+	if (!rl->hold) {
+		fwrite(p, 1, n, stderr);
+		return;
+	}
+	if (!rl->nomem && buf_put(rl->hold, p, n) == KPI_ENOMEM)
+		rl->nomem = 1;
+}
+
+static void relay_out(struct relay *rl, const char *p, size_t n)
+{
+	if (rl->passed >= KPI_SANDBOX_MAX_RELAY) {
+		rl->dropped = 1;
+		return;
+	}
+	if (n > KPI_SANDBOX_MAX_RELAY - rl->passed) {
+		n = KPI_SANDBOX_MAX_RELAY - rl->passed;
+		rl->dropped = 1;
+	}
+	rl->passed += n;
+	while (n) {
+		const char *nl = memchr(p, '\n', n);
+		size_t k = nl ? (size_t)(nl - p) + 1 : n;
+
+		if (rl->at_line_start) {
+			pass_on(rl, rl->who, strlen(rl->who));
+			pass_on(rl, ": ", 2);
+		}
+		pass_on(rl, p, k);
+		rl->at_line_start = nl != NULL;
+		p += k;
+		n -= k;
+	}
+	if (!rl->hold)
+		fflush(stderr);
+}
+
+/* The area is now first in line: what it held goes out, the rest will
+ * follow as it comes. */
+static void relay_release(struct relay *rl)
+{
+	struct buf *h = rl->hold;
+
+	if (!h)
+		return;
+	rl->hold = NULL;
+	if (h->n)
+		fwrite(h->p, 1, h->n, stderr);
+	fflush(stderr);
+	free(h->p);
+	h->p = NULL;
+	h->n = h->cap = 0;
+}
+
+static void relay_end(struct relay *rl)
+{
+	relay_release(rl);
+	if (!rl->at_line_start)
+		relay_out(rl, "\n", 1);
+	if (rl->dropped)
+		kpi_diag(KPI_LOG_WARN, rl->who, NULL, 0, 0,
+		         "standard output beyond %u KiB dropped",
+		         KPI_SANDBOX_MAX_RELAY >> 10);
+}
+
 /* How the child's run ended, as the parent saw it. */
 struct watch {
 	pid_t pid;
@@ -293,13 +345,30 @@ struct watch {
 	int nomem;               /* out of memory (overflow is set too) */
 };
 
+/* What a descriptor carries. */
+enum { FD_RESULTS, FD_STDOUT, FD_STDERR, FD_EXIT, FD_N };
+
+/* One child being watched: its descriptors in the parent (-1 once
+ * closed; FD_EXIT is a pidfd, readable when the child has exited, or -1
+ * where the kernel has none), what it sent, its deadline. */
+struct child_rt {
+	struct watch wt;
+	int fds[FD_N];
+	struct buf b;            /* the result stream */
+	struct buf held;         /* stderr text held back */
+	struct relay rl;
+	double deadline;
+	int running;             /* forked, not yet ended */
+	char spawn_error[128];   /* why it could not start, or "" */
+};
+
 /* Read one ready descriptor: 1 if it is still open, 0 at EOF or error. */
-static int drain(int fd, struct buf *b, struct relay *rl, struct watch *wt)
+static int drain(struct child_rt *c, int which)
 {
 	char chunk[65536];
 
 	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof chunk);
+		ssize_t r = read(c->fds[which], chunk, sizeof chunk);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -307,62 +376,145 @@ static int drain(int fd, struct buf *b, struct relay *rl, struct watch *wt)
 			return 1;
 		if (r <= 0)
 			return 0;
-		if (rl) {
-			relay_out(rl, chunk, (size_t)r);
-		} else if (!wt->overflow) {
-			int rc = buf_put(b, chunk, (size_t)r);
+		if (which == FD_STDOUT) {
+			relay_out(&c->rl, chunk, (size_t)r);
+		} else if (which == FD_STDERR) {
+			pass_on(&c->rl, chunk, (size_t)r);
+		} else if (!c->wt.overflow) {
+			int rc = buf_put(&c->b, chunk, (size_t)r);
 
 			if (rc != 0) {
-				wt->overflow = 1;
-				wt->nomem = rc == KPI_ENOMEM;
+				c->wt.overflow = 1;
+				c->wt.nomem = rc == KPI_ENOMEM;
 				return 0;
 			}
+		}
+		if (c->rl.nomem) {
+			c->wt.overflow = c->wt.nomem = 1;
+			return 0;
 		}
 	}
 }
 
-/* Collect the child's stream (fd) and relay its stdout (ofd) until both
- * are closed or the child has exited and nothing more is ready (a process
- * it left behind may hold them open), or the deadline passes. */
-static void collect(int fd, int ofd, struct relay *rl, struct buf *b,
-                    struct watch *wt, int timeout_s)
+/* Predicate: c holds back so much that its output is not read until it
+ * is first in line (its pipes fill and it waits). */
+static int held_full(const struct child_rt *c)
 {
-	double deadline = now() + timeout_s;
+	return c->rl.hold && c->held.n >= KPI_SANDBOX_MAX_HOLD &&
+	       !c->wt.reaped;
+}
 
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	fcntl(ofd, F_SETFL, fcntl(ofd, F_GETFL) | O_NONBLOCK);
-	while (fd >= 0 || ofd >= 0 || !wt->reaped) {
-		struct pollfd pfd[2] = {
-			{ .fd = fd, .events = POLLIN },
-			{ .fd = ofd, .events = POLLIN },
-		};
-		double left = deadline - now();
-		int ms, pr;
-
-		if (!wt->reaped && waitpid(wt->pid, &wt->status, WNOHANG) ==
-		                   wt->pid)
-			wt->reaped = 1;
-		if (left <= 0) {
-			wt->timed_out = !wt->reaped;
-			break;
-		}
-		ms = wt->reaped ? 0 : (int)(left * 1000) + 1;
-		if (ms > SANDBOX_POLL_MS && !wt->reaped)
-			ms = SANDBOX_POLL_MS;
-		pr = poll(pfd, 2, ms);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr < 0)
-			break;
-		if (pr == 0 && wt->reaped)
-			break;          /* the child is gone and all is read */
-		if (fd >= 0 && pfd[0].revents && !drain(fd, b, NULL, wt))
-			fd = -1;
-		if (ofd >= 0 && pfd[1].revents && !drain(ofd, NULL, rl, wt))
-			ofd = -1;
-		if (wt->overflow)
-			break;
+/* End the child's whole process group, reap it, close what is left. */
+static void finish(struct child_rt *c)
+{
+	kill(-c->wt.pid, SIGKILL);
+	if (!c->wt.reaped) {
+		while (waitpid(c->wt.pid, &c->wt.status, 0) < 0 &&
+		       errno == EINTR)
+			;
+		c->wt.reaped = 1;
 	}
+	for (int k = 0; k < FD_N; k++)
+		if (c->fds[k] >= 0) {
+			close(c->fds[k]);
+			c->fds[k] = -1;
+		}
+	c->running = 0;
+}
+
+/* One round of watching the running children of cs[0..n): wait until a
+ * descriptor is ready, a child exits or a deadline passes (at most
+ * SANDBOX_POLL_MS), read what is there.  A child is over when it has
+ * exited and nothing more is ready (a process it left behind may hold
+ * its pipes open), when everything is closed and it is reaped, when its
+ * deadline passed, or when its stream overflowed; it is then finished
+ * (finish).  Returns how many children ended. */
+static size_t watch_round(struct child_rt *cs, size_t n)
+{
+	struct pollfd pfd[64 * FD_N];
+	size_t slot[64 * FD_N], np = 0, ended = 0;
+	double t = now();
+	int ms = SANDBOX_POLL_MS, pr;
+
+	for (size_t i = 0; i < n && np + FD_N <= sizeof pfd / sizeof pfd[0];
+	     i++) {
+		struct child_rt *c = &cs[i];
+		int open_fds = 0;
+
+		if (!c->running)
+			continue;
+		if (!c->wt.reaped && waitpid(c->wt.pid, &c->wt.status,
+		                             WNOHANG) == c->wt.pid) {
+			c->wt.reaped = 1;
+			if (c->fds[FD_EXIT] >= 0) {
+				close(c->fds[FD_EXIT]);
+				c->fds[FD_EXIT] = -1;
+			}
+		}
+		if (c->deadline - t <= 0) {
+			c->wt.timed_out = !c->wt.reaped;
+			finish(c);
+			ended++;
+			continue;
+		}
+		for (int k = 0; k < FD_N; k++) {
+			if (c->fds[k] < 0)
+				continue;
+			if (k != FD_EXIT)
+				open_fds++;
+			if ((k == FD_STDOUT || k == FD_STDERR) && held_full(c))
+				continue;
+			pfd[np].fd = c->fds[k];
+			pfd[np].events = POLLIN;
+			pfd[np].revents = 0;
+			slot[np++] = i * FD_N + (size_t)k;
+		}
+		if (c->wt.reaped && !open_fds) {
+			finish(c);
+			ended++;
+			continue;
+		}
+		if (c->wt.reaped)
+			ms = 0;
+		else if (c->fds[FD_EXIT] < 0 && !open_fds)
+			ms = ms > 1 ? 1 : ms;   /* no pidfd: look again soon */
+		if ((c->deadline - t) * 1000 + 1 < ms)
+			ms = (int)((c->deadline - t) * 1000) + 1;
+	}
+	if (ended)
+		return ended;
+	pr = poll(pfd, (nfds_t)np, ms);
+	if (pr < 0 && errno != EINTR)
+		pr = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct child_rt *c = &cs[i];
+		int ready = 0;
+
+		if (!c->running)
+			continue;
+		for (size_t j = 0; pr > 0 && j < np; j++) {
+			int k = (int)(slot[j] % FD_N);
+
+			if (slot[j] / FD_N != i || !pfd[j].revents)
+				continue;
+			ready = 1;
+			if (k == FD_EXIT) {
+				if (waitpid(c->wt.pid, &c->wt.status, WNOHANG) ==
+				    c->wt.pid)
+					c->wt.reaped = 1;
+				close(c->fds[k]);
+				c->fds[k] = -1;
+			} else if (!drain(c, k)) {
+				close(c->fds[k]);
+				c->fds[k] = -1;
+			}
+		}
+		if (c->wt.overflow || (c->wt.reaped && !ready && pr >= 0)) {
+			finish(c);
+			ended++;
+		}
+	}
+	return ended;
 }
 
 /* Replaying the child's calls into the parent's registry. */
@@ -398,106 +550,128 @@ static int sink_emit_table(void *arg, const struct kpi_table *t)
 	return kpi_host_table()->emit_table(ctx, t);
 }
 
-/* Fork a child with the pipes set up: in the parent its ends are *fd
- * (results) and *ofd (the plugin's stdout), in the child the other ends.
- * The child's pid in the parent, 0 in the child, or -1 (printed). */
-static pid_t spawn(const char *who, int *fd, int *ofd)
+/* Open a pipe, both ends close-on-exec. */
+static int open_pipe(int p[2], char *why, size_t whylen)
 {
-	int fds[2], ofds[2];
+	if (pipe2(p, O_CLOEXEC) == 0)
+		return 0;
+	snprintf(why, whylen, "cannot create a pipe: %s", strerror(errno));
+	return -1;
+}
+
+/* Fork a child with the pipes set up: in the parent its ends are c->fds
+ * (results, the plugin's stdout, with_stderr its stderr, and a pidfd),
+ * in the child the other ends, returned in cfd[].  The child's pid in the
+ * parent, 0 in the child, or -1 with c->spawn_error set.  In the child,
+ * the parent's descriptors of others[0..nothers) are closed: no plugin
+ * can read another area's pipes. */
+static pid_t spawn(struct child_rt *c, int with_stderr, int cfd[3],
+                   struct child_rt *others, size_t nothers)
+{
+	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int np = with_stderr ? 3 : 2, k;
 	pid_t pid;
 
-	if (pipe(fds) != 0) {
-		kpi_diag(KPI_LOG_ERROR, who, NULL, 0, 0,
-		         "cannot create a pipe: %s", strerror(errno));
-		return -1;
-	}
-	if (pipe(ofds) != 0) {
-		kpi_diag(KPI_LOG_ERROR, who, NULL, 0, 0,
-		         "cannot create a pipe: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
+	for (k = 0; k < FD_N; k++)
+		c->fds[k] = -1;
+	for (k = 0; k < np; k++)
+		if (open_pipe(p[k], c->spawn_error, sizeof c->spawn_error))
+			goto out_close;
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
-		kpi_diag(KPI_LOG_ERROR, who, NULL, 0, 0, "cannot fork: %s",
-		         strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		close(ofds[0]);
-		close(ofds[1]);
-		return -1;
+		snprintf(c->spawn_error, sizeof c->spawn_error,
+		         "cannot fork: %s", strerror(errno));
+		goto out_close;
 	}
 	if (pid == 0) {
-		close(fds[0]);
-		close(ofds[0]);
-		*fd = fds[1];
-		*ofd = ofds[1];
+		for (size_t i = 0; i < nothers; i++)
+			for (int j = 0; j < FD_N; j++)
+				if (others[i].running && others[i].fds[j] >= 0)
+					close(others[i].fds[j]);
+		for (k = 0; k < 3; k++) {
+			if (k < np)
+				close(p[k][0]);
+			cfd[k] = p[k][1];
+		}
 		return 0;
 	}
 	/* also here: the group must exist before it is killed */
 	setpgid(pid, pid);
-	close(fds[1]);
-	close(ofds[1]);
-	*fd = fds[0];
-	*ofd = ofds[0];
-	return pid;
-}
-
-/* End the child's whole process group and reap the child. */
-static void finish(struct watch *wt)
-{
-	kill(-wt->pid, SIGKILL);
-	if (!wt->reaped) {
-		while (waitpid(wt->pid, &wt->status, 0) < 0 && errno == EINTR)
-			;
-		wt->reaped = 1;
+	for (k = 0; k < np; k++) {
+		close(p[k][1]);
+		c->fds[k] = p[k][0];
+		fcntl(p[k][0], F_SETFL, fcntl(p[k][0], F_GETFL) | O_NONBLOCK);
 	}
+	c->fds[FD_EXIT] = (int)syscall(SYS_pidfd_open, pid, 0);
+	c->wt.pid = pid;
+	c->running = 1;
+	return pid;
+
+out_close:
+	for (k = 0; k < np; k++) {
+		if (p[k][0] >= 0)
+			close(p[k][0]);
+		if (p[k][1] >= 0)
+			close(p[k][1]);
+	}
+	return -1;
 }
 
-void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
-                     const char *path, const struct kpi_sandbox_limits *lim,
-                     struct kpi_area_result *res)
+/* Start area a's child into c; an area that cannot start has
+ * c->spawn_error set and is not running. */
+static void start_area(struct kpi_config *cfg, struct kpi_sandbox_area *a,
+                       const struct kpi_sandbox_limits *lim,
+                       struct child_rt *c, int hold,
+                       struct child_rt *others, size_t nothers)
 {
-	struct buf b = { NULL, 0, 0 };
-	struct relay rl = { area->name, 1, 0, 0 };
-	struct watch wt = { 0, 0, 0, 0, 0, 0 };
+	pid_t self = getpid();
+	int cfd[3];
+
+	c->rl.who = a->area->name;
+	c->rl.at_line_start = 1;
+	c->rl.hold = hold ? &c->held : NULL;
+	c->deadline = now() + lim->timeout_s;
+	if (spawn(c, 1, cfd, others, nothers) == 0)
+		child(cfd[0], cfd[1], cfd[2], self, cfg, a->area, a->path, lim);
+}
+
+/* The area's child has ended (or never started): pass on what it wrote,
+ * replay what it sent into cfg and set a->res.  Runs in config order. */
+static void conclude_area(struct kpi_config *cfg, struct kpi_sandbox_area *a,
+                          const struct kpi_sandbox_limits *lim,
+                          struct child_rt *c)
+{
+	struct kpi_area_result *res = &a->res;
 	struct kpi_ctx ctx;
 	struct kpi_wire_sink sink = { &ctx, sink_declare, sink_emit,
 	                              sink_emit_value, sink_emit_table };
-	pid_t self = getpid();
-	int fd, ofd, st, child_failed, complete, rc;
+	int st, child_failed, complete, rc;
 	char child_reason[sizeof res->reason];
 
 	memset(res, 0, sizeof *res);
-	wt.pid = spawn(area->name, &fd, &ofd);
-	if (wt.pid < 0) {
+	if (c->spawn_error[0]) {
+		kpi_diag(KPI_LOG_ERROR, a->area->name, NULL, 0, 0, "%s",
+		         c->spawn_error);
 		fail(res, KPI_EXIT_PLUGIN, "%s", "cannot start the plugin");
 		return;
 	}
-	if (wt.pid == 0)
-		child(fd, ofd, self, cfg, area, path, lim);
-	collect(fd, ofd, &rl, &b, &wt, lim->timeout_s);
-	close(fd);
-	close(ofd);
-	finish(&wt);
-	relay_end(&rl);
-	st = wt.status;
-	kpi_host_ctx_init(&ctx, cfg, area);
+	relay_end(&c->rl);
+	st = c->wt.status;
+	kpi_host_ctx_init(&ctx, cfg, a->area);
 	/* the declarations come first: whatever happened after them, the
 	 * area's indicators keep their names */
-	rc = wt.overflow ? KPI_EINVAL :
-	     kpi_wire_replay(b.p, b.n, KPI_WIRE_DECLARATIONS, &sink,
+	rc = c->wt.overflow ? KPI_EINVAL :
+	     kpi_wire_replay(c->b.p, c->b.n, KPI_WIRE_DECLARATIONS, &sink,
 	                     &child_failed, child_reason, sizeof child_reason);
 	complete = rc == 0;
-	if (wt.nomem || rc == KPI_ENOMEM)
+	if (c->wt.nomem || rc == KPI_ENOMEM)
 		goto out_nomem;
-	if (wt.timed_out)
+	if (c->wt.timed_out)
 		snprintf(res->reason, sizeof res->reason,
 		         "timed out after %d s (killed)", lim->timeout_s);
-	else if (wt.overflow)
+	else if (c->wt.overflow)
 		snprintf(res->reason, sizeof res->reason,
 		         "sent more than %u MiB of results (killed)",
 		         KPI_WIRE_MAX_STREAM >> 20);
@@ -512,50 +686,123 @@ void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
 		/* the child's own outcome, already reported by it */
 		res->failed = child_failed;
 		memcpy(res->reason, child_reason, sizeof res->reason);
-		goto out;
-	} else if ((rc = kpi_wire_replay(b.p, b.n, KPI_WIRE_RESULTS, &sink,
-	                                 &child_failed, child_reason,
+		return;
+	} else if ((rc = kpi_wire_replay(c->b.p, c->b.n, KPI_WIRE_RESULTS,
+	                                 &sink, &child_failed, child_reason,
 	                                 sizeof child_reason)) == KPI_ENOMEM)
 		goto out_nomem;
 	else if (rc != 0)
 		snprintf(res->reason, sizeof res->reason, "%s",
 		         "sent results the host refused");
 	else
-		goto out;
+		return;
 	/* the parent saw the failure: the child could not report it */
 	res->failed = KPI_EXIT_PLUGIN;
-	kpi_diag(KPI_LOG_ERROR, area->name, NULL, 0, 0, "%s", res->reason);
-	goto out;
+	kpi_diag(KPI_LOG_ERROR, a->area->name, NULL, 0, 0, "%s", res->reason);
+	return;
 out_nomem:
 	/* the parent, not the plugin, ran out: the run stops (run.c) */
 	res->failed = KPI_EXIT_NOMEM;
 	res->nomem = 1;
 	snprintf(res->reason, sizeof res->reason, "%s", "out of memory");
-out:
-	free(b.p);
+}
+
+static void child_rt_free(struct child_rt *c)
+{
+	if (c->running)
+		finish(c);
+	free(c->b.p);
+	free(c->held.p);
+	c->b.p = c->held.p = NULL;
+}
+
+/* See sandbox.h.  Areas are started in order while fewer than at_once
+ * run; the first unfinished area (in order) passes its output on as it
+ * comes, the others hold theirs; an area is concluded (its output, its
+ * replay, its messages) only after every area before it. */
+void kpi_sandbox_run_areas(struct kpi_config *cfg,
+                           struct kpi_sandbox_area *areas, size_t n,
+                           const struct kpi_sandbox_limits *lim, int at_once)
+{
+	struct child_rt *cs;
+	size_t started = 0, done = 0, running = 0;
+
+	if (n == 0)
+		return;
+	if (at_once < 1)
+		at_once = 1;
+	if (at_once > KPI_SANDBOX_MAX_JOBS)
+		at_once = KPI_SANDBOX_MAX_JOBS;
+	cs = calloc(n, sizeof *cs);
+	if (!cs) {
+		memset(&areas[0].res, 0, sizeof areas[0].res);
+		areas[0].res.failed = KPI_EXIT_NOMEM;
+		areas[0].res.nomem = 1;
+		return;
+	}
+	while (done < n) {
+		struct child_rt *head = &cs[done];
+
+		for (; started < n && running < (size_t)at_once; started++) {
+			memset(&areas[started].res, 0, sizeof areas[started].res);
+			if (!areas[started].path)
+				continue;
+			start_area(cfg, &areas[started], lim, &cs[started],
+			           started > done, cs + done, started - done);
+			running += cs[started].running;
+		}
+		if (head->running) {
+			relay_release(&head->rl);
+			running -= watch_round(head, started - done);
+			continue;
+		}
+		if (areas[done].path) {
+			conclude_area(cfg, &areas[done], lim, head);
+			child_rt_free(head);
+			if (areas[done].res.nomem)
+				break;  /* the areas after it are not run */
+		}
+		done++;
+	}
+	for (size_t i = done; i < n; i++)
+		child_rt_free(&cs[i]);
+	free(cs);
+}
+
+void kpi_sandbox_run(struct kpi_config *cfg, const struct kpi_area *area,
+                     const char *path, const struct kpi_sandbox_limits *lim,
+                     struct kpi_area_result *res)
+{
+	struct kpi_sandbox_area a = { .area = area, .path = path };
+
+	kpi_sandbox_run_areas(cfg, &a, 1, lim, 1);
+	*res = a.res;
 }
 
 int kpi_sandbox_describe(const char *path, FILE *out)
 {
-	struct buf b = { NULL, 0, 0 };
-	struct relay rl = { "plugin", 1, 0, 0 };
-	struct watch wt = { 0, 0, 0, 0, 0, 0 };
+	struct child_rt c;
 	const char *name = strrchr(path, '/');
 	pid_t self = getpid();
-	int fd, ofd, rc = KPI_EPLUGIN;
+	int cfd[3], rc = KPI_EPLUGIN;
 
-	wt.pid = spawn(name ? name + 1 : path, &fd, &ofd);
-	if (wt.pid < 0) {
+	memset(&c, 0, sizeof c);
+	c.rl.who = "plugin";
+	c.rl.at_line_start = 1;
+	c.deadline = now() + KPI_SANDBOX_LIST_TIMEOUT;
+	if (spawn(&c, 0, cfd, NULL, 0) < 0) {
+		kpi_diag(KPI_LOG_ERROR, name ? name + 1 : path, NULL, 0, 0, "%s",
+		         c.spawn_error);
 		fputs("    error:       cannot start a process to load it\n", out);
 		return KPI_EPLUGIN;
 	}
-	if (wt.pid == 0) {
+	if (c.wt.pid == 0) {
 		char *text = NULL;
 		size_t len = 0;
 		FILE *mem;
 		int r;
 
-		child_setup(ofd, self);
+		child_setup(cfd[1], -1, self);
 		mem = open_memstream(&text, &len);
 		if (!mem)
 			_exit(70);
@@ -563,7 +810,7 @@ int kpi_sandbox_describe(const char *path, FILE *out)
 		if (fclose(mem) != 0)
 			_exit(70);
 		for (size_t off = 0; off < len;) {
-			ssize_t w = write(fd, text + off, len - off);
+			ssize_t w = write(cfd[0], text + off, len - off);
 
 			if (w < 0 && errno == EINTR)
 				continue;
@@ -573,25 +820,23 @@ int kpi_sandbox_describe(const char *path, FILE *out)
 		}
 		_exit(r == 0 ? 0 : 1);
 	}
-	collect(fd, ofd, &rl, &b, &wt, KPI_SANDBOX_LIST_TIMEOUT);
-	close(fd);
-	close(ofd);
-	finish(&wt);
-	relay_end(&rl);
-	if (b.n)
-		fwrite(b.p, 1, b.n, out);
-	if (wt.timed_out)
+	while (c.running)
+		watch_round(&c, 1);
+	relay_end(&c.rl);
+	if (c.b.n)
+		fwrite(c.b.p, 1, c.b.n, out);
+	if (c.wt.timed_out)
 		fprintf(out, "    error:       timed out after %d s (killed)\n",
 		        KPI_SANDBOX_LIST_TIMEOUT);
-	else if (WIFSIGNALED(wt.status))
+	else if (WIFSIGNALED(c.wt.status))
 		fprintf(out, "    error:       crashed (%s)\n",
-		        strsignal(WTERMSIG(wt.status)));
-	else if (WIFEXITED(wt.status) && WEXITSTATUS(wt.status) == 0)
+		        strsignal(WTERMSIG(c.wt.status)));
+	else if (WIFEXITED(c.wt.status) && WEXITSTATUS(c.wt.status) == 0)
 		rc = 0;
-	else if (!b.n)
+	else if (!c.b.n)
 		fprintf(out, "    error:       exited before finishing (exit "
-		        "status %d)\n", WIFEXITED(wt.status) ?
-		        WEXITSTATUS(wt.status) : -1);
-	free(b.p);
+		        "status %d)\n", WIFEXITED(c.wt.status) ?
+		        WEXITSTATUS(c.wt.status) : -1);
+	free(c.b.p);
 	return rc;
 }

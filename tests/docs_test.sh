@@ -3,8 +3,10 @@
 # warning (groff -ww) and have a NAME line whatis can index (lexgrog); the
 # config in kpirun.ini(5)'s EXAMPLE is one kpirun accepts and reports the
 # seed's switchboard figures from; every long option --help lists is in
-# kpirun(1); LICENSE is the licence the plugins declare; and cmake --install
-# puts the man pages and docs where man(1) and a user look.
+# kpirun(1); LICENSE is the licence the plugins declare; cmake --install
+# puts the man pages and docs where man(1) and a user look; and the
+# smallest plugin of docs/plugins.md, compiled from the page's text, loads
+# and reports the figures worked out by hand from tests/data/docs.
 # Usage: docs_test.sh CMAKE BUILD_DIR SOURCE_DIR   (registered with ctest)
 set -eu
 
@@ -91,4 +93,57 @@ grep -q -- "^\.I $plugin_dir\$" "$tmp/prefix/share/man/man1/kpirun.1" ||
 	fail "the installed kpirun(1) does not name $plugin_dir"
 MANPATH=$tmp/prefix/share/man man -w kpirun.ini >/dev/null 2>&1 ||
 	fail "man does not find the installed kpirun.ini(5)"
-echo "docs_test: man pages, example, options, licence and install all right"
+# 6. "The smallest plugin" of docs/plugins.md: its C block built as the page
+#    says (headers of this tree), its ini block run on tests/data/docs/
+#    visits.csv.  Not under /tmp: the loader wants every directory on a
+#    plugin's path writable by its owner alone.
+section() {
+	awk '/^## The smallest plugin/ { f = 1; next } /^## / { f = 0 } f' \
+		"$src/docs/plugins.md" |
+		awk -v lang="$1" '$0 == "```" lang { b = 1; next }
+		                  /^```/ { if (b) exit; next } b'
+}
+mkdir -p "$build/scratch"
+pdir=$(mktemp -d "$build/scratch/kpi-docs-plugin.XXXXXX")
+trap 'rm -rf "$tmp" "$pdir"' EXIT
+chmod 755 "$pdir"
+pdir=$(cd "$pdir" && pwd)
+section c >"$pdir/visits.c"
+section ini >"$pdir/area.ini"
+lines=$(wc -l <"$pdir/visits.c")
+[ "$lines" -ge 30 ] && [ "$lines" -le 50 ] ||
+	fail "the smallest plugin is $lines lines, not about 40"
+(umask 022 && cc -std=c11 -Wall -Wextra -Wpedantic -Werror -shared -fPIC \
+	-fvisibility=hidden -Wl,-z,defs -I "$src/include" \
+	-o "$pdir/visits.so" "$pdir/visits.c") ||
+	fail "the smallest plugin of docs/plugins.md does not build"
+{
+	printf '[kpirun]\nyear = 2011\nperiod = T2\n'
+	printf 'data_dir = %s\nplugin_dir = %s\n\n' "$src/tests/data/docs" "$pdir"
+	cat "$pdir/area.ini"
+} >"$pdir/visits.ini"
+"$kpirun" --format json "$pdir/visits.ini" >"$pdir/report.json" \
+	2>"$pdir/report.err" ||
+	fail "kpirun fails on the smallest plugin: $(cat "$pdir/report.err")"
+# visits.csv, T2 2011 (January to August): 2011-01..03 have 1000 + 1200 +
+# 800 = 3000 visitors and 3 + 6 + 1 = 10 complaints, 10 / 3000 * 1000 =
+# 3.333... per 1 000 visitors; 2010-12 and 2011-09 are outside the period
+python3 - "$pdir/report.json" <<'PY' || fail "the smallest plugin's figures are wrong"
+import json, sys
+rep = json.load(open(sys.argv[1]))
+got = {}
+def walk(goals):
+    for g in goals:
+        for i in g.get("indicators", []):
+            got[i["id"]] = i["outcome"]
+        walk(g.get("goals", []))
+walk(rep["goals"])
+want = {"visits.visitors": 3000.0, "visits.complaints": 10 / 3000 * 1000}
+bad = [k for k in want if got.get(k) is None or abs(got[k] - want[k]) > 1e-9]
+for k in bad:
+    print("docs_test: %s is %r, want %r" % (k, got.get(k), want[k]),
+          file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+
+echo "docs_test: man pages, example, options, licence, install and the smallest plugin all right"

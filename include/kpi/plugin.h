@@ -12,7 +12,10 @@
  * History.  1.0: the first ABI.  1.1: struct kpi_table.cells_en and
  * kpi_host.csv_expected appended.  1.2: the typed config services
  * kpi_host.config_number, config_integer, config_date and config_list
- * appended.
+ * appended.  1.3: the month loop, kpi_host.config_file, csv_open_export,
+ * csv_month, csv_claim_month and quote appended; the inline helpers
+ * kpi_emit and kpi_word_is and the definition macros (KPI_SUM, KPI_RATIO,
+ * KPI_PLUGIN, ...) added to this header.
  *
  * Compatibility.  KPI_ABI_MAJOR changes only when an existing field or
  * function changes meaning or position; then every plugin must be rebuilt.
@@ -97,7 +100,7 @@ extern "C" {
 #endif
 
 #define KPI_ABI_MAJOR 1
-#define KPI_ABI_MINOR 2
+#define KPI_ABI_MINOR 3
 
 /* Result codes.  Never renumbered; new ones are appended. */
 #define KPI_OK          0
@@ -224,6 +227,12 @@ struct kpi_date {
 #define KPI_DATE_OPTIONAL 0x1  /* empty field returns KPI_MISSING */
 #define KPI_DATE_MONTH    0x2  /* accept YYYY-MM (day = 0) */
 #define KPI_DATE_TIME     0x4  /* accept YYYY-MM-DD[ T]HH:MM:SS */
+/* csv_month flags (since ABI 1.3) */
+#define KPI_MONTH_UNIQUE  0x1  /* a month an earlier row had is an error */
+
+/* The size of the buffer host->quote writes (since ABI 1.3): at most 40
+ * characters quoted, an escaped one taking up to 4 bytes. */
+#define KPI_QUOTE_SIZE (4 * 40 + 8)
 
 struct kpi_ctx;   /* the host's per-area context, opaque */
 struct kpi_csv;   /* an open CSV reader, opaque */
@@ -337,6 +346,58 @@ struct kpi_host {
 	 * and *items NULL.  KPI_ENOMEM is not reported. */
 	int (*config_list)(struct kpi_ctx *ctx, const char *key, size_t *n,
 	                   const char *const **items);
+
+	/* Since ABI 1.3: the month loop.  A plugin reading a monthly export
+	 * writes it as (docs/plugins.md, "The smallest plugin"):
+	 *   init:    config_file(ctx, "file", "x.csv", &file)
+	 *   compute: csv_open_export(ctx, file, names, n, cols, &csv)
+	 *            while csv_next(csv) == 1:
+	 *                csv_month(csv, cols[0], KPI_MONTH_UNIQUE, &y, &m),
+	 *                csv_number(...), emit(...)
+	 *            csv_close(csv)
+	 * emitting every month of every year the export holds.
+	 *
+	 * config_file: the export the area's `key` names, into *path (owned
+	 * by the host until shutdown): `fallback` when the key is absent (a
+	 * NULL fallback makes it required: "missing required key"), an empty
+	 * value reported as "expected a file name, found ''".  Returns 0,
+	 * KPI_ECONFIG (reported) or KPI_EINVAL (a NULL key or path, not
+	 * reported); *path is only written on success. */
+	int (*config_file)(struct kpi_ctx *ctx, const char *key,
+	                   const char *fallback, const char **path);
+	/* csv_open_export: csv_open(ctx, path), then the index of each
+	 * required column names[0..n) into cols[0..n).  Every missing column
+	 * is reported ("file:1: missing required column 'name'"), so the
+	 * user sees all of them at once.  On success *out is the open reader
+	 * (close it with csv_close); on error nothing is left open, *out is
+	 * NULL and the first code is returned (reported). */
+	int (*csv_open_export)(struct kpi_ctx *ctx, const char *path,
+	                       const char *const *names, int n, int *cols,
+	                       struct kpi_csv **out);
+	/* csv_month: column col of the current row as a month YYYY-MM, of
+	 * any year, into *year and *month (1..12).  With KPI_MONTH_UNIQUE a
+	 * month that an earlier row of this reader claimed the same way is
+	 * reported as "duplicate month 'YYYY-MM' (first at line N)" at the
+	 * field; the months are kept by the reader (as csv_claim_month's
+	 * group 0) and freed by csv_close.  Returns 0 or a negative code
+	 * (reported, except KPI_ENOMEM). */
+	int (*csv_month)(struct kpi_csv *csv, int col, int flags, int *year,
+	                 int *month);
+	/* csv_claim_month: claim month `month` (1..12) of `year` for `group`
+	 * (>= 0, e.g. the index of an indicator) for the current row of csv.
+	 * Returns 0 if no earlier row of this reader claimed it, else the
+	 * line of the row that did (> 0), for the plugin's own message;
+	 * KPI_EINVAL for a bad argument, KPI_ENOMEM (neither reported).
+	 * Kept by the reader until csv_close: memory grows with the months
+	 * and groups seen, not with the rows. */
+	long (*csv_claim_month)(struct kpi_csv *csv, int group, int year,
+	                        int month);
+	/* quote: s[0..len) written into out (KPI_QUOTE_SIZE bytes, the
+	 * caller's) as the host quotes a field in its own messages: control
+	 * characters escaped (\n, \r, \t, others '?'), a value longer than
+	 * 40 characters cut to 37 and "...".  For what csv_expected cannot
+	 * quote: part of a field, a config value.  Returns out. */
+	const char *(*quote)(const char *s, size_t len, char *out);
 };
 
 /* True if the host table `h` has member `m` (appended in some minor). */
@@ -386,6 +447,102 @@ KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void);
 #define KPI_PLUGIN_HEADER \
 	.size = sizeof(struct kpi_plugin), \
 	.abi_major = KPI_ABI_MAJOR, .abi_minor = KPI_ABI_MINOR
+
+/*
+ * Since ABI 1.3: definitions without the boilerplate.  Every macro is a
+ * designated initialiser, so a field it does not set can be given too.
+ *
+ *   static const struct kpi_indicator_def my_indicators[] = {
+ *       KPI_SUM("visits", "Besök", "Visits", "st", KPI_DIR_HIGHER, 0),
+ *       KPI_RATIO("answered", "Andel besvarade", "Share answered", "%",
+ *                 100, KPI_DIR_HIGHER, 1),
+ *       KPI_INDICATOR(.id = "talk", ..., .aggregation = KPI_AGG_LAST),
+ *   };
+ *   KPI_PLUGIN(my_indicators, .name = "myarea", .version = "1.0.0",
+ *              .license = "MIT", .config_keys = my_keys,
+ *              .init = my_init, .compute = my_compute);
+ */
+
+/* An indicator definition of the fields given (size set). */
+#define KPI_INDICATOR(...) \
+	{ .size = sizeof(struct kpi_indicator_def), __VA_ARGS__ }
+
+/* A KPI_AGG_SUM indicator: the sum of the months' numerators. */
+#define KPI_SUM(id_, sv_, en_, unit_, dir_, decimals_) \
+	KPI_INDICATOR(.id = (id_), .name_sv = (sv_), .name_en = (en_), \
+	              .unit = (unit_), .aggregation = KPI_AGG_SUM, \
+	              .direction = (dir_), .decimals = (decimals_))
+
+/* A KPI_AGG_RATIO indicator: sum(num) / sum(den) * scale. */
+#define KPI_RATIO(id_, sv_, en_, unit_, scale_, dir_, decimals_) \
+	KPI_INDICATOR(.id = (id_), .name_sv = (sv_), .name_en = (en_), \
+	              .unit = (unit_), .aggregation = KPI_AGG_RATIO, \
+	              .scale = (scale_), .direction = (dir_), \
+	              .decimals = (decimals_))
+
+/* A KPI_AGG_LAST indicator: the latest month's num / den * scale. */
+#define KPI_LAST(id_, sv_, en_, unit_, scale_, dir_, decimals_) \
+	KPI_INDICATOR(.id = (id_), .name_sv = (sv_), .name_en = (en_), \
+	              .unit = (unit_), .aggregation = KPI_AGG_LAST, \
+	              .scale = (scale_), .direction = (dir_), \
+	              .decimals = (decimals_))
+
+/* A KPI_AGG_ROLLING12 indicator: the ratio over twelve months. */
+#define KPI_ROLLING12(id_, sv_, en_, unit_, scale_, dir_, decimals_) \
+	KPI_INDICATOR(.id = (id_), .name_sv = (sv_), .name_en = (en_), \
+	              .unit = (unit_), .aggregation = KPI_AGG_ROLLING12, \
+	              .scale = (scale_), .direction = (dir_), \
+	              .decimals = (decimals_))
+
+/* The number of elements of array a. */
+#define KPI_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The descriptor of the fields given (KPI_PLUGIN_HEADER set) and the
+ * kpi_plugin_entry() returning it; for a plugin whose indicators are all
+ * declared at init (no .indicators). */
+#define KPI_PLUGIN_DEFINE(...) \
+	static const struct kpi_plugin kpi_plugin_descriptor_ = { \
+		KPI_PLUGIN_HEADER, __VA_ARGS__ \
+	}; \
+	KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void) \
+	{ \
+		return &kpi_plugin_descriptor_; \
+	}
+
+/* KPI_PLUGIN_DEFINE with the static indicators of the array `inds`. */
+#define KPI_PLUGIN(inds, ...) \
+	KPI_PLUGIN_DEFINE(.indicators = (inds), \
+	                  .n_indicators = KPI_COUNT(inds), __VA_ARGS__)
+
+/* Since ABI 1.3: small helpers, inline here so they link nothing. */
+
+/* Emit num/den of local indicator `id` for month `month` (1..12) of
+ * `year`, for `group` (NULL: the indicator itself).  Returns emit's code. */
+static inline int kpi_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
+                           const char *id, int year, int month, double num,
+                           double den, const char *group)
+{
+	struct kpi_measurement m = {
+		sizeof m, id, year, month, num, den, group
+	};
+
+	return host->emit(ctx, &m);
+}
+
+/* True if s[0..len) equals the lowercase ASCII word w, ignoring the ASCII
+ * case of s. */
+static inline int kpi_word_is(const char *s, size_t len, const char *w)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (w[i] == '\0' || c != (unsigned char)w[i])
+			return 0;
+	}
+	return w[len] == '\0';
+}
 
 #ifdef __cplusplus
 }

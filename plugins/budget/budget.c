@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
-#include "../common/export.h"
 
 /* Local indicator ids, in descriptor order. */
 #define ID_NET_BEFORE "net_result_before"
@@ -40,52 +39,23 @@
 #define ORE    100
 
 static const struct kpi_indicator_def budget_indicators[] = {
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_NET_BEFORE,
-		.name_sv = "Nettoresultat före resultatdisposition",
-		.name_en = "Net result before disposition of the result fund",
-		.unit = "mnkr",
-		.aggregation = KPI_AGG_LAST,
-		.scale = 1,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 1,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_NET_AFTER,
-		.name_sv = "Nettoresultat efter resultatdisposition",
-		.name_en = "Net result after disposition of the result fund",
-		.unit = "mnkr",
-		.aggregation = KPI_AGG_LAST,
-		.scale = 1,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 1,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_ADH_BEFORE,
-		.name_sv = "Nämndens budgetföljsamhet före resultatöverföringar",
-		.name_en = "The committee's budget adherence before transfers "
-		           "of results",
-		.unit = "%",
-		.aggregation = KPI_AGG_LAST,
-		.scale = 1,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_ADH_AFTER,
-		.name_sv = "Nämndens budgetföljsamhet efter resultatöverföringar",
-		.name_en = "The committee's budget adherence after transfers "
-		           "of results",
-		.unit = "%",
-		.aggregation = KPI_AGG_LAST,
-		.scale = 1,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 0,
-	},
+	KPI_LAST(ID_NET_BEFORE,
+	         "Nettoresultat före resultatdisposition",
+	         "Net result before disposition of the result fund",
+	         "mnkr", 1, KPI_DIR_HIGHER, 1),
+	KPI_LAST(ID_NET_AFTER,
+	         "Nettoresultat efter resultatdisposition",
+	         "Net result after disposition of the result fund",
+	         "mnkr", 1, KPI_DIR_HIGHER, 1),
+	KPI_LAST(ID_ADH_BEFORE,
+	         "Nämndens budgetföljsamhet före resultatöverföringar",
+	         "The committee's budget adherence before transfers of "
+	         "results",
+	         "%", 1, KPI_DIR_HIGHER, 0),
+	KPI_LAST(ID_ADH_AFTER,
+	         "Nämndens budgetföljsamhet efter resultatöverföringar",
+	         "The committee's budget adherence after transfers of results",
+	         "%", 1, KPI_DIR_HIGHER, 0),
 };
 
 /* Rows and columns of the computed figures a config may state. */
@@ -543,7 +513,7 @@ static int read_config(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	int rc, has_in, has_used;
 
-	rc = kpi_pc_file_key(host, ctx, "budget.csv", &st->file);
+	rc = host->config_file(ctx, "file", "budget.csv", &st->file);
 	if (rc)
 		return rc;
 	st->balance_file = host->config_get(ctx, "balance_file");
@@ -701,8 +671,8 @@ static int read_budget(const struct kpi_host *host, struct kpi_ctx *ctx,
 	int cols[N_BC];
 	int rc;
 
-	rc = kpi_pc_open_export(host, ctx, st->file, budget_columns, N_BC,
-	                        cols, &csv);
+	rc = host->csv_open_export(ctx, st->file, budget_columns, N_BC,
+	                           cols, &csv);
 	if (rc)
 		return rc;
 	while ((rc = host->csv_next(csv)) == 1) {
@@ -1466,8 +1436,8 @@ static int read_balance(const struct kpi_host *host, struct kpi_ctx *ctx,
 	int cols[N_LC], col_en;
 	int rc;
 
-	rc = kpi_pc_open_export(host, ctx, st->balance_file,
-	                        balance_columns, N_LC, cols, &csv);
+	rc = host->csv_open_export(ctx, st->balance_file,
+	                           balance_columns, N_LC, cols, &csv);
 	if (rc)
 		return rc;
 	col_en = host->csv_column(csv, BALANCE_NAME_EN, 0);
@@ -1717,24 +1687,14 @@ static void budget_shutdown(void *state)
 	free(state);
 }
 
-static const struct kpi_plugin budget_plugin = {
-	KPI_PLUGIN_HEADER,
+KPI_PLUGIN(budget_indicators,
 	.name = "budget",
 	.version = "1.0.0",
 	.license = "MIT",
 	.description = "Operating-budget follow-up: deviations, net result "
 	               "before and after the result fund, budget adherence, "
 	               "investments, and the balance-sheet check",
-	.indicators = budget_indicators,
-	.n_indicators = sizeof budget_indicators / sizeof budget_indicators[0],
 	.config_keys = budget_config_keys,
 	.init = budget_init,
 	.compute = budget_compute,
-	.shutdown = budget_shutdown,
-};
-
-/* The plugin's one exported symbol: its descriptor, valid while loaded. */
-KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void)
-{
-	return &budget_plugin;
-}
+	.shutdown = budget_shutdown)

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
-#include "../common/export.h"
-#include "../common/text.h"
 
 #define CC_DEFAULT_THRESHOLD 60  /* seconds: "besvaras inom en minut" */
 #define CC_MAX_THRESHOLD 3600
@@ -95,70 +93,32 @@ struct cc_row {
 };
 
 static const struct kpi_indicator_def cc_indicators[] = {
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_PHONE,
-		.name_sv = "Telefonärenden",
-		.name_en = "Phone cases",
-		.unit = "st",
-		.aggregation = KPI_AGG_SUM,
-		.direction = KPI_DIR_NONE,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_EMAIL,
-		.name_sv = "E-postärenden",
-		.name_en = "E-mail cases",
-		.unit = "st",
-		.aggregation = KPI_AGG_SUM,
-		.direction = KPI_DIR_NONE,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_VISITS,
-		.name_sv = "Besök i kundmottagningen",
-		.name_en = "Visits to the customer reception",
-		.unit = "st",
-		.aggregation = KPI_AGG_SUM,
-		.direction = KPI_DIR_NONE,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_FCR,
-		.name_sv = "Andel inkommande frågor till kontaktcenter"
-		           "verksamheten som löses vid första kontakten",
-		.name_en = "Share of enquiries to the contact centre resolved "
-		           "at first contact",
-		.unit = "%",
-		.aggregation = KPI_AGG_RATIO,
-		.scale = 100,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_ANSWERED,
-		.name_sv = "Andel inkommande samtal som besvaras inom en minut",
-		.name_en = "Share of incoming calls answered within one minute",
-		.unit = "%",
-		.aggregation = KPI_AGG_RATIO,
-		.scale = 100,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_REVENUE,
-		.name_sv = "Rörliga intäkter (pris per ärende)",
-		.name_en = "Variable revenue (price per case)",
-		.unit = "kr",
-		.aggregation = KPI_AGG_SUM,
-		.direction = KPI_DIR_NONE,
-		.decimals = 0,
-	},
+	KPI_SUM(ID_PHONE,
+	        "Telefonärenden",
+	        "Phone cases",
+	        "st", KPI_DIR_NONE, 0),
+	KPI_SUM(ID_EMAIL,
+	        "E-postärenden",
+	        "E-mail cases",
+	        "st", KPI_DIR_NONE, 0),
+	KPI_SUM(ID_VISITS,
+	        "Besök i kundmottagningen",
+	        "Visits to the customer reception",
+	        "st", KPI_DIR_NONE, 0),
+	KPI_RATIO(ID_FCR,
+	          "Andel inkommande frågor till kontaktcenterverksamheten som "
+	          "löses vid första kontakten",
+	          "Share of enquiries to the contact centre resolved at first "
+	          "contact",
+	          "%", 100, KPI_DIR_HIGHER, 0),
+	KPI_RATIO(ID_ANSWERED,
+	          "Andel inkommande samtal som besvaras inom en minut",
+	          "Share of incoming calls answered within one minute",
+	          "%", 100, KPI_DIR_HIGHER, 0),
+	KPI_SUM(ID_REVENUE,
+	        "Rörliga intäkter (pris per ärende)",
+	        "Variable revenue (price per case)",
+	        "kr", KPI_DIR_NONE, 0),
 };
 
 static const char *const cc_config_keys[] = {
@@ -292,18 +252,20 @@ static int parse_amount(const char *s, size_t len, double *out)
 }
 
 /* Parse one price-list entry e[0..len) ("2011-09-01:98", trimmed) into
- * *day (YYYYMMDD) and *amount.  Returns 0, or -1 with a message in msg. */
-static int parse_entry(const char *e, size_t len, long *day, double *amount,
-                       char *msg, size_t msgsz)
+ * *day (YYYYMMDD) and *amount.  Returns 0, or -1 with a message in msg
+ * (the entry quoted by host->quote). */
+static int parse_entry(const struct kpi_host *host, const char *e,
+                       size_t len, long *day, double *amount, char *msg,
+                       size_t msgsz)
 {
 	const char *colon = memchr(e, ':', len), *a;
 	size_t dlen, alen;
-	char shown[KPI_PC_QUOTE_SIZE];
+	char shown[KPI_QUOTE_SIZE];
 
 	if (!colon) {
 		snprintf(msg, msgsz, "expected 'YYYY-MM-DD:amount' entries "
 		         "separated by ',', found '%s'",
-		         kpi_pc_quote(e, len, shown));
+		         host->quote(e, len, shown));
 		return -1;
 	}
 	a = colon + 1;
@@ -313,12 +275,12 @@ static int parse_entry(const char *e, size_t len, long *day, double *amount,
 	e = trim(e, &dlen);
 	if (parse_day(e, dlen, day) != 0) {
 		snprintf(msg, msgsz, "expected an effective date YYYY-MM-DD, "
-		         "found '%s'", kpi_pc_quote(e, dlen, shown));
+		         "found '%s'", host->quote(e, dlen, shown));
 		return -1;
 	}
 	if (parse_amount(a, alen, amount) != 0) {
 		snprintf(msg, msgsz, "expected a price in kr such as 108 or "
-		         "97.50, found '%s'", kpi_pc_quote(a, alen, shown));
+		         "97.50, found '%s'", host->quote(a, alen, shown));
 		return -1;
 	}
 	return 0;
@@ -328,8 +290,8 @@ static int parse_entry(const char *e, size_t len, long *day, double *amount,
  * Entries are "YYYY-MM-DD:amount", comma-separated, effective dates
  * strictly increasing, at most CC_MAX_PRICES.  Returns 0, or -1 with a
  * message in msg. */
-static int parse_prices(const char *v, struct cc_category *cat, char *msg,
-                        size_t msgsz)
+static int parse_prices(const struct kpi_host *host, const char *v,
+                        struct cc_category *cat, char *msg, size_t msgsz)
 {
 	const char *p = v;
 
@@ -341,7 +303,7 @@ static int parse_prices(const char *v, struct cc_category *cat, char *msg,
 		long day, prev;
 		double amount;
 
-		if (parse_entry(e, len, &day, &amount, msg, msgsz) != 0)
+		if (parse_entry(host, e, len, &day, &amount, msg, msgsz) != 0)
 			return -1;
 		prev = cat->n_prices ? cat->price[cat->n_prices - 1].day : 0;
 		if (day <= prev) {
@@ -389,7 +351,7 @@ static int category_add(const struct kpi_host *host, struct kpi_ctx *ctx,
 	c->len = len;
 	snprintf(key, sizeof key, "price.%s", c->name);
 	v = host->config_get(ctx, key);
-	if (v && parse_prices(v, c, msg, sizeof msg) != 0)
+	if (v && parse_prices(host, v, c, msg, sizeof msg) != 0)
 		return host->config_error(ctx, key, "%s", msg);
 	st->n_cat++;
 	*out = c;
@@ -404,7 +366,7 @@ static int read_categories(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	const char *const *names;
 	struct cc_category *c;
-	char shown[KPI_PC_QUOTE_SIZE];
+	char shown[KPI_QUOTE_SIZE];
 	size_t n, k;
 	int rc = host->config_list(ctx, "categories", &n, &names);
 
@@ -417,14 +379,14 @@ static int read_categories(const struct kpi_host *host, struct kpi_ctx *ctx,
 		if (len >= CC_NAME_MAX)
 			return host->config_error(ctx, "categories", "expected "
 				"category names of 1..%d bytes, found '%s'",
-				CC_NAME_MAX - 1, kpi_pc_quote(name, len, shown));
+				CC_NAME_MAX - 1, host->quote(name, len, shown));
 		for (i = 0; i < st->n_cat; i++)
 			if (same_name(name, len, st->cat[i].name,
 			              st->cat[i].len))
 				return host->config_error(ctx, "categories",
 					"expected each category once, found "
 					"'%s' twice",
-					kpi_pc_quote(name, len, shown));
+					host->quote(name, len, shown));
 		rc = category_add(host, ctx, st, name, len, &c);
 		if (rc == KPI_EDATA)
 			return host->config_error(ctx, "categories", "expected "
@@ -850,21 +812,21 @@ static int put_month(const struct kpi_host *host, struct kpi_ctx *ctx,
 	double cases = a->phone + a->email + a->visit;
 	int rc;
 
-	if ((rc = kpi_pc_emit(host, ctx, ID_PHONE, year, month, a->phone, 0,
-	                      group)) ||
-	    (rc = kpi_pc_emit(host, ctx, ID_EMAIL, year, month, a->email, 0,
-	                      group)) ||
-	    (rc = kpi_pc_emit(host, ctx, ID_VISITS, year, month, a->visit, 0,
-	                      group)) ||
-	    (rc = kpi_pc_emit(host, ctx, ID_REVENUE, year, month, a->revenue,
-	                      0, group)))
+	if ((rc = kpi_emit(host, ctx, ID_PHONE, year, month, a->phone, 0,
+	                   group)) ||
+	    (rc = kpi_emit(host, ctx, ID_EMAIL, year, month, a->email, 0,
+	                   group)) ||
+	    (rc = kpi_emit(host, ctx, ID_VISITS, year, month, a->visit, 0,
+	                   group)) ||
+	    (rc = kpi_emit(host, ctx, ID_REVENUE, year, month, a->revenue,
+	                   0, group)))
 		return rc;
-	if (cases > 0 && (rc = kpi_pc_emit(host, ctx, ID_FCR, year, month,
-	                                   a->resolved, cases, group)))
+	if (cases > 0 && (rc = kpi_emit(host, ctx, ID_FCR, year, month,
+	                                a->resolved, cases, group)))
 		return rc;
 	if (a->phone > 0)
-		rc = kpi_pc_emit(host, ctx, ID_ANSWERED, year, month, a->within,
-		                 a->phone, group);
+		rc = kpi_emit(host, ctx, ID_ANSWERED, year, month, a->within,
+		              a->phone, group);
 	return rc;
 }
 
@@ -1054,8 +1016,7 @@ static void cc_shutdown(void *state)
 	free(state);
 }
 
-static const struct kpi_plugin cc_plugin = {
-	KPI_PLUGIN_HEADER,
+KPI_PLUGIN(cc_indicators,
 	.name = "contact_centre",
 	.version = "1.0.0",
 	.license = "MIT",
@@ -1063,16 +1024,7 @@ static const struct kpi_plugin cc_plugin = {
 	               "resolution, calls answered within a minute and "
 	               "variable revenue per district, from a case log or a "
 	               "summary",
-	.indicators = cc_indicators,
-	.n_indicators = sizeof cc_indicators / sizeof cc_indicators[0],
 	.config_keys = cc_config_keys,
 	.init = cc_init,
 	.compute = cc_compute,
-	.shutdown = cc_shutdown,
-};
-
-/* The plugin's one exported symbol: its descriptor (static, never freed). */
-KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void)
-{
-	return &cc_plugin;
-}
+	.shutdown = cc_shutdown)

@@ -9,15 +9,11 @@
 
 #include "kpi/plugin.h"
 
-#include "../common/export.h"
-
 #define MAX_INDICATORS 64
 
 struct meas_indicator {
 	char id[64];
 	int aggregation;
-	struct kpi_pc_months seen;  /* months read, of any year, for
-	                               duplicates */
 };
 
 struct meas_state {
@@ -140,10 +136,9 @@ static int meas_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 	if (!st)
 		return KPI_ENOMEM;
-	st->file = host->config_get(ctx, "file");
-	if (!st->file)
-		st->file = "measurements.csv";
-	rc = host->config_list(ctx, "indicators", &n, &ids);
+	rc = host->config_file(ctx, "file", "measurements.csv", &st->file);
+	if (rc == KPI_OK)
+		rc = host->config_list(ctx, "indicators", &n, &ids);
 	if (rc == KPI_MISSING)
 		rc = KPI_OK;
 	for (size_t i = 0; i < n && rc == KPI_OK; i++)
@@ -183,9 +178,10 @@ static int meas_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	rc = host->csv_date(csv, col[1], KPI_DATE_MONTH, &d);
 	if (rc != KPI_OK)
 		return rc;
-	/* every year is read; the host keeps the months the run needs */
-	first = kpi_pc_months_claim(&ind->seen, d.year, d.month,
-	                            host->csv_line(csv));
+	/* every year is read; the host keeps the months the run needs.
+	 * The indicator's index is its group of the reader's months. */
+	first = host->csv_claim_month(csv, (int)(ind - st->ind), d.year,
+	                              d.month);
 	if (first < 0)
 		return (int)first;
 	if (first)
@@ -227,58 +223,39 @@ static int meas_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int meas_compute(const struct kpi_host *host, struct kpi_ctx *ctx,
                         void *state)
 {
+	static const char *const required[] = { "indicator", "month", "value" };
 	struct meas_state *st = state;
 	struct kpi_csv *csv;
 	int col[4], rc;
 
 	if (st->n == 0)
 		return KPI_OK;
-	rc = host->csv_open(ctx, st->file, &csv);
+	rc = host->csv_open_export(ctx, st->file, required, 3, col, &csv);
 	if (rc != KPI_OK)
 		return rc;
-	col[0] = host->csv_column(csv, "indicator", 1);
-	col[1] = host->csv_column(csv, "month", 1);
-	col[2] = host->csv_column(csv, "value", 1);
 	col[3] = host->csv_column(csv, "denominator", 0);
-	if (col[0] < 0 || col[1] < 0 || col[2] < 0) {
-		host->csv_close(csv);
-		return KPI_EDATA;
-	}
 	while ((rc = host->csv_next(csv)) == 1) {
 		rc = meas_row(host, ctx, csv, st, col);
 		if (rc != KPI_OK)
 			break;
 	}
 	host->csv_close(csv);
-	for (size_t i = 0; i < st->n; i++)
-		kpi_pc_months_free(&st->ind[i].seen);
 	return rc < 0 ? rc : KPI_OK;
 }
 
+/* shutdown: free what meas_init allocated. */
 static void meas_shutdown(void *state)
 {
-	struct meas_state *st = state;
-
-	for (size_t i = 0; st && i < st->n; i++)
-		kpi_pc_months_free(&st->ind[i].seen);
 	free(state);
 }
 
-static const struct kpi_plugin descriptor = {
-	KPI_PLUGIN_HEADER,
+/* No static indicators: each is declared from the config at init. */
+KPI_PLUGIN_DEFINE(
 	.name = "measurements",
 	.version = "1.0.0",
 	.license = "MIT",
 	.description = "generic monthly measurements declared in the config",
-	.indicators = NULL,
-	.n_indicators = 0,
 	.config_keys = config_keys,
 	.init = meas_init,
 	.compute = meas_compute,
-	.shutdown = meas_shutdown,
-};
-
-KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void)
-{
-	return &descriptor;
-}
+	.shutdown = meas_shutdown)

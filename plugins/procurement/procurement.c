@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
-#include "../common/export.h"
-#include "../common/text.h"
 
 /* Local indicator ids, in descriptor order. */
 #define ID_COMPLETED_CENTRAL "completed_central"
@@ -23,54 +21,24 @@
 #define ID_CHECKED (ID_SLOTS / 4 * 3)
 
 static const struct kpi_indicator_def procurement_indicators[] = {
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_COMPLETED_CENTRAL,
-		.name_sv = "Antal avslutade centrala och gemensamma "
-		           "upphandlingar",
-		.name_en = "Completed central and joint procurements",
-		.unit = "st",
-		.aggregation = KPI_AGG_SUM,
-		.scale = 1,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_COMPLETED_AGENCY,
-		.name_sv = "Antal avslutade upphandlingsuppdrag åt enskilda "
-		           "förvaltningar och bolag",
-		.name_en = "Completed procurement assignments for individual "
-		           "administrations and companies",
-		.unit = "st",
-		.aggregation = KPI_AGG_SUM,
-		.scale = 1,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_ONGOING,
-		.name_sv = "Antal pågående upphandlingar vid periodens slut",
-		.name_en = "Ongoing procurements at the end of the period",
-		.unit = "st",
-		.aggregation = KPI_AGG_LAST,
-		.scale = 1,
-		.direction = KPI_DIR_NONE,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_REVIEW_SHARE,
-		.name_sv = "Andel avslutade upphandlingar som överprövats",
-		.name_en = "Share of completed procurements taken to court "
-		           "for review",
-		.unit = "%",
-		.aggregation = KPI_AGG_RATIO,
-		.scale = 100,
-		.direction = KPI_DIR_LOWER,
-		.decimals = 0,
-	},
+	KPI_SUM(ID_COMPLETED_CENTRAL,
+	        "Antal avslutade centrala och gemensamma upphandlingar",
+	        "Completed central and joint procurements",
+	        "st", KPI_DIR_HIGHER, 0),
+	KPI_SUM(ID_COMPLETED_AGENCY,
+	        "Antal avslutade upphandlingsuppdrag åt enskilda "
+	        "förvaltningar och bolag",
+	        "Completed procurement assignments for individual "
+	        "administrations and companies",
+	        "st", KPI_DIR_HIGHER, 0),
+	KPI_LAST(ID_ONGOING,
+	         "Antal pågående upphandlingar vid periodens slut",
+	         "Ongoing procurements at the end of the period",
+	         "st", 1, KPI_DIR_NONE, 0),
+	KPI_RATIO(ID_REVIEW_SHARE,
+	          "Andel avslutade upphandlingar som överprövats",
+	          "Share of completed procurements taken to court for review",
+	          "%", 100, KPI_DIR_LOWER, 0),
 };
 
 static const char *const procurement_config_keys[] = { "file", NULL };
@@ -146,14 +114,14 @@ static const char *trimmed(const struct kpi_host *host, struct kpi_csv *csv,
 static int duplicate_id(const struct kpi_host *host, struct kpi_csv *csv,
                         int col, long first)
 {
-	char buf[KPI_PC_QUOTE_SIZE];
+	char buf[KPI_QUOTE_SIZE];
 	size_t len = 0;
 	const char *s = host->csv_field(csv, col, &len);
 
 	if (!s)
 		len = 0;
 	return host->csv_error(csv, col, "duplicate id '%s' (first at line "
-	                       "%ld)", kpi_pc_quote(s, len, buf), first);
+	                       "%ld)", host->quote(s, len, buf), first);
 }
 
 /*
@@ -206,10 +174,10 @@ static int read_type(const struct kpi_host *host, struct kpi_csv *csv,
 	size_t len;
 	const char *s = trimmed(host, csv, col, &len);
 
-	if (kpi_pc_word_is(s, len, "central") ||
-	    kpi_pc_word_is(s, len, "joint"))
+	if (kpi_word_is(s, len, "central") ||
+	    kpi_word_is(s, len, "joint"))
 		a->agency = 0;
-	else if (kpi_pc_word_is(s, len, "agency"))
+	else if (kpi_word_is(s, len, "agency"))
 		a->agency = 1;
 	else
 		return host->csv_expected(csv, col, "expected central, joint "
@@ -334,18 +302,18 @@ static int emit_counts(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 		if (m > run_month && done == 0)
 			continue;
-		rc = kpi_pc_emit(host, ctx, ID_COMPLETED_CENTRAL, run_year, m,
-		                 c->completed_central[m - 1], 0, NULL);
+		rc = kpi_emit(host, ctx, ID_COMPLETED_CENTRAL, run_year, m,
+		              c->completed_central[m - 1], 0, NULL);
 		if (!rc)
-			rc = kpi_pc_emit(host, ctx, ID_COMPLETED_AGENCY,
-			                 run_year, m,
-			                 c->completed_agency[m - 1], 0, NULL);
+			rc = kpi_emit(host, ctx, ID_COMPLETED_AGENCY,
+			              run_year, m,
+			              c->completed_agency[m - 1], 0, NULL);
 		if (!rc)
-			rc = kpi_pc_emit(host, ctx, ID_REVIEW_SHARE, run_year,
-			                 m, c->reviewed[m - 1], done, NULL);
+			rc = kpi_emit(host, ctx, ID_REVIEW_SHARE, run_year,
+			              m, c->reviewed[m - 1], done, NULL);
 		if (!rc && m <= run_month)
-			rc = kpi_pc_emit(host, ctx, ID_ONGOING, run_year, m,
-			                 c->ongoing[m - 1], 1, NULL);
+			rc = kpi_emit(host, ctx, ID_ONGOING, run_year, m,
+			              c->ongoing[m - 1], 1, NULL);
 	}
 	return rc;
 }
@@ -357,7 +325,7 @@ static int procurement_init(const struct kpi_host *host,
 {
 	struct procurement_state *st;
 	const char *file;
-	int rc = kpi_pc_file_key(host, ctx, "procurement.csv", &file);
+	int rc = host->config_file(ctx, "file", "procurement.csv", &file);
 
 	if (rc)
 		return rc;
@@ -388,8 +356,8 @@ static int procurement_compute(const struct kpi_host *host,
 	st->ids_warned = 0;
 	if (run_month < 1 || run_month > 12)
 		run_month = 12;
-	rc = kpi_pc_open_export(host, ctx, st->file, procurement_columns,
-	                        N_COLS, cols, &csv);
+	rc = host->csv_open_export(ctx, st->file, procurement_columns,
+	                           N_COLS, cols, &csv);
 	if (rc)
 		return rc;
 	while ((rc = host->csv_next(csv)) == 1) {
@@ -411,25 +379,14 @@ static void procurement_shutdown(void *state)
 	free(state);
 }
 
-static const struct kpi_plugin procurement_plugin = {
-	KPI_PLUGIN_HEADER,
+KPI_PLUGIN(procurement_indicators,
 	.name = "procurement",
 	.version = "1.0.0",
 	.license = "MIT",
 	.description = "Procurement: completed central and agency "
 	               "procurements, ongoing procurements and the review "
 	               "share from the register procurement.csv",
-	.indicators = procurement_indicators,
-	.n_indicators = sizeof procurement_indicators /
-	                sizeof procurement_indicators[0],
 	.config_keys = procurement_config_keys,
 	.init = procurement_init,
 	.compute = procurement_compute,
-	.shutdown = procurement_shutdown,
-};
-
-/* The plugin's one exported symbol: its descriptor, valid while loaded. */
-KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void)
-{
-	return &procurement_plugin;
-}
+	.shutdown = procurement_shutdown)

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
-#include "../common/export.h"
 
 #define SV_MAX_QUESTIONS 32
 #define SV_MAX_YEARS     16    /* distinct years kept per question */
@@ -169,17 +168,9 @@ static int read_questions(const struct kpi_host *host, struct kpi_ctx *ctx,
 static int declare_question(const struct kpi_host *host, struct kpi_ctx *ctx,
                             const struct sv_question *q)
 {
-	struct kpi_indicator_def d = {
-		.size = sizeof d,
-		.id = q->id,
-		.name_sv = q->name_sv,
-		.name_en = q->name_en,
-		.unit = q->kind == KIND_SHARE ? "%" : "",
-		.aggregation = KPI_AGG_LAST,
-		.scale = 1,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 0,
-	};
+	struct kpi_indicator_def d = KPI_LAST(q->id, q->name_sv, q->name_en,
+	                                      q->kind == KIND_SHARE ? "%" : "",
+	                                      1, KPI_DIR_HIGHER, 0);
 
 	return host->declare(ctx, &d);
 }
@@ -195,7 +186,7 @@ static int survey_init(const struct kpi_host *host, struct kpi_ctx *ctx,
 
 	if (!st)
 		return KPI_ENOMEM;
-	rc = kpi_pc_file_key(host, ctx, "survey.csv", &st->file);
+	rc = host->config_file(ctx, "file", "survey.csv", &st->file);
 	if (!rc)
 		rc = read_questions(host, ctx, st);
 	for (size_t i = 0; !rc && i < st->n_q; i++)
@@ -249,8 +240,8 @@ static int read_row(const struct kpi_host *host, struct kpi_csv *csv,
 	double y;
 	int rc;
 
-	rc = kpi_pc_read_number(host, csv, cols[COL_YEAR],
-	                        KPI_NUM_NONNEG | KPI_NUM_INTEGER, &y);
+	rc = host->csv_number(csv, cols[COL_YEAR],
+	                      KPI_NUM_NONNEG | KPI_NUM_INTEGER, &y);
 	if (rc)
 		return rc;
 	if (y < SV_MIN_YEAR || y > SV_MAX_YEAR)
@@ -364,8 +355,8 @@ static int read_survey(const struct kpi_host *host, struct kpi_ctx *ctx,
 	struct sv_row r;
 	int rc;
 
-	rc = kpi_pc_open_export(host, ctx, st->file, survey_columns, N_COLS,
-	                        cols, &csv);
+	rc = host->csv_open_export(ctx, st->file, survey_columns, N_COLS,
+	                           cols, &csv);
 	if (rc)
 		return rc;
 	while ((rc = host->csv_next(csv)) == 1) {
@@ -456,23 +447,13 @@ static void survey_shutdown(void *state)
 	free(state);
 }
 
-static const struct kpi_plugin survey_plugin = {
-	KPI_PLUGIN_HEADER,
+KPI_PLUGIN_DEFINE(
 	.name = "survey",
 	.version = "1.0.0",
 	.license = "MIT",
 	.description = "Yearly surveys: share of satisfied respondents or an "
 	               "index (NMI) per configured question, from survey.csv",
-	.indicators = NULL,
-	.n_indicators = 0,
 	.config_keys = survey_config_keys,
 	.init = survey_init,
 	.compute = survey_compute,
-	.shutdown = survey_shutdown,
-};
-
-/* The plugin's one exported symbol: its descriptor, valid while loaded. */
-KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void)
-{
-	return &survey_plugin;
-}
+	.shutdown = survey_shutdown)

@@ -7,8 +7,6 @@
 #include <string.h>
 
 #include "kpi/plugin.h"
-#include "../common/export.h"
-#include "../common/text.h"
 
 #define SB_DEFAULT_THRESHOLD 25   /* seconds, "besvarats inom 25 sekunder" */
 #define SB_MAX_THRESHOLD 3600
@@ -38,51 +36,23 @@ struct sb_log_cols { int start, result, wait, talk; };
 struct sb_sum_cols { int date, offered, answered, in_sl, talk; };
 
 static const struct kpi_indicator_def sb_indicators[] = {
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_ANSWERED,
-		.name_sv = "Besvarade samtal",
-		.name_en = "Calls answered",
-		.unit = "st",
-		.aggregation = KPI_AGG_SUM,
-		.scale = 0,
-		.direction = KPI_DIR_NONE,
-		.decimals = 0,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_ANSWERED_SHARE,
-		.name_sv = "Andel besvarade av inkommande samtal",
-		.name_en = "Share of offered calls answered",
-		.unit = "%",
-		.aggregation = KPI_AGG_RATIO,
-		.scale = 100,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 1,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_SERVICE_LEVEL,
-		.name_sv = "Andel besvarade samtal inom svarstidsmålet",
-		.name_en = "Share of answered calls answered within the "
-		           "service-level threshold",
-		.unit = "%",
-		.aggregation = KPI_AGG_RATIO,
-		.scale = 100,
-		.direction = KPI_DIR_HIGHER,
-		.decimals = 1,
-	},
-	{
-		.size = sizeof(struct kpi_indicator_def),
-		.id = ID_AVG_TALK,
-		.name_sv = "Genomsnittlig samtalstid",
-		.name_en = "Average talk time",
-		.unit = "s",
-		.aggregation = KPI_AGG_RATIO,
-		.scale = 1,
-		.direction = KPI_DIR_NONE,
-		.decimals = 0,
-	},
+	KPI_SUM(ID_ANSWERED,
+	        "Besvarade samtal",
+	        "Calls answered",
+	        "st", KPI_DIR_NONE, 0),
+	KPI_RATIO(ID_ANSWERED_SHARE,
+	          "Andel besvarade av inkommande samtal",
+	          "Share of offered calls answered",
+	          "%", 100, KPI_DIR_HIGHER, 1),
+	KPI_RATIO(ID_SERVICE_LEVEL,
+	          "Andel besvarade samtal inom svarstidsmålet",
+	          "Share of answered calls answered within the service-level "
+	          "threshold",
+	          "%", 100, KPI_DIR_HIGHER, 1),
+	KPI_RATIO(ID_AVG_TALK,
+	          "Genomsnittlig samtalstid",
+	          "Average talk time",
+	          "s", 1, KPI_DIR_NONE, 0),
 };
 
 static const char *const sb_config_keys[] = {
@@ -138,17 +108,17 @@ static int sb_emit(const struct kpi_host *host, struct kpi_ctx *ctx,
 {
 	int rc;
 
-	rc = kpi_pc_emit(host, ctx, ID_ANSWERED, d->year, d->month,
-	                 x->answered, 0, NULL);
+	rc = kpi_emit(host, ctx, ID_ANSWERED, d->year, d->month,
+	              x->answered, 0, NULL);
 	if (rc == 0 && x->offered > 0)
-		rc = kpi_pc_emit(host, ctx, ID_ANSWERED_SHARE, d->year,
-		                 d->month, x->answered, x->offered, NULL);
+		rc = kpi_emit(host, ctx, ID_ANSWERED_SHARE, d->year,
+		              d->month, x->answered, x->offered, NULL);
 	if (rc == 0 && x->answered > 0)
-		rc = kpi_pc_emit(host, ctx, ID_SERVICE_LEVEL, d->year,
-		                 d->month, x->in_sl, x->answered, NULL);
+		rc = kpi_emit(host, ctx, ID_SERVICE_LEVEL, d->year,
+		              d->month, x->in_sl, x->answered, NULL);
 	if (rc == 0 && (x->answered > 0 || x->talk > 0))
-		rc = kpi_pc_emit(host, ctx, ID_AVG_TALK, d->year, d->month,
-		                 x->talk, x->answered, NULL);
+		rc = kpi_emit(host, ctx, ID_AVG_TALK, d->year, d->month,
+		              x->talk, x->answered, NULL);
 	return rc;
 }
 
@@ -170,9 +140,9 @@ static int log_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 		return rc < 0 ? rc : host->csv_expected(csv, c->start,
 		                                        "expected a date");
 	f = host->csv_field(csv, c->result, &len);
-	if (kpi_pc_word_is(f, len, "answered")) {
+	if (kpi_word_is(f, len, "answered")) {
 		answered = 1;
-	} else if (kpi_pc_word_is(f, len, "abandoned")) {
+	} else if (kpi_word_is(f, len, "abandoned")) {
 		answered = 0;
 	} else {
 		return host->csv_expected(csv, c->result, "expected "
@@ -223,13 +193,13 @@ static int sum_row(const struct kpi_host *host, struct kpi_ctx *ctx,
 	if (rc != 0)
 		return rc < 0 ? rc : host->csv_expected(csv, c->date,
 		                                        "expected a date");
-	if ((rc = kpi_pc_read_number(host, csv, c->offered, count,
-	                             &offered)) ||
-	    (rc = kpi_pc_read_number(host, csv, c->answered, count,
-	                             &answered)) ||
-	    (rc = kpi_pc_read_number(host, csv, c->in_sl, count, &in_sl)) ||
-	    (rc = kpi_pc_read_number(host, csv, c->talk, KPI_NUM_NONNEG,
-	                             &talk)))
+	if ((rc = host->csv_number(csv, c->offered, count,
+	                           &offered)) ||
+	    (rc = host->csv_number(csv, c->answered, count,
+	                           &answered)) ||
+	    (rc = host->csv_number(csv, c->in_sl, count, &in_sl)) ||
+	    (rc = host->csv_number(csv, c->talk, KPI_NUM_NONNEG,
+	                           &talk)))
 		return rc;
 	if (answered > offered)
 		return more_than_error(host, csv, c->answered, "offered",
@@ -339,23 +309,13 @@ static void sb_shutdown(void *state)
 	free(state);
 }
 
-static const struct kpi_plugin sb_plugin = {
-	KPI_PLUGIN_HEADER,
+KPI_PLUGIN(sb_indicators,
 	.name = "switchboard",
 	.version = "1.0.0",
 	.license = "MIT",
 	.description = "Switchboard: calls answered, answered share, service "
 	               "level and talk time from a call log or a summary",
-	.indicators = sb_indicators,
-	.n_indicators = sizeof sb_indicators / sizeof sb_indicators[0],
 	.config_keys = sb_config_keys,
 	.init = sb_init,
 	.compute = sb_compute,
-	.shutdown = sb_shutdown,
-};
-
-/* The plugin's one exported symbol: its descriptor (static, never freed). */
-KPI_EXPORT const struct kpi_plugin *kpi_plugin_entry(void)
-{
-	return &sb_plugin;
-}
+	.shutdown = sb_shutdown)

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """test_abi.py - plugins built against released headers still work.
 
-fx_abi10.so and fx_abi11.so (tests/fixtures/fx_abi.c) are one source built
-against the frozen 1.0 and 1.1 headers of tests/fixtures/abi/.  Both read
+fx_abi10.so, fx_abi11.so and fx_abi12.so (tests/fixtures/fx_abi.c) are one
+source built against the frozen 1.0, 1.1 and 1.2 headers of
+tests/fixtures/abi/ (the 1.2 one reads its config numbers with the host's
+config_number, so its outcome may be written "2,5").  Both read
 tests/data/abi/abi.csv; this test reads the same export itself and checks
 that what each plugin emitted arrives intact in kpirun's JSON report (sv
 and en): the monthly numerators and denominators, the sum and ratio over
@@ -68,7 +70,7 @@ for lang in ("sv", "en"):
         continue
     rep = json.loads(p.stdout)
     ind = indicators(rep)
-    for area, minor in (("old10", 0), ("old11", 1)):
+    for area, minor in (("old10", 0), ("old11", 1), ("old12", 2)):
         what = "%s %s" % (lang, area)
         v = ind.get(area + ".visits")
         s = ind.get(area + ".answered_share")
@@ -105,7 +107,8 @@ for line in p.stdout.splitlines():
     elif cur is not None and ":" in line:
         k, _, val = line.strip().partition(":")
         cur[k] = val.strip()
-for name, abi in (("fx_abi10", "1.0"), ("fx_abi11", "1.1")):
+for name, abi in (("fx_abi10", "1.0"), ("fx_abi11", "1.1"),
+                  ("fx_abi12", "1.2")):
     check(name + " ABI in --list-plugins",
           listed.get(name + ".so", {}).get("abi"), abi)
 

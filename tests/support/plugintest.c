@@ -1,6 +1,6 @@
 /*
- * plugintest.c - the helpers the plugin tests share on top of the fake
- * host (contracts in plugintest.h).  Failures are Criterion assertions, so
+ * plugintest.c - the helpers the plugin tests share on top of the
+ * real host (contracts in plugintest.h).  Failures are Criterion assertions, so
  * these run only inside a test.
  */
 #include "plugintest.h"
@@ -11,36 +11,36 @@
 #include <unistd.h>
 
 /* See plugintest.h. */
-const struct kpi_plugin *plugin_test_load(struct fake_host *fh,
+const struct kpi_plugin *plugin_test_load(struct test_host *fh,
                                           const char *name)
 {
-	const struct kpi_plugin *p = fake_host_load(fh, name);
+	const struct kpi_plugin *p = test_host_load(fh, name);
 
 	cr_assert_not_null(p, "%s.so did not load", name);
 	return p;
 }
 
 /* See plugintest.h. */
-int plugin_test_load_run(struct fake_host *fh, const char *name)
+int plugin_test_load_run(struct test_host *fh, const char *name)
 {
-	return fake_host_run(fh, plugin_test_load(fh, name));
+	return test_host_run(fh, plugin_test_load(fh, name));
 }
 
 /* See plugintest.h. */
-struct fake_host *plugin_test_run_to(const struct plugin_test *pt, int month,
+struct test_host *plugin_test_run_to(const struct plugin_test *pt, int month,
                                      const char *dir, const char *file,
                                      int *rc)
 {
-	struct fake_host *fh = fake_host_new(pt->name, pt->year, month, dir);
+	struct test_host *fh = test_host_new(pt->name, pt->year, month, dir);
 
 	if (file)
-		fake_host_set(fh, "file", file);
+		test_host_set(fh, "file", file);
 	*rc = plugin_test_load_run(fh, pt->name);
 	return fh;
 }
 
 /* See plugintest.h. */
-struct fake_host *plugin_test_run(const struct plugin_test *pt,
+struct test_host *plugin_test_run(const struct plugin_test *pt,
                                   const char *dir, const char *file, int *rc)
 {
 	return plugin_test_run_to(pt, pt->month, dir, file, rc);
@@ -48,26 +48,26 @@ struct fake_host *plugin_test_run(const struct plugin_test *pt,
 
 /* See plugintest.h. */
 int plugin_test_count(const struct plugin_test *pt,
-                      const struct fake_host *fh)
+                      const struct test_host *fh)
 {
 	double num, den;
 	int n = 0;
 
 	for (size_t i = 0; i < pt->n_ids; i++)
 		for (int year = pt->first_year; year <= pt->last_year; year++)
-			n += fake_host_sum(fh, pt->ids[i], NULL, year, 1, 12,
+			n += test_host_sum(fh, pt->ids[i], NULL, year, 1, 12,
 			                   &num, &den);
 	return n;
 }
 
 /* See plugintest.h. */
-void plugin_test_expect_same_month(const struct fake_host *a,
-                                   const struct fake_host *b, const char *id,
+void plugin_test_expect_same_month(const struct test_host *a,
+                                   const struct test_host *b, const char *id,
                                    int year, int m)
 {
 	double n1, d1, n2, d2;
-	int c1 = fake_host_sum(a, id, NULL, year, m, m, &n1, &d1);
-	int c2 = fake_host_sum(b, id, NULL, year, m, m, &n2, &d2);
+	int c1 = test_host_sum(a, id, NULL, year, m, m, &n1, &d1);
+	int c2 = test_host_sum(b, id, NULL, year, m, m, &n2, &d2);
 
 	cr_expect_eq(c1, c2, "%s %d-%02d", id, year, m);
 	cr_expect_eq(n1, n2, "%s %d-%02d", id, year, m);
@@ -81,17 +81,17 @@ void plugin_test_expect_same_exports(const struct plugin_test *pt,
                                      int last_year)
 {
 	int rc_a, rc_b;
-	struct fake_host *a = plugin_test_run(pt, dir, file_a, &rc_a);
-	struct fake_host *b = plugin_test_run(pt, dir, file_b, &rc_b);
+	struct test_host *a = plugin_test_run(pt, dir, file_a, &rc_a);
+	struct test_host *b = plugin_test_run(pt, dir, file_b, &rc_b);
 
 	cr_assert_eq(rc_a, 0);
-	cr_assert_eq(rc_b, 0, "%s", fake_host_diag(b));
+	cr_assert_eq(rc_b, 0, "%s", test_host_diag(b));
 	for (size_t i = 0; i < pt->n_ids; i++)
 		for (int year = first_year; year <= last_year; year++)
 			for (int m = 1; m <= 12; m++)
 				plugin_test_expect_same_month(a, b, pt->ids[i],
 				                              year, m);
-	fake_host_free(a);
+	test_host_free(a);
 	plugin_test_free(b);
 }
 
@@ -100,16 +100,16 @@ void plugin_test_expect_no_data(const struct plugin_test *pt, const char *dir,
                                 const char *file)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(pt, dir, file, &rc);
+	struct test_host *fh = plugin_test_run(pt, dir, file, &rc);
 
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_expect_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
 	cr_expect_eq(plugin_test_count(pt, fh), 0);
 	plugin_test_free(fh);
 }
 
 /* See plugintest.h. */
-void plugin_test_expect_data_error(const struct fake_host *fh, int rc,
+void plugin_test_expect_data_error(const struct test_host *fh, int rc,
                                    const char *name, const char *dir,
                                    const char *file, const char *where_what)
 {
@@ -118,7 +118,7 @@ void plugin_test_expect_data_error(const struct fake_host *fh, int rc,
 	snprintf(want, sizeof want, "%s: %s/%s:%s\n", name, dir, file,
 	         where_what);
 	cr_expect_eq(rc, KPI_EDATA, "%s: rc %d", file, rc);
-	cr_expect_str_eq(fake_host_diag(fh), want);
+	cr_expect_str_eq(test_host_diag(fh), want);
 }
 
 /* See plugintest.h. */
@@ -126,7 +126,7 @@ void plugin_test_expect_error(const struct plugin_test *pt, const char *file,
                               const char *where_what)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(pt, pt->data_dir, file, &rc);
+	struct test_host *fh = plugin_test_run(pt, pt->data_dir, file, &rc);
 
 	/* rows before the bad one may have been emitted: the host discards
 	 * the results of an area that failed (sandbox.c) */
@@ -150,9 +150,29 @@ void plugin_test_expect_missing_columns(const struct plugin_test *pt,
 }
 
 /* See plugintest.h. */
-void plugin_test_free(struct fake_host *fh)
+const char *plugin_test_config_message(struct test_host *fh,
+                                       const char *key_msg, int in_init)
 {
-	fake_host_free(fh);
+	static char buf[2048];
+	const char *colon = strstr(key_msg, ": ");
+	char key[256];
+	int n;
+
+	cr_assert_not_null(colon, "'%s' names no key", key_msg);
+	snprintf(key, sizeof key, "%.*s", (int)(colon - key_msg), key_msg);
+	n = snprintf(buf, sizeof buf, "%s%s\n", test_host_where(fh, key),
+	             colon);
+	if (in_init && n > 0 && (size_t)n < sizeof buf)
+		snprintf(buf + n, sizeof buf - (size_t)n,
+		         "%s: init failed: configuration error\n",
+		         test_host_area(fh));
+	return buf;
+}
+
+/* See plugintest.h. */
+void plugin_test_free(struct test_host *fh)
+{
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 

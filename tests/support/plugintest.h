@@ -1,6 +1,6 @@
 /*
  * plugintest.h - what the plugin tests (plugins/<name>/tests) share on top
- * of the fake host: run a plugin for an area over an export, count what it
+ * of the real host (testhost.h): run a plugin for an area over an export, count what it
  * emitted, compare two runs month by month, expect a data error with its
  * exact message, and fail a test that leaks under AddressSanitizer.
  */
@@ -11,7 +11,7 @@
 
 #include <criterion/criterion.h>
 
-#include "fakehost.h"
+#include "testhost.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -41,38 +41,38 @@ struct plugin_test {
 	int first_year, last_year; /* the years plugin_test_count looks at */
 };
 
-/* fake_host_load(fh, name), failing the test ("<name>.so did not load")
+/* test_host_load(fh, name), failing the test ("<name>.so did not load")
  * when it returns NULL.  The descriptor belongs to the plugin. */
-const struct kpi_plugin *plugin_test_load(struct fake_host *fh,
+const struct kpi_plugin *plugin_test_load(struct test_host *fh,
                                           const char *name);
 
 /* Load plugin `name` into fh (as plugin_test_load) and run it; returns
- * the run's code (fake_host_run). */
-int plugin_test_load_run(struct fake_host *fh, const char *name);
+ * the run's code (test_host_run). */
+int plugin_test_load_run(struct test_host *fh, const char *name);
 
 /*
  * Run pt's plugin as area pt->name of a run ending in `month` of
  * pt->year over the export `file` in `dir` (NULL file: the `file` key is
  * not set, so the plugin's default is read).  Stores the run's code in
- * *rc.  The caller frees the returned host with fake_host_free.
+ * *rc.  The caller frees the returned host with test_host_free.
  */
-struct fake_host *plugin_test_run_to(const struct plugin_test *pt, int month,
+struct test_host *plugin_test_run_to(const struct plugin_test *pt, int month,
                                      const char *dir, const char *file,
                                      int *rc);
 
 /* plugin_test_run_to for pt's own month (pt->month). */
-struct fake_host *plugin_test_run(const struct plugin_test *pt,
+struct test_host *plugin_test_run(const struct plugin_test *pt,
                                   const char *dir, const char *file, int *rc);
 
 /* The number of measurements fh holds for pt's indicators (no group) in
  * every month of pt->first_year..pt->last_year. */
 int plugin_test_count(const struct plugin_test *pt,
-                      const struct fake_host *fh);
+                      const struct test_host *fh);
 
 /* Expect a and b to have emitted the same measurements (count, Σnum and
  * Σden, compared exactly) for id (no group) in month m of year. */
-void plugin_test_expect_same_month(const struct fake_host *a,
-                                   const struct fake_host *b, const char *id,
+void plugin_test_expect_same_month(const struct test_host *a,
+                                   const struct test_host *b, const char *id,
                                    int year, int m);
 
 /*
@@ -98,7 +98,7 @@ void plugin_test_expect_no_data(const struct plugin_test *pt, const char *dir,
  * error (KPI_EDATA) printed as exactly "<name>: <dir>/<file>:<where_what>"
  * and a newline, and nothing else.  Says nothing about what was emitted.
  */
-void plugin_test_expect_data_error(const struct fake_host *fh, int rc,
+void plugin_test_expect_data_error(const struct test_host *fh, int rc,
                                    const char *name, const char *dir,
                                    const char *file, const char *where_what);
 
@@ -119,8 +119,19 @@ void plugin_test_expect_error(const struct plugin_test *pt, const char *file,
 void plugin_test_expect_missing_columns(const struct plugin_test *pt,
                                         const char *const *columns, size_t n);
 
-/* fake_host_free(fh), then LEAK_CHECK. */
-void plugin_test_free(struct fake_host *fh);
+/*
+ * The text the real host prints for a config error of the area's key:
+ * key_msg is "<key>: <message>", the result
+ * "<config file>:<line>: [area <area>] <key>: <message>" and a newline
+ * (test_host_where), then, when the plugin's init returned the error
+ * (in_init), the line "<area>: init failed: configuration error" that an
+ * area's child adds.  Owned by fh, valid until the next call.
+ */
+const char *plugin_test_config_message(struct test_host *fh,
+                                       const char *key_msg, int in_init);
+
+/* test_host_free(fh), then LEAK_CHECK. */
+void plugin_test_free(struct test_host *fh);
 
 /* Make an empty temporary file "/tmp/kpi_test_<name>_XXXXXX" (unique to
  * this test worker) and write its name into buf (n bytes); fails the test

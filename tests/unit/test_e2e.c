@@ -360,7 +360,7 @@ Test(e2e, version_and_help)
 	struct result r = RUN("--version");
 
 	cr_assert_eq(r.status, 0);
-	cr_assert(strstr(r.out, "plugin ABI 1.2") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "plugin ABI 1.3") != NULL, "%s", r.out);
 	result_free(&r);
 	r = RUN("--help");
 	cr_assert_eq(r.status, 0);

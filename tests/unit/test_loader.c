@@ -728,7 +728,7 @@ LOADER_TEST(refuses_another_abi_major)
 	const char *tmp = make_scratch("abi_major");
 	char *path = stage(tmp, "fx_abi2");
 	char *msg = xfmt("plugin '%s' was built for ABI 2.0, this kpirun has "
-	                 "ABI 1.2; rebuild it against kpi/plugin.h 1.2", path);
+	                 "ABI 1.3; rebuild it against kpi/plugin.h 1.3", path);
 
 	assert_refused(path, "fx_abi2", msg);
 	free(path);
@@ -740,7 +740,7 @@ LOADER_TEST(refuses_a_newer_abi_minor)
 	const char *tmp = make_scratch("abi_minor");
 	char *path = stage(tmp, "fx_minor99");
 	char *msg = xfmt("plugin '%s' was built for ABI 1.99, this kpirun has "
-	                 "ABI 1.2 (newer minor): upgrade kpirun or rebuild "
+	                 "ABI 1.3 (newer minor): upgrade kpirun or rebuild "
 	                 "the plugin", path);
 
 	assert_refused(path, "fx_minor99", msg);
@@ -867,7 +867,7 @@ LOADER_TEST(list_shows_good_plugins_and_why_others_failed)
 	         "    path:        %s/fx_good.so\n"
 	         "    name:        fx_good\n"
 	         "    version:     1.2.3\n"
-	         "    abi:         1.2\n"
+	         "    abi:         1.3\n"
 	         "    license:     MIT\n"
 	         "    description: a well-formed plugin for the loader tests\n"
 	         "    indicators:\n"
@@ -878,8 +878,8 @@ LOADER_TEST(list_shows_good_plugins_and_why_others_failed)
 	/* The failing ones, with their reasons. */
 	s = xfmt("  fx_abi2.so\n    path:        %s/fx_abi2.so\n"
 	         "    error:       plugin '%s/fx_abi2.so' was built for ABI "
-	         "2.0, this kpirun has ABI 1.2; rebuild it against "
-	         "kpi/plugin.h 1.2\n", dirs[0], dirs[0]);
+	         "2.0, this kpirun has ABI 1.3; rebuild it against "
+	         "kpi/plugin.h 1.3\n", dirs[0], dirs[0]);
 	assert_contains(out, s);
 	free(s);
 	assert_contains(out, "(newer minor): upgrade kpirun or rebuild the "

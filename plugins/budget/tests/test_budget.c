@@ -1,5 +1,5 @@
 /*
- * test_budget.c - the budget plugin through the fake host: every figure of
+ * test_budget.c - the budget plugin through the real host: every figure of
  * the seed's budget tables (seed-2011.md), the flagged stated figure, the
  * balance sheet to the öre and broken ones, bad exports with their exact
  * file:line:column, the Swedish Excel form of both exports, and the
@@ -50,38 +50,38 @@ static const char *const seed_config[][2] = {
 
 /* A host for area "budget" of a T2 2011 run over `dir`, configured as
  * the seed (unless bare), with the given files (NULL: not set). */
-static struct fake_host *host(const char *dir, const char *file,
+static struct test_host *host(const char *dir, const char *file,
                               const char *balance, int bare)
 {
-	struct fake_host *fh = fake_host_new("budget", 2011, 8, dir);
+	struct test_host *fh = test_host_new("budget", 2011, 8, dir);
 
 	if (!bare)
 		for (size_t i = 0; i < sizeof seed_config / sizeof seed_config[0];
 		     i++)
-			fake_host_set(fh, seed_config[i][0], seed_config[i][1]);
+			test_host_set(fh, seed_config[i][0], seed_config[i][1]);
 	if (file)
-		fake_host_set(fh, "file", file);
+		test_host_set(fh, "file", file);
 	if (balance)
-		fake_host_set(fh, "balance_file", balance);
+		test_host_set(fh, "balance_file", balance);
 	return fh;
 }
 
 /* Load the plugin and run it on fh; returns the run's code. */
-static int run(struct fake_host *fh)
+static int run(struct test_host *fh)
 {
 	return plugin_test_load_run(fh, "budget");
 }
 
 /* Number of tables and values emitted. */
-static int n_emitted(const struct fake_host *fh)
+static int n_emitted(const struct test_host *fh)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < sizeof table_ids / sizeof table_ids[0]; i++)
-		n += fake_host_table(fh, table_ids[i]) != NULL;
+		n += test_host_table(fh, table_ids[i]) != NULL;
 	for (size_t i = 0; i < sizeof value_ids / sizeof value_ids[0]; i++)
 		for (int y = 2010; y <= 2011; y++)
-			n += fake_host_value(fh, value_ids[i], y) != NULL;
+			n += test_host_value(fh, value_ids[i], y) != NULL;
 	return n;
 }
 
@@ -219,7 +219,7 @@ static void expect_labels(const struct kpi_table *t, const char *const *sv,
 static void expect_error(const char *file, const char *balance,
                          const char *where_what)
 {
-	struct fake_host *fh = host(DATA, file, balance, 0);
+	struct test_host *fh = host(DATA, file, balance, 0);
 	int rc = run(fh);
 
 	plugin_test_expect_data_error(fh, rc, "budget", DATA,
@@ -233,8 +233,8 @@ static void expect_error(const char *file, const char *balance,
 
 Test(budget, descriptor)
 {
-	struct fake_host *fh = fake_host_new("budget", 2011, 8, DATA);
-	const struct kpi_plugin *p = fake_host_load(fh, "budget");
+	struct test_host *fh = test_host_new("budget", 2011, 8, DATA);
+	const struct kpi_plugin *p = test_host_load(fh, "budget");
 	int has_stated = 0, has_name = 0;
 
 	cr_assert_not_null(p);
@@ -258,7 +258,7 @@ Test(budget, descriptor)
 		has_name |= strcmp(p->config_keys[i], "name.*") == 0;
 	}
 	cr_expect(has_stated && has_name);
-	fake_host_free(fh);
+	test_host_free(fh);
 }
 
 /* "Uppföljning per verksamhet": every row of seed-2011.md. */
@@ -294,12 +294,12 @@ Test(budget, seed_table_per_area)
 		{ "Nettoresultat efter resultatdisposition",
 		  { 0.0, E, 0.0, 0.0, E } },
 	};
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 	size_t r = 0;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_by_area");
 	cr_assert_not_null(t);
 	cr_expect_eq(t->n_columns, 6);
 	cr_expect_eq(t->n_rows, 22);
@@ -322,8 +322,8 @@ Test(budget, seed_table_per_area)
 		r++;
 	}
 	cr_expect_null(t->note_sv, "no stated figure, no note");
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), "");
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -344,11 +344,11 @@ Test(budget, seed_summary)
 		{ "Budget och resultat efter resultatdisposition",
 		  { 0.0, E, 0.0, 0.0 } },
 	};
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_summary");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_summary");
 	cr_assert_not_null(t);
 	cr_assert_eq(t->n_rows, sizeof rows / sizeof rows[0]);
 	cr_expect_eq(t->n_columns, 5);
@@ -358,7 +358,7 @@ Test(budget, seed_summary)
 		cr_expect_str_eq(cell(t, i, 0)->text, rows[i].label);
 		expect_row(t, i, rows[i].v, 4, 1);
 	}
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -382,18 +382,18 @@ Test(budget, seed_net_deviation)
 		{ "Internränta", { 0.0, E, 0.0 } },
 		{ "Summa", { 1.2, -3.2, -2.0 } },
 	};
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_net_deviation");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_net_deviation");
 	cr_assert_not_null(t);
 	cr_assert_eq(t->n_rows, sizeof rows / sizeof rows[0]);
 	for (size_t i = 0; i < t->n_rows; i++) {
 		cr_expect_str_eq(cell(t, i, 0)->text, rows[i].label);
 		expect_row(t, i, rows[i].v, 3, 1);
 	}
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -402,18 +402,18 @@ Test(budget, seed_net_deviation)
 Test(budget, seed_investments)
 {
 	static const double want[] = { 1.0, 0.2, 0.5 };
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "investments");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "investments");
 	cr_assert_not_null(t);
 	cr_assert_eq(t->n_rows, 1);
 	cr_expect_eq(t->n_columns, 4);
 	cr_expect_str_eq(cell(t, 0, 0)->text, "Inventarier och maskiner");
 	cr_expect_str_eq(t->columns_sv[2], "Utgifter tom augusti");
 	expect_row(t, 0, want, 3, 1);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -425,38 +425,38 @@ Test(budget, seed_investments)
  */
 Test(budget, seed_values)
 {
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_value *v;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	v = fake_host_value(fh, "net_result_before", 2011);
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	v = test_host_value(fh, "net_result_before", 2011);
 	cr_assert_not_null(v);
 	cr_expect_eq(v->month_from, 1);
 	cr_expect_eq(v->month_to, 8);
 	cr_expect(v->has_outcome && v->has_forecast);
 	cr_expect_float_eq(v->outcome, 2.6, EPS);
 	cr_expect_float_eq(v->forecast, -2.0, EPS);
-	v = fake_host_value(fh, "net_result_before", 2010);
+	v = test_host_value(fh, "net_result_before", 2010);
 	cr_assert_not_null(v);
 	cr_expect_eq(v->month_to, 12);
 	cr_expect(v->has_outcome && !v->has_forecast);
 	cr_expect_float_eq(v->outcome, -13.3, EPS);
-	v = fake_host_value(fh, "net_result_after", 2011);
+	v = test_host_value(fh, "net_result_after", 2011);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->outcome, 4.6, EPS);
 	cr_expect_float_eq(v->forecast, 0.0, EPS);
-	v = fake_host_value(fh, "adherence_before", 2011);
+	v = test_host_value(fh, "adherence_before", 2011);
 	cr_assert_not_null(v);
 	cr_expect(v->has_outcome && v->has_forecast);
 	cr_expect_float_eq(v->outcome, 100.0, EPS);
 	cr_expect_float_eq(v->forecast, 98.75, EPS);
-	v = fake_host_value(fh, "adherence_after", 2011);
+	v = test_host_value(fh, "adherence_after", 2011);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->outcome, 100.0, EPS);
 	cr_expect_float_eq(v->forecast, 100.0, EPS);
-	cr_expect_null(fake_host_value(fh, "adherence_before", 2010));
-	cr_expect_null(fake_host_value(fh, "net_result_after", 2010));
-	fake_host_free(fh);
+	cr_expect_null(test_host_value(fh, "adherence_before", 2010));
+	cr_expect_null(test_host_value(fh, "net_result_after", 2010));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -464,13 +464,13 @@ Test(budget, seed_values)
  * note under the table and a warning say so. */
 Test(budget, stated_figure_flagged)
 {
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 
-	fake_host_set(fh, "stated.net_result_previous", "13,3");
-	fake_host_set(fh, "stated.costs_budget", "160,0");
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_by_area");
+	test_host_set(fh, "stated.net_result_previous", "13,3");
+	test_host_set(fh, "stated.costs_budget", "160,0");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_by_area");
 	cr_assert_not_null(t);
 	cr_assert_not_null(t->note_sv);
 	cr_expect_str_eq(t->note_sv, "Rapporten anger 13,3 för "
@@ -478,19 +478,19 @@ Test(budget, stated_figure_flagged)
 	                 "2010; beräknat -13,3.");
 	cr_expect_str_eq(t->note_en, "The report states 13.3 for net result "
 	                 "before disposition, outcome 2010; computed -13.3.");
-	cr_expect_str_eq(fake_host_diag(fh), "budget: warning: "
+	cr_expect_str_eq(test_host_diag(fh), "budget: warning: "
 	                 "stated.net_result_previous: the report states 13.3 "
 	                 "for net result before disposition, outcome 2010; "
 	                 "computed -13.3\n");
-	t = fake_host_table(fh, "budget_summary");
+	t = test_host_table(fh, "budget_summary");
 	cr_assert_not_null(t);
 	cr_expect_null(t->note_sv);
 	/* the table still shows the computed figure */
-	t = fake_host_table(fh, "budget_by_area");
+	t = test_host_table(fh, "budget_by_area");
 	cr_expect_float_eq(cell(t, row_of(t, "Nettoresultat före "
 	                                  "resultatdisposition", 0), 5)->number,
 	                   -13.3, EPS);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -498,24 +498,24 @@ Test(budget, stated_figure_flagged)
  * the investment table goes there. */
 Test(budget, stated_figures_per_table)
 {
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 
-	fake_host_set(fh, "stated.net_result_previous", "-13,3");
-	fake_host_set(fh, "stated.capital_costs_budget", "1,0");
-	fake_host_set(fh, "stated.investments_forecast", "0,5");
-	fake_host_set(fh, "stated.fund_out", "-5,6");
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_by_area");
+	test_host_set(fh, "stated.net_result_previous", "-13,3");
+	test_host_set(fh, "stated.capital_costs_budget", "1,0");
+	test_host_set(fh, "stated.investments_forecast", "0,5");
+	test_host_set(fh, "stated.fund_out", "-5,6");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_by_area");
 	cr_expect_null(t->note_sv);
-	t = fake_host_table(fh, "investments");
+	t = test_host_table(fh, "investments");
 	cr_expect_null(t->note_sv);
-	t = fake_host_table(fh, "budget_summary");
+	t = test_host_table(fh, "budget_summary");
 	cr_assert_not_null(t->note_sv);
 	cr_expect_str_eq(t->note_sv, "Rapporten anger 1,0 för "
 	                 "avskrivningar och internränta, budget 2011; "
 	                 "beräknat 0,9.");
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -524,25 +524,25 @@ Test(budget, stated_figures_per_table)
  * is -5,0 and adherence after 95.  No 2010 revenue: no 2010 net result. */
 Test(budget, adherence_rule)
 {
-	struct fake_host *fh = host(DATA, "budget_deficit.csv", NULL, 1);
+	struct test_host *fh = host(DATA, "budget_deficit.csv", NULL, 1);
 	const struct kpi_value *v;
 	const struct kpi_table *t;
 
-	fake_host_set(fh, "fund_in", "5");
-	fake_host_set(fh, "fund_used", "5,0");
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	v = fake_host_value(fh, "adherence_before", 2011);
+	test_host_set(fh, "fund_in", "5");
+	test_host_set(fh, "fund_used", "5,0");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	v = test_host_value(fh, "adherence_before", 2011);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->outcome, 100.0, EPS);
 	cr_expect_float_eq(v->forecast, 90.0, EPS);
-	v = fake_host_value(fh, "adherence_after", 2011);
+	v = test_host_value(fh, "adherence_after", 2011);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->outcome, 100.0, EPS);
 	cr_expect_float_eq(v->forecast, 95.0, EPS);
-	v = fake_host_value(fh, "net_result_after", 2011);
+	v = test_host_value(fh, "net_result_after", 2011);
 	cr_expect_float_eq(v->forecast, -5.0, EPS);
-	cr_expect_null(fake_host_value(fh, "net_result_before", 2010));
-	t = fake_host_table(fh, "budget_by_area");
+	cr_expect_null(test_host_value(fh, "net_result_before", 2010));
+	t = test_host_table(fh, "budget_by_area");
 	cr_assert_not_null(t);
 	/* without name keys the area id is the label; no 2010 total */
 	cr_expect_str_eq(cell(t, 0, 0)->text, "office");
@@ -550,8 +550,8 @@ Test(budget, adherence_rule)
 	             KPI_CELL_EMPTY);
 	cr_expect_eq(cell(t, row_of(t, "Summa kostnader", 0), 5)->kind,
 	             KPI_CELL_NUMBER);
-	cr_expect_null(fake_host_table(fh, "investments"));
-	fake_host_free(fh);
+	cr_expect_null(test_host_table(fh, "investments"));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -559,20 +559,20 @@ Test(budget, adherence_rule)
  * (booked -20 / 100 -> 80, forecast -40 / 100 -> 60). */
 Test(budget, adherence_booked_negative)
 {
-	struct fake_host *fh = host(DATA, "budget_overrun.csv", NULL, 1);
+	struct test_host *fh = host(DATA, "budget_overrun.csv", NULL, 1);
 	const struct kpi_value *v;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	v = fake_host_value(fh, "adherence_before", 2011);
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	v = test_host_value(fh, "adherence_before", 2011);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->outcome, 80.0, EPS);
 	cr_expect_float_eq(v->forecast, 60.0, EPS);
-	v = fake_host_value(fh, "adherence_after", 2011);
+	v = test_host_value(fh, "adherence_after", 2011);
 	cr_expect_float_eq(v->outcome, 80.0, EPS, "no fund: after = before");
-	v = fake_host_value(fh, "net_result_before", 2010);
+	v = test_host_value(fh, "net_result_before", 2010);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->outcome, -5.0, EPS);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -603,13 +603,13 @@ Test(budget, balance_seed)
 		{ "Moms och punktskatter", -183372.00, E },
 		{ "Upplupna kostnader", -882246.68, E },
 	};
-	struct fake_host *fh = host(DATA, NULL, "balance.csv", 0);
+	struct test_host *fh = host(DATA, NULL, "balance.csv", 0);
 	const struct kpi_table *t;
 	size_t n = sizeof rows / sizeof rows[0];
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	t = fake_host_table(fh, "balance");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
+	t = test_host_table(fh, "balance");
 	cr_assert_not_null(t);
 	cr_assert_eq(t->n_rows, n + 1);
 	cr_expect_eq(t->n_columns, 5);
@@ -639,8 +639,8 @@ Test(budget, balance_seed)
 	cr_expect_str_eq(t->note_en, "Every sum is right to the öre and "
 	                 "assets equal liabilities plus equity.");
 	/* the budget tables are still there */
-	cr_expect_not_null(fake_host_table(fh, "budget_by_area"));
-	fake_host_free(fh);
+	cr_expect_not_null(test_host_table(fh, "budget_by_area"));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -648,17 +648,17 @@ Test(budget, balance_seed)
  * naming the item whose sub-items no longer add up. */
 Test(budget, balance_broken_parent)
 {
-	struct fake_host *fh = host(DATA, NULL, "balance_broken.csv", 0);
+	struct test_host *fh = host(DATA, NULL, "balance_broken.csv", 0);
 	const struct kpi_table *t;
 	char want[512];
 	size_t r;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
 	snprintf(want, sizeof want, "budget: warning: balance_broken.csv:9: "
 	         "'Kortfristiga fordringar' is 4,967,253.62 kr but its "
 	         "sub-items sum to 4,967,253.63 kr (difference -0.01 kr)\n");
-	cr_expect_str_eq(fake_host_diag(fh), want);
-	t = fake_host_table(fh, "balance");
+	cr_expect_str_eq(test_host_diag(fh), want);
+	t = test_host_table(fh, "balance");
 	cr_assert_not_null(t);
 	r = row_of(t, "Kortfristiga fordringar", 0);
 	cr_expect_float_eq(cell(t, r, 3)->number, 4967253.63, 1e-6);
@@ -667,7 +667,7 @@ Test(budget, balance_broken_parent)
 	cr_expect_float_eq(cell(t, r, 4)->number, 0.0, 1e-9);
 	cr_expect_str_eq(t->note_sv, "'Kortfristiga fordringar' skiljer sig "
 	                 "från summan av underposterna med -0,01 kr.");
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -675,19 +675,19 @@ Test(budget, balance_broken_parent)
  * equal liabilities plus equity. */
 Test(budget, balance_unbalanced)
 {
-	struct fake_host *fh = host(DATA, NULL, "balance_unbalanced.csv", 0);
+	struct test_host *fh = host(DATA, NULL, "balance_unbalanced.csv", 0);
 	const struct kpi_table *t;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "budget: warning: "
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "budget: warning: "
 	                 "balance_unbalanced.csv: assets do not equal "
 	                 "liabilities plus equity: the top-level items "
 	                 "('Tillgångar', 'Eget kapital och skulder') sum to "
 	                 "0.10 kr, expected 0\n");
-	t = fake_host_table(fh, "balance");
+	t = test_host_table(fh, "balance");
 	cr_assert_not_null(t);
 	cr_expect_float_eq(cell(t, t->n_rows - 1, 4)->number, 0.10, 1e-9);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -701,14 +701,14 @@ Test(budget, balance_structure_errors)
 
 Test(budget, balance_unknown_parent)
 {
-	struct fake_host *fh = host(DATA, NULL, "balance_orphan.csv", 0);
+	struct test_host *fh = host(DATA, NULL, "balance_orphan.csv", 0);
 
 	cr_expect_eq(run(fh), KPI_EDATA);
-	cr_expect_str_eq(fake_host_diag(fh), "budget: balance_orphan.csv:5: "
+	cr_expect_str_eq(test_host_diag(fh), "budget: balance_orphan.csv:5: "
 	                 "parent 'Tilgångar' of 'Skulder' is not an item of "
 	                 "the file\n");
-	cr_expect_null(fake_host_table(fh, "balance"));
-	fake_host_free(fh);
+	cr_expect_null(test_host_table(fh, "balance"));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -729,37 +729,37 @@ Test(budget, bad_rows)
  * point at the field (a blank line before it counts). */
 Test(budget, bad_numbers)
 {
-	struct fake_host *fh = host(DATA, "budget_bad_number.csv", NULL, 0);
+	struct test_host *fh = host(DATA, "budget_bad_number.csv", NULL, 0);
 	char want[256];
 
 	cr_expect_eq(run(fh), KPI_EDATA);
 	snprintf(want, sizeof want, "budget: %s/budget_bad_number.csv:4:27: ",
 	         DATA);
-	cr_expect(strncmp(fake_host_diag(fh), want, strlen(want)) == 0,
-	          "got: %s", fake_host_diag(fh));
+	cr_expect(strncmp(test_host_diag(fh), want, strlen(want)) == 0,
+	          "got: %s", test_host_diag(fh));
 	cr_expect_eq(n_emitted(fh), 0);
-	fake_host_free(fh);
+	test_host_free(fh);
 	fh = host(DATA, "budget_bad_empty_amount.csv", NULL, 0);
 	cr_expect_eq(run(fh), KPI_EDATA);
 	snprintf(want, sizeof want, "budget: %s/budget_bad_empty_amount.csv:"
 	         "2:21: ", DATA);
-	cr_expect(strncmp(fake_host_diag(fh), want, strlen(want)) == 0,
-	          "got: %s", fake_host_diag(fh));
-	fake_host_free(fh);
+	cr_expect(strncmp(test_host_diag(fh), want, strlen(want)) == 0,
+	          "got: %s", test_host_diag(fh));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
 /* An "of which" row needs its whole of the same type. */
 Test(budget, part_without_whole)
 {
-	struct fake_host *fh = host(DATA, "budget_bad_part.csv", NULL, 0);
+	struct test_host *fh = host(DATA, "budget_bad_part.csv", NULL, 0);
 
 	cr_expect_eq(run(fh), KPI_EDATA);
-	cr_expect_str_eq(fake_host_diag(fh), "budget: budget_bad_part.csv:3: "
+	cr_expect_str_eq(test_host_diag(fh), "budget: budget_bad_part.csv:3: "
 	                 "'contact_centre/aldre_direkt' is a part of "
 	                 "'contact_centre', which has no revenue row\n");
 	cr_expect_eq(n_emitted(fh), 0);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -835,7 +835,7 @@ Test(budget, missing_columns)
 
 		for (int i = 0; i < n; i++) {
 			char h[256], r[256], text[600], path[256], want[512];
-			struct fake_host *fh;
+			struct test_host *fh;
 			char *dir;
 
 			drop_column(pass ? lhead : bhead, i, h, sizeof h);
@@ -848,9 +848,9 @@ Test(budget, missing_columns)
 			cr_expect_eq(run(fh), KPI_EDATA, "%s", cols[i]);
 			snprintf(want, sizeof want, "budget: %s:1: missing "
 			         "required column '%s'\n", path, cols[i]);
-			cr_expect_str_eq(fake_host_diag(fh), want);
+			cr_expect_str_eq(test_host_diag(fh), want);
 			cr_expect_eq(n_emitted(fh), 0);
-			fake_host_free(fh);
+			test_host_free(fh);
 			cleanup(dir, path);
 		}
 	}
@@ -860,13 +860,13 @@ Test(budget, missing_columns)
 /* Header only: nothing emitted, no error. */
 Test(budget, empty_exports)
 {
-	struct fake_host *fh = host(DATA, "budget_empty.csv",
+	struct test_host *fh = host(DATA, "budget_empty.csv",
 	                            "balance_empty.csv", 0);
 
-	cr_expect_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_expect_eq(run(fh), 0, "%s", test_host_diag(fh));
 	cr_expect_eq(n_emitted(fh), 0);
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), "");
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -874,25 +874,25 @@ Test(budget, empty_exports)
  * balance sheet): the same tables and values. */
 Test(budget, excel_export_same_results)
 {
-	struct fake_host *a = host(DATA, NULL, "balance.csv", 0);
-	struct fake_host *b = host(DATA, "budget_excel.csv",
+	struct test_host *a = host(DATA, NULL, "balance.csv", 0);
+	struct test_host *b = host(DATA, "budget_excel.csv",
 	                           "balance_excel.csv", 0);
 
-	cr_assert_eq(run(a), 0, "%s", fake_host_diag(a));
-	cr_assert_eq(run(b), 0, "%s", fake_host_diag(b));
+	cr_assert_eq(run(a), 0, "%s", test_host_diag(a));
+	cr_assert_eq(run(b), 0, "%s", test_host_diag(b));
 	for (size_t i = 0; i < sizeof table_ids / sizeof table_ids[0]; i++)
-		expect_same_table(fake_host_table(a, table_ids[i]),
-		                  fake_host_table(b, table_ids[i]));
+		expect_same_table(test_host_table(a, table_ids[i]),
+		                  test_host_table(b, table_ids[i]));
 	for (size_t i = 0; i < sizeof value_ids / sizeof value_ids[0]; i++) {
-		const struct kpi_value *x = fake_host_value(a, value_ids[i], 2011);
-		const struct kpi_value *y = fake_host_value(b, value_ids[i], 2011);
+		const struct kpi_value *x = test_host_value(a, value_ids[i], 2011);
+		const struct kpi_value *y = test_host_value(b, value_ids[i], 2011);
 
 		cr_assert(x && y);
 		cr_expect_float_eq(x->outcome, y->outcome, EPS);
 		cr_expect_float_eq(x->forecast, y->forecast, EPS);
 	}
-	fake_host_free(a);
-	fake_host_free(b);
+	test_host_free(a);
+	test_host_free(b);
 	LEAK_CHECK();
 }
 
@@ -923,16 +923,16 @@ Test(budget, config_errors)
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct fake_host *fh = host(DATA, NULL, NULL, 0);
+		struct test_host *fh = host(DATA, NULL, NULL, 0);
 		char want[512];
 
-		fake_host_set(fh, cases[i].key, cases[i].value);
+		test_host_set(fh, cases[i].key, cases[i].value);
 		cr_expect_eq(run(fh), KPI_ECONFIG, "%s", cases[i].key);
-		snprintf(want, sizeof want, "budget: fake.ini:1: %s\n",
-		         cases[i].msg);
-		cr_expect_str_eq(fake_host_diag(fh), want);
+		snprintf(want, sizeof want, "%s",
+		         plugin_test_config_message(fh, cases[i].msg, 1));
+		cr_expect_str_eq(test_host_diag(fh), want);
 		cr_expect_eq(n_emitted(fh), 0);
-		fake_host_free(fh);
+		test_host_free(fh);
 	}
 	LEAK_CHECK();
 }
@@ -940,47 +940,46 @@ Test(budget, config_errors)
 /* fund_used needs fund_in; a display name needs its Swedish part. */
 Test(budget, config_dependencies)
 {
-	struct fake_host *fh = host(DATA, NULL, NULL, 1);
+	struct test_host *fh = host(DATA, NULL, NULL, 1);
 
-	fake_host_set(fh, "fund_used", "2,0");
+	test_host_set(fh, "fund_used", "2,0");
 	cr_expect_eq(run(fh), KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "budget: fake.ini:1: fund_used: "
-	                 "needs fund_in, the incoming result fund\n");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "fund_used: "
+	                 "needs fund_in, the incoming result fund", 1));
+	test_host_free(fh);
 	fh = host(DATA, NULL, NULL, 0);
-	fake_host_set(fh, "name.payroll", " | Payroll administration");
+	test_host_set(fh, "name.payroll", " | Payroll administration");
 	cr_expect_eq(run(fh), KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "budget: fake.ini:1: "
-	                 "name.payroll: expected 'Svenskt namn | English "
-	                 "name', found ' | Payroll administration'\n");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "name.payroll: expected 'Svenskt namn | English "
+	                 "name', found ' | Payroll administration'", 0));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
 /* The shipped data/2011 exports give the seed's figures. */
 Test(budget, shipped_data)
 {
-	struct fake_host *fh = host(SHIPPED, "budget.csv", "balance.csv", 0);
+	struct test_host *fh = host(SHIPPED, "budget.csv", "balance.csv", 0);
 	const struct kpi_table *t;
 	const struct kpi_value *v;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	t = fake_host_table(fh, "budget_summary");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
+	t = test_host_table(fh, "budget_summary");
 	cr_assert_not_null(t);
 	cr_expect_float_eq(cell(t, row_of(t, "Kostnader", 0), 1)->number,
 	                   160.0, EPS);
-	v = fake_host_value(fh, "net_result_before", 2011);
+	v = test_host_value(fh, "net_result_before", 2011);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->forecast, -2.0, EPS);
-	v = fake_host_value(fh, "adherence_after", 2011);
+	v = test_host_value(fh, "adherence_after", 2011);
 	cr_assert_not_null(v);
 	cr_expect_float_eq(v->outcome, 100.0, EPS);
 	cr_expect_float_eq(v->forecast, 100.0, EPS);
-	t = fake_host_table(fh, "balance");
+	t = test_host_table(fh, "balance");
 	cr_assert_not_null(t);
 	cr_expect_float_eq(cell(t, 0, 2)->number, 44076696.94, 1e-6);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -1033,27 +1032,27 @@ Test(budget, english_cells)
 	};
 	static const char *const inv_sv[] = { "Inventarier och maskiner" };
 	static const char *const inv_en[] = { "Equipment and machinery" };
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_by_area");
 	expect_labels(t, by_area_sv, by_area_en,
 	              sizeof by_area_en / sizeof by_area_en[0]);
 	/* spot checks of the numbers beside English labels */
 	cr_expect_float_eq(t->cells_en[9 * 6 + 1].number, 160.0, EPS);
 	cr_expect_float_eq(t->cells_en[18 * 6 + 5].number, -13.3, EPS);
 	cr_expect_eq(t->cells_en[19 * 6 + 1].kind, KPI_CELL_EMPTY);
-	t = fake_host_table(fh, "budget_summary");
+	t = test_host_table(fh, "budget_summary");
 	expect_labels(t, summary_sv, summary_en,
 	              sizeof summary_en / sizeof summary_en[0]);
-	t = fake_host_table(fh, "budget_net_deviation");
+	t = test_host_table(fh, "budget_net_deviation");
 	expect_labels(t, net_sv, net_en, sizeof net_en / sizeof net_en[0]);
 	cr_expect_eq(t->cells_en[7 * 4 + 2].kind, KPI_CELL_EMPTY);
 	cr_expect_float_eq(t->cells_en[9 * 4 + 3].number, -2.0, EPS);
-	t = fake_host_table(fh, "investments");
+	t = test_host_table(fh, "investments");
 	expect_labels(t, inv_sv, inv_en, 1);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -1062,14 +1061,14 @@ Test(budget, english_cells)
  * an English total. */
 Test(budget, english_names_fallback)
 {
-	struct fake_host *fh = host(DATA, NULL, NULL, 1);
+	struct test_host *fh = host(DATA, NULL, NULL, 1);
 	const struct kpi_table *t;
 
-	fake_host_set(fh, "name.payroll", " Löneadministration ");
-	fake_host_set(fh, "name.contact_centre.aldre_direkt",
+	test_host_set(fh, "name.payroll", " Löneadministration ");
+	test_host_set(fh, "name.contact_centre.aldre_direkt",
 	              "Äldre Direkt | Senior Direct");
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_by_area");
 	expect_en_shape(t);
 	cr_expect_str_eq(cell(t, 0, 0)->text, "committee");
 	cr_expect_str_eq(en_text(t, 0, 0), "committee");
@@ -1077,14 +1076,14 @@ Test(budget, english_names_fallback)
 	cr_expect_str_eq(en_text(t, 1, 0), "Löneadministration");
 	cr_expect_str_eq(cell(t, 4, 0)->text, "Varav Äldre Direkt");
 	cr_expect_str_eq(en_text(t, 4, 0), "Of which Senior Direct");
-	fake_host_free(fh);
+	test_host_free(fh);
 
 	fh = host(DATA, "budget_deficit.csv", NULL, 1);
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_by_area");
 	expect_en_shape(t);
 	cr_expect_str_eq(en_text(t, 0, 0), "office");
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -1105,15 +1104,15 @@ Test(budget, english_investment_total)
 	                       "equipment,investment,1.0,0.2,0.5,\n"
 	                       "premises,investment,2.5,1.0,2.0,\n",
 	                       path, sizeof path);
-	struct fake_host *fh = host(DATA, path, NULL, 0);
+	struct test_host *fh = host(DATA, path, NULL, 0);
 	const struct kpi_table *t;
 
-	fake_host_set(fh, "name.premises", "Lokaler | Premises");
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "investments");
+	test_host_set(fh, "name.premises", "Lokaler | Premises");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "investments");
 	expect_labels(t, sv, en, 3);
 	cr_expect_float_eq(t->cells_en[2 * 4 + 1].number, 3.5, EPS);
-	fake_host_free(fh);
+	test_host_free(fh);
 	cleanup(dir, path);
 	LEAK_CHECK();
 }
@@ -1145,12 +1144,12 @@ Test(budget, english_balance)
 		"Other current liabilities", "VAT and excise duties",
 		"Accrued expenses", "Assets + liabilities and equity",
 	};
-	struct fake_host *fh = host(SHIPPED, "budget.csv", "balance.csv", 0);
+	struct test_host *fh = host(SHIPPED, "budget.csv", "balance.csv", 0);
 	const struct kpi_table *t;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	t = fake_host_table(fh, "balance");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
+	t = test_host_table(fh, "balance");
 	expect_labels(t, sv, en, sizeof en / sizeof en[0]);
 	cr_expect_str_eq(cell(t, 1, 1)->text, "Tillgångar");
 	cr_expect_str_eq(en_text(t, 1, 1), "Assets");
@@ -1161,7 +1160,7 @@ Test(budget, english_balance)
 	cr_expect_float_eq(t->cells_en[0 * 5 + 2].number, 44076696.94, 1e-6);
 	cr_expect_str_eq(t->note_en, "Every sum is right to the öre and "
 	                 "assets equal liabilities plus equity.");
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -1169,12 +1168,12 @@ Test(budget, english_balance)
  * items as the file names them; only the fixed label is translated. */
 Test(budget, english_balance_without_name_en)
 {
-	struct fake_host *fh = host(DATA, NULL, "balance.csv", 0);
+	struct test_host *fh = host(DATA, NULL, "balance.csv", 0);
 	const struct kpi_table *t;
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	t = fake_host_table(fh, "balance");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
+	t = test_host_table(fh, "balance");
 	expect_en_shape(t);
 	cr_assert_eq(t->n_rows, 20);
 	for (size_t r = 0; r + 1 < t->n_rows; r++) {
@@ -1185,7 +1184,7 @@ Test(budget, english_balance_without_name_en)
 	cr_expect_str_eq(en_text(t, 3, 0), "Kundfordringar inom staden");
 	cr_expect_str_eq(en_text(t, 3, 1), "Kundfordringar");
 	cr_expect_str_eq(en_text(t, 19, 0), "Assets + liabilities and equity");
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -1201,18 +1200,18 @@ Test(budget, english_balance_partial_names)
 	                       "Bank account,Bankkonto,Tillgångar,40.01\n"
 	                       "Liabilities,Skulder,,-99.90\n",
 	                       path, sizeof path);
-	struct fake_host *fh = host(DATA, "budget_empty.csv", path, 0);
+	struct test_host *fh = host(DATA, "budget_empty.csv", path, 0);
 	const struct kpi_table *t;
 	char want[1024];
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
 	snprintf(want, sizeof want, "budget: warning: %s:2: 'Tillgångar' is "
 	         "100.00 kr but its sub-items sum to 100.01 kr (difference "
 	         "-0.01 kr)\nbudget: warning: %s: assets do not equal "
 	         "liabilities plus equity: the top-level items ('Tillgångar', "
 	         "'Skulder') sum to 0.10 kr, expected 0\n", path, path);
-	cr_expect_str_eq(fake_host_diag(fh), want);
-	t = fake_host_table(fh, "balance");
+	cr_expect_str_eq(test_host_diag(fh), want);
+	t = test_host_table(fh, "balance");
 	expect_en_shape(t);
 	cr_assert_eq(t->n_rows, 5);
 	cr_expect_str_eq(en_text(t, 0, 0), "Assets");
@@ -1232,7 +1231,7 @@ Test(budget, english_balance_partial_names)
 	                 "lika med skulder och eget kapital: posterna på "
 	                 "översta nivån ('Tillgångar', 'Skulder') summerar "
 	                 "till 0,10 kr.");
-	fake_host_free(fh);
+	test_host_free(fh);
 	cleanup(dir, path);
 	LEAK_CHECK();
 }
@@ -1261,21 +1260,21 @@ Test(budget, stated_figures_all_in_the_note)
 		"net_result_after_budget", "net_result_after_forecast",
 		"net_result_after_deviation",
 	};
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 	const struct kpi_table *t;
 	char key[64];
 	size_t n = sizeof keys / sizeof keys[0];
 
 	for (size_t i = 0; i < n; i++) {
 		snprintf(key, sizeof key, "stated.%s", keys[i]);
-		fake_host_set(fh, key, "999,9");
+		test_host_set(fh, key, "999,9");
 	}
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "budget_by_area");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "budget_by_area");
 	cr_assert_not_null(t);
 	cr_assert_not_null(t->note_sv);
-	cr_expect_eq(count_of(fake_host_diag(fh), "the report states 999.9"),
-	             n, "%s", fake_host_diag(fh));
+	cr_expect_eq(count_of(test_host_diag(fh), "the report states 999.9"),
+	             n, "%s", test_host_diag(fh));
 	cr_expect_eq(count_of(t->note_sv, "Rapporten anger 999,9"), n, "%s",
 	             t->note_sv);
 	cr_expect_eq(count_of(t->note_en, "The report states 999.9"), n, "%s",
@@ -1284,7 +1283,7 @@ Test(budget, stated_figures_all_in_the_note)
 	cr_expect(strstr(t->note_en, "The report states 999.9 for net result "
 	                 "after disposition, deviation 2011; computed ") != NULL,
 	          "%s", t->note_en);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -1295,7 +1294,7 @@ Test(budget, stated_figures_all_in_the_note)
 Test(budget, balance_many_top_level_items)
 {
 	char dir[] = "/tmp/kpi_budget_roots_XXXXXX", path[64], bud[64];
-	struct fake_host *fh;
+	struct test_host *fh;
 	const struct kpi_table *t;
 	FILE *f;
 
@@ -1320,8 +1319,8 @@ Test(budget, balance_many_top_level_items)
 	      "committee,cost,25.5,18.4,28.1,23.9\n", f);
 	fclose(f);
 	fh = host(dir, "budget.csv", "balance.csv", 1);
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	t = fake_host_table(fh, "balance");
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	t = test_host_table(fh, "balance");
 	cr_assert_not_null(t);
 	cr_assert_not_null(t->note_sv);
 	cr_expect(strstr(t->note_sv, "('Post nummer 1 med ett ganska långt "
@@ -1336,7 +1335,7 @@ Test(budget, balance_many_top_level_items)
 	                      "sig från summan av underposterna med -1,00 kr."),
 	             24, "%s", t->note_sv);
 	cr_expect_gt(strlen(t->note_sv), 2048);
-	fake_host_free(fh);
+	test_host_free(fh);
 	unlink(path);
 	unlink(bud);
 	rmdir(dir);
@@ -1347,15 +1346,15 @@ Test(budget, balance_many_top_level_items)
  * limit (it used to be told it was not 'Svenskt namn | English name'). */
 Test(budget, display_name_limit)
 {
-	struct fake_host *fh = host(DATA, NULL, NULL, 0);
+	struct test_host *fh = host(DATA, NULL, NULL, 0);
 
-	fake_host_set(fh, "name.payroll", "Löneadministration | Payroll "
+	test_host_set(fh, "name.payroll", "Löneadministration | Payroll "
 	              "administration of the whole city, its companies and "
 	              "every one of their employees, month after month, year "
 	              "after year, since 2008, as decided by the committee");
 	cr_expect_eq(run(fh), KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "budget: fake.ini:1: "
-	                 "name.payroll: a name is 165 bytes, limit 149\n");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh,
+	                 "name.payroll: a name is 165 bytes, limit 149", 0));
+	test_host_free(fh);
 	LEAK_CHECK();
 }

@@ -1,5 +1,5 @@
 /*
- * test_hr.c - the hr plugin through the fake host: monthly measurements
+ * test_hr.c - the hr plugin through the real host: monthly measurements
  * across the year boundary worked out by hand, the shipped data/2011
  * export against the seed's sick-leave figures, every bad input with its
  * exact message, and the Swedish Excel form of the export.
@@ -31,11 +31,11 @@ static const struct plugin_test pt = {
 };
 
 /* Expect the sums of id over months from..to of year. */
-static void expect_sum(const struct fake_host *fh, const char *id, int year,
+static void expect_sum(const struct test_host *fh, const char *id, int year,
                        int from, int to, int n, double num, double den)
 {
 	double gn, gd;
-	int got = fake_host_sum(fh, id, NULL, year, from, to, &gn, &gd);
+	int got = test_host_sum(fh, id, NULL, year, from, to, &gn, &gd);
 
 	cr_expect_eq(got, n, "%s %d-%02d..%02d: %d measurements", id, year,
 	             from, to, got);
@@ -52,8 +52,8 @@ static double pct1(double num, double den)
 
 Test(hr, descriptor)
 {
-	struct fake_host *fh = fake_host_new("hr", 2011, 8, DATA);
-	const struct kpi_plugin *p = fake_host_load(fh, "hr");
+	struct test_host *fh = test_host_new("hr", 2011, 8, DATA);
+	const struct kpi_plugin *p = test_host_load(fh, "hr");
 	static const int agg[] = { KPI_AGG_ROLLING12, KPI_AGG_ROLLING12,
 	                           KPI_AGG_ROLLING12, KPI_AGG_LAST,
 	                           KPI_AGG_SUM };
@@ -83,7 +83,7 @@ Test(hr, descriptor)
 	cr_expect_str_eq(p->indicators[4].unit, "st");
 	cr_expect_str_eq(p->config_keys[0], "file");
 	cr_expect_null(p->config_keys[1]);
-	fake_host_free(fh);
+	test_host_free(fh);
 }
 
 /*
@@ -101,10 +101,10 @@ Test(hr, descriptor)
 Test(hr, year_boundary_by_hand)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, NULL, &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, NULL, &rc);
 	double n1, d1, n2, d2;
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
 	expect_sum(fh, "sick_leave", 2010, 1, 12, 2, 90, 1800);
 	expect_sum(fh, "sick_leave", 2011, 1, 12, 2, 160, 2200);
 	expect_sum(fh, "sick_leave_long", 2010, 1, 12, 2, 40, 1800);
@@ -113,16 +113,16 @@ Test(hr, year_boundary_by_hand)
 	expect_sum(fh, "sick_leave_short", 2011, 1, 12, 2, 80, 2200);
 	expect_sum(fh, "sick_leave", 2010, 12, 12, 1, 40, 800);
 	expect_sum(fh, "sick_leave", 2011, 1, 1, 1, 90, 1200);
-	fake_host_sum(fh, "sick_leave", NULL, 2010, 3, 12, &n1, &d1);
-	fake_host_sum(fh, "sick_leave", NULL, 2011, 1, 2, &n2, &d2);
+	test_host_sum(fh, "sick_leave", NULL, 2010, 3, 12, &n1, &d1);
+	test_host_sum(fh, "sick_leave", NULL, 2011, 1, 2, &n2, &d2);
 	cr_expect_float_eq(100 * (n1 + n2) / (d1 + d2), 6.25, EPS);
-	cr_expect_eq(fake_host_last_month(fh, "internship_share", 2011), 2);
+	cr_expect_eq(test_host_last_month(fh, "internship_share", 2011), 2);
 	expect_sum(fh, "internship_share", 2011, 2, 2, 1, 1, 12);
 	expect_sum(fh, "internship_share", 2010, 12, 12, 1, 1, 10);
 	expect_sum(fh, "summer_jobs", 2010, 1, 12, 2, 2, 0);
 	expect_sum(fh, "summer_jobs", 2011, 1, 12, 2, 3, 0);
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), "");
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -131,15 +131,15 @@ Test(hr, year_boundary_by_hand)
 Test(hr, unordered_rows)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "hr_unordered.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "hr_unordered.csv",
 	                                       &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
 	expect_sum(fh, "sick_leave", 2011, 1, 1, 1, 90.5, 1200.5);
 	expect_sum(fh, "sick_leave_short", 2011, 1, 1, 1, 30.5, 1200.5);
 	expect_sum(fh, "sick_leave", 2011, 1, 12, 2, 160.5, 2200.5);
 	expect_sum(fh, "sick_leave", 2010, 1, 12, 1, 40, 800);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -155,22 +155,22 @@ Test(hr, unordered_rows)
 Test(hr, shipped_data_gives_seed_figures)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
+	struct test_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
 	double sn, sd, ln, ld, hn, hd, n2, d2;
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_eq(fake_host_last_month(fh, "sick_leave", 2011), 7);
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_eq(test_host_last_month(fh, "sick_leave", 2011), 7);
 	/* rolling 12 ending July 2011: August-December 2010 + 2011 */
-	fake_host_sum(fh, "sick_leave", NULL, 2010, 8, 12, &sn, &sd);
-	fake_host_sum(fh, "sick_leave", NULL, 2011, 1, 7, &n2, &d2);
+	test_host_sum(fh, "sick_leave", NULL, 2010, 8, 12, &sn, &sd);
+	test_host_sum(fh, "sick_leave", NULL, 2011, 1, 7, &n2, &d2);
 	sn += n2;
 	sd += d2;
-	fake_host_sum(fh, "sick_leave_long", NULL, 2010, 8, 12, &ln, &ld);
-	fake_host_sum(fh, "sick_leave_long", NULL, 2011, 1, 7, &n2, &d2);
+	test_host_sum(fh, "sick_leave_long", NULL, 2010, 8, 12, &ln, &ld);
+	test_host_sum(fh, "sick_leave_long", NULL, 2011, 1, 7, &n2, &d2);
 	ln += n2;
 	ld += d2;
-	fake_host_sum(fh, "sick_leave_short", NULL, 2010, 8, 12, &hn, &hd);
-	fake_host_sum(fh, "sick_leave_short", NULL, 2011, 1, 7, &n2, &d2);
+	test_host_sum(fh, "sick_leave_short", NULL, 2010, 8, 12, &hn, &hd);
+	test_host_sum(fh, "sick_leave_short", NULL, 2011, 1, 7, &n2, &d2);
 	hn += n2;
 	hd += d2;
 	cr_expect_float_eq(sn, 24904, EPS);
@@ -183,9 +183,9 @@ Test(hr, shipped_data_gives_seed_figures)
 	cr_expect_float_eq(pct1(ln, ld) + pct1(hn, hd), pct1(sn, sd), 1e-9,
 	                   "long + short must round to the total");
 	/* calendar 2010 */
-	fake_host_sum(fh, "sick_leave", NULL, 2010, 1, 12, &sn, &sd);
-	fake_host_sum(fh, "sick_leave_long", NULL, 2010, 1, 12, &ln, &ld);
-	fake_host_sum(fh, "sick_leave_short", NULL, 2010, 1, 12, &hn, &hd);
+	test_host_sum(fh, "sick_leave", NULL, 2010, 1, 12, &sn, &sd);
+	test_host_sum(fh, "sick_leave_long", NULL, 2010, 1, 12, &ln, &ld);
+	test_host_sum(fh, "sick_leave_short", NULL, 2010, 1, 12, &hn, &hd);
 	cr_expect_float_eq(sd, 446910, EPS);
 	cr_expect_float_eq(pct1(sn, sd), 4.7, EPS);
 	cr_expect_float_eq(pct1(ln, ld), 2.8, EPS);
@@ -194,8 +194,8 @@ Test(hr, shipped_data_gives_seed_figures)
 	expect_sum(fh, "internship_share", 2011, 7, 7, 1, 0, 250);
 	expect_sum(fh, "summer_jobs", 2011, 1, 8, 7, 8, 0);
 	expect_sum(fh, "summer_jobs", 2011, 6, 6, 1, 5, 0);
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), "");
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -204,18 +204,18 @@ Test(hr, shipped_data_gives_seed_figures)
 Test(hr, excel_export_same_results)
 {
 	int ra, rb;
-	struct fake_host *a = plugin_test_run(&pt, SHIPPED, NULL, &ra);
-	struct fake_host *b = plugin_test_run(&pt, DATA, "hr_excel.csv", &rb);
+	struct test_host *a = plugin_test_run(&pt, SHIPPED, NULL, &ra);
+	struct test_host *b = plugin_test_run(&pt, DATA, "hr_excel.csv", &rb);
 
-	cr_assert_eq(ra, 0, "%s", fake_host_diag(a));
-	cr_assert_eq(rb, 0, "%s", fake_host_diag(b));
+	cr_assert_eq(ra, 0, "%s", test_host_diag(a));
+	cr_assert_eq(rb, 0, "%s", test_host_diag(b));
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
 		for (int year = 2010; year <= 2011; year++)
 			for (int m = 1; m <= 12; m++) {
 				double an, ad, bn, bd;
-				int na = fake_host_sum(a, ids[i], NULL, year, m,
+				int na = test_host_sum(a, ids[i], NULL, year, m,
 				                       m, &an, &ad);
-				int nb = fake_host_sum(b, ids[i], NULL, year, m,
+				int nb = test_host_sum(b, ids[i], NULL, year, m,
 				                       m, &bn, &bd);
 
 				cr_expect_eq(na, nb, "%s %d-%02d", ids[i], year,
@@ -223,8 +223,8 @@ Test(hr, excel_export_same_results)
 				cr_expect_float_eq(an, bn, EPS);
 				cr_expect_float_eq(ad, bd, EPS);
 			}
-	fake_host_free(a);
-	fake_host_free(b);
+	test_host_free(a);
+	test_host_free(b);
 	LEAK_CHECK();
 }
 
@@ -232,11 +232,11 @@ Test(hr, excel_export_same_results)
 Test(hr, months_after_the_period_are_emitted)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run_to(&pt, 4, SHIPPED, NULL, &rc);
+	struct test_host *fh = plugin_test_run_to(&pt, 4, SHIPPED, NULL, &rc);
 
 	cr_assert_eq(rc, 0);
-	cr_expect_eq(fake_host_last_month(fh, "sick_leave", 2011), 7);
-	fake_host_free(fh);
+	cr_expect_eq(test_host_last_month(fh, "sick_leave", 2011), 7);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -263,16 +263,16 @@ Test(hr, other_year)
 {
 	double num = 0, den = 0;
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "hr_old_year.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "hr_old_year.csv",
 	                                       &rc);
 
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	cr_expect_eq(fake_host_sum(fh, "sick_leave", NULL, 2009, 12, 12, &num,
+	cr_expect_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
+	cr_expect_eq(test_host_sum(fh, "sick_leave", NULL, 2009, 12, 12, &num,
 	                           &den), 1);
 	cr_expect_eq(num, 90);
 	cr_expect_eq(den, 1200);
-	cr_expect_eq(fake_host_sum(fh, "sick_leave_long", NULL, 2009, 12, 12,
+	cr_expect_eq(test_host_sum(fh, "sick_leave_long", NULL, 2009, 12, 12,
 	                           &num, &den), 1);
 	cr_expect_eq(num, 60);
 	plugin_test_free(fh);
@@ -293,15 +293,15 @@ Test(hr, bad_fields)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char want[512];
 		int rc;
-		struct fake_host *fh = plugin_test_run(&pt, DATA, cases[i].file,
+		struct test_host *fh = plugin_test_run(&pt, DATA, cases[i].file,
 		                                       &rc);
 
 		snprintf(want, sizeof want, "hr: %s/%s:%s", DATA,
 		         cases[i].file, cases[i].where);
 		cr_expect_eq(rc, KPI_EDATA, "%s", cases[i].file);
-		cr_expect(strncmp(fake_host_diag(fh), want, strlen(want)) == 0,
-		          "%s: got %s", cases[i].file, fake_host_diag(fh));
-		fake_host_free(fh);
+		cr_expect(strncmp(test_host_diag(fh), want, strlen(want)) == 0,
+		          "%s: got %s", cases[i].file, test_host_diag(fh));
+		test_host_free(fh);
 	}
 	LEAK_CHECK();
 }
@@ -319,7 +319,7 @@ Test(hr, missing_columns)
 
 	for (size_t skip = 0; skip < 7; skip++) {
 		char dir[] = "/tmp/test_hr.XXXXXX", path[128], want[512];
-		struct fake_host *fh;
+		struct test_host *fh;
 		FILE *f;
 		int rc, first = 1;
 
@@ -343,9 +343,9 @@ Test(hr, missing_columns)
 		snprintf(want, sizeof want, "hr: %s:1: missing required "
 		         "column '%s'\n", path, cols[skip]);
 		cr_expect_eq(rc, KPI_EDATA, "%s", cols[skip]);
-		cr_expect_str_eq(fake_host_diag(fh), want);
+		cr_expect_str_eq(test_host_diag(fh), want);
 		cr_expect_eq(plugin_test_count(&pt, fh), 0);
-		fake_host_free(fh);
+		test_host_free(fh);
 		unlink(path);
 		rmdir(dir);
 	}
@@ -360,19 +360,19 @@ Test(hr, empty_export)
 
 Test(hr, config_errors)
 {
-	struct fake_host *fh = fake_host_new("hr", 2011, 8, DATA);
-	const struct kpi_plugin *p = fake_host_load(fh, "hr");
+	struct test_host *fh = test_host_new("hr", 2011, 8, DATA);
+	const struct kpi_plugin *p = test_host_load(fh, "hr");
 
 	cr_assert_not_null(p);
-	fake_host_set(fh, "file", "");
-	cr_expect_eq(fake_host_run(fh, p), KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "hr: fake.ini:1: file: expected "
-	                 "a file name, found ''\n");
-	fake_host_free(fh);
-	fh = fake_host_new("hr", 2011, 8, DATA);
-	p = fake_host_load(fh, "hr");
-	fake_host_set(fh, "file", "no_such.csv");
-	cr_expect_eq(fake_host_run(fh, p), KPI_EIO);
-	fake_host_free(fh);
+	test_host_set(fh, "file", "");
+	cr_expect_eq(test_host_run(fh, p), KPI_ECONFIG);
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "file: expected "
+	                 "a file name, found ''", 1));
+	test_host_free(fh);
+	fh = test_host_new("hr", 2011, 8, DATA);
+	p = test_host_load(fh, "hr");
+	test_host_set(fh, "file", "no_such.csv");
+	cr_expect_eq(test_host_run(fh, p), KPI_EIO);
+	test_host_free(fh);
 	LEAK_CHECK();
 }

@@ -1,5 +1,5 @@
 /*
- * test_invoicing.c - the invoicing plugin through the fake host: each
+ * test_invoicing.c - the invoicing plugin through the real host: each
  * formula against fixtures worked out by hand, every bad input with its
  * exact message, the Swedish Excel form, and data/2011/invoicing.csv.
  */
@@ -28,8 +28,8 @@ static const struct plugin_test pt = {
 
 Test(invoicing, descriptor)
 {
-	struct fake_host *fh = fake_host_new("invoicing", 2011, 8, DATA);
-	const struct kpi_plugin *p = fake_host_load(fh, "invoicing");
+	struct test_host *fh = test_host_new("invoicing", 2011, 8, DATA);
+	const struct kpi_plugin *p = test_host_load(fh, "invoicing");
 	static const double scale[] = { 1, 1, 100 };
 
 	cr_assert_not_null(p);
@@ -61,7 +61,7 @@ Test(invoicing, descriptor)
 	cr_expect_str_eq(p->indicators[2].unit, "%");
 	cr_expect_str_eq(p->config_keys[0], "file");
 	cr_expect_null(p->config_keys[1]);
-	fake_host_free(fh);
+	test_host_free(fh);
 }
 
 /*
@@ -79,41 +79,41 @@ Test(invoicing, formulas_small)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
 
-	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	cr_expect_eq(test_host_sum(fh, "customer_invoices_per_admin", NULL,
 	                           2011, 1, 8, &num, &den), 3);
 	cr_expect_eq(num, 24000);
 	cr_expect_eq(den, 6);
 	cr_expect_eq(num / den, 4000);
 
-	cr_expect_eq(fake_host_sum(fh, "supplier_invoices_per_admin", NULL,
+	cr_expect_eq(test_host_sum(fh, "supplier_invoices_per_admin", NULL,
 	                           2011, 1, 8, &num, &den), 3);
 	cr_expect_eq(num, 36000);
 	cr_expect_eq(den, 12);
 	cr_expect_eq(num / den, 3000);
 
-	cr_expect_eq(fake_host_sum(fh, "supplier_e_invoice_share", NULL, 2011,
+	cr_expect_eq(test_host_sum(fh, "supplier_e_invoice_share", NULL, 2011,
 	                           1, 8, &num, &den), 2);
 	cr_expect_eq(num, 9000);
 	cr_expect_eq(den, 27000);
 	cr_expect_float_eq(100 * num / den, 33.333333, 1e-5);
 
-	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	cr_expect_eq(test_host_sum(fh, "customer_invoices_per_admin", NULL,
 	                           2010, 1, 12, &num, &den), 1);
 	cr_expect_eq(num / den, 3000);
-	cr_expect_eq(fake_host_sum(fh, "supplier_invoices_per_admin", NULL,
+	cr_expect_eq(test_host_sum(fh, "supplier_invoices_per_admin", NULL,
 	                           2010, 1, 12, &num, &den), 1);
 	cr_expect_eq(num / den, 2500);
-	cr_expect_eq(fake_host_sum(fh, "supplier_e_invoice_share", NULL, 2010,
+	cr_expect_eq(test_host_sum(fh, "supplier_e_invoice_share", NULL, 2010,
 	                           1, 12, &num, &den), 1);
 	cr_expect_eq(100 * num / den, 20);
-	cr_expect_eq(fake_host_last_month(fh, "customer_invoices_per_admin",
+	cr_expect_eq(test_host_last_month(fh, "customer_invoices_per_admin",
 	                                  2011), 3);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -173,12 +173,12 @@ Test(invoicing, fractional_count)
 
 /* Expect one measurement of customer_invoices_per_admin for year-month in
  * fh, num/den as given (customer_invoices / customer_fte). */
-static void expect_customer(const struct fake_host *fh, int year, int month,
+static void expect_customer(const struct test_host *fh, int year, int month,
                             double num, double den)
 {
 	double n = 0, d = 0;
 
-	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	cr_expect_eq(test_host_sum(fh, "customer_invoices_per_admin", NULL,
 	                           year, month, month, &n, &d), 1,
 	             "%d-%02d", year, month);
 	cr_expect_eq(n, num, "%d-%02d: num %g", year, month, n);
@@ -191,11 +191,11 @@ static void expect_customer(const struct fake_host *fh, int year, int month,
 Test(invoicing, month_before_previous_year)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_before.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "month_before.csv",
 	                                       &rc);
 
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_expect_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
 	expect_customer(fh, 2009, 12, 8000, 2);
 	plugin_test_free(fh);
 }
@@ -204,10 +204,10 @@ Test(invoicing, month_before_previous_year)
 Test(invoicing, month_after_run_year)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_after.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "month_after.csv",
 	                                       &rc);
 
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_eq(rc, 0, "%s", test_host_diag(fh));
 	expect_customer(fh, 2011, 1, 8000, 2);
 	expect_customer(fh, 2012, 1, 6000, 1.5);
 	plugin_test_free(fh);
@@ -230,12 +230,12 @@ Test(invoicing, e_invoices_exceed_supplier_invoices)
 Test(invoicing, empty_file_key)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "", &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, "", &rc);
 
 	cr_expect_eq(rc, KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "invoicing: fake.ini:1: file: "
-	                 "expected a file name, found ''\n");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "file: "
+	                 "expected a file name, found ''", 1));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -249,22 +249,22 @@ Test(invoicing, shipped_2011)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
+	struct test_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_eq(test_host_sum(fh, "customer_invoices_per_admin", NULL,
 	                           2011, 1, 8, &num, &den), 8);
 	cr_expect_eq(round(num / den), 4164, "%f", num / den);
-	cr_expect_eq(fake_host_sum(fh, "supplier_invoices_per_admin", NULL,
+	cr_expect_eq(test_host_sum(fh, "supplier_invoices_per_admin", NULL,
 	                           2011, 1, 8, &num, &den), 8);
 	cr_expect_eq(round(num / den), 2702, "%f", num / den);
-	cr_expect_eq(fake_host_sum(fh, "supplier_e_invoice_share", NULL, 2011,
+	cr_expect_eq(test_host_sum(fh, "supplier_e_invoice_share", NULL, 2011,
 	                           1, 8, &num, &den), 8);
 	cr_expect_eq(round(100 * num / den), 37, "%f", 100 * num / den);
-	cr_expect_eq(fake_host_last_month(fh, "customer_invoices_per_admin",
+	cr_expect_eq(test_host_last_month(fh, "customer_invoices_per_admin",
 	                                  2011), 8);
-	cr_expect_eq(fake_host_sum(fh, "customer_invoices_per_admin", NULL,
+	cr_expect_eq(test_host_sum(fh, "customer_invoices_per_admin", NULL,
 	                           2010, 1, 12, &num, &den), 12);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }

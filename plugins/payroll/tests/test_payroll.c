@@ -1,5 +1,5 @@
 /*
- * test_payroll.c - the payroll plugin through the fake host: each formula
+ * test_payroll.c - the payroll plugin through the real host: each formula
  * against fixtures worked out by hand, every bad input with its exact
  * message, the Swedish Excel form of an export, and data/2011/payroll.csv.
  */
@@ -27,8 +27,8 @@ static const struct plugin_test pt = {
 
 Test(payroll, descriptor)
 {
-	struct fake_host *fh = fake_host_new("payroll", 2011, 8, DATA);
-	const struct kpi_plugin *p = fake_host_load(fh, "payroll");
+	struct test_host *fh = test_host_new("payroll", 2011, 8, DATA);
+	const struct kpi_plugin *p = test_host_load(fh, "payroll");
 	static const int agg[] = { KPI_AGG_RATIO, KPI_AGG_RATIO,
 	                           KPI_AGG_RATIO };
 	static const double scale[] = { 1, 100, 1 };
@@ -60,7 +60,7 @@ Test(payroll, descriptor)
 	cr_expect_str_eq(p->indicators[1].unit, "%");
 	cr_expect_str_eq(p->config_keys[0], "file");
 	cr_expect_null(p->config_keys[1]);
-	fake_host_free(fh);
+	test_host_free(fh);
 }
 
 /*
@@ -77,38 +77,38 @@ Test(payroll, formulas_small)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
 
-	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2011, 1, 8,
+	cr_expect_eq(test_host_sum(fh, "payslips_per_admin", NULL, 2011, 1, 8,
 	                           &num, &den), 3);
 	cr_expect_eq(num, 3600);
 	cr_expect_eq(den, 6);
 	cr_expect_eq(num / den, 600);
 
-	cr_expect_eq(fake_host_sum(fh, "self_service_share", NULL, 2011, 1, 8,
+	cr_expect_eq(test_host_sum(fh, "self_service_share", NULL, 2011, 1, 8,
 	                           &num, &den), 2);
 	cr_expect_eq(num, 1900);
 	cr_expect_eq(den, 2700);
 	cr_expect_float_eq(100 * num / den, 70.370370, 1e-5);
 
-	cr_expect_eq(fake_host_sum(fh, "payslips_per_month", NULL, 2011, 1, 8,
+	cr_expect_eq(test_host_sum(fh, "payslips_per_month", NULL, 2011, 1, 8,
 	                           &num, &den), 3);
 	cr_expect_eq(num, 3600);
 	cr_expect_eq(den, 3);
 
-	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2010, 1,
+	cr_expect_eq(test_host_sum(fh, "payslips_per_admin", NULL, 2010, 1,
 	                           12, &num, &den), 1);
 	cr_expect_eq(num / den, 500);
-	cr_expect_eq(fake_host_sum(fh, "self_service_share", NULL, 2010, 1,
+	cr_expect_eq(test_host_sum(fh, "self_service_share", NULL, 2010, 1,
 	                           12, &num, &den), 1);
 	cr_expect_eq(100 * num / den, 60);
 
-	cr_expect_eq(fake_host_last_month(fh, "payslips_per_admin", 2011), 3);
-	cr_expect_eq(fake_host_last_month(fh, "self_service_share", 2011), 3);
-	fake_host_free(fh);
+	cr_expect_eq(test_host_last_month(fh, "payslips_per_admin", 2011), 3);
+	cr_expect_eq(test_host_last_month(fh, "self_service_share", 2011), 3);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -144,7 +144,7 @@ Test(payroll, missing_two_columns)
 {
 	char want[1024];
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "missing_two.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "missing_two.csv",
 	                                       &rc);
 
 	snprintf(want, sizeof want,
@@ -153,8 +153,8 @@ Test(payroll, missing_two_columns)
 	         "payroll: %s/missing_two.csv:1: missing required column "
 	         "'administrator_fte'\n", DATA, DATA);
 	cr_expect_eq(rc, KPI_EDATA);
-	cr_expect_str_eq(fake_host_diag(fh), want);
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), want);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -195,12 +195,12 @@ Test(payroll, fractional_count)
 
 /* Expect one measurement of payslips_per_admin for year-month in fh,
  * num/den as given (the export's payslips / administrator_fte). */
-static void expect_per_admin(const struct fake_host *fh, int year, int month,
+static void expect_per_admin(const struct test_host *fh, int year, int month,
                              double num, double den)
 {
 	double n = 0, d = 0;
 
-	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, year, month,
+	cr_expect_eq(test_host_sum(fh, "payslips_per_admin", NULL, year, month,
 	                           month, &n, &d), 1, "%d-%02d", year, month);
 	cr_expect_eq(n, num, "%d-%02d: num %g", year, month, n);
 	cr_expect_eq(d, den, "%d-%02d: den %g", year, month, d);
@@ -212,11 +212,11 @@ static void expect_per_admin(const struct fake_host *fh, int year, int month,
 Test(payroll, month_before_previous_year)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_before.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "month_before.csv",
 	                                       &rc);
 
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_expect_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
 	expect_per_admin(fh, 2010, 12, 1000, 2);
 	expect_per_admin(fh, 2009, 12, 1000, 2);
 	plugin_test_free(fh);
@@ -226,10 +226,10 @@ Test(payroll, month_before_previous_year)
 Test(payroll, month_after_run_year)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "month_after.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "month_after.csv",
 	                                       &rc);
 
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_eq(rc, 0, "%s", test_host_diag(fh));
 	expect_per_admin(fh, 2011, 12, 1000, 2);
 	expect_per_admin(fh, 2012, 1, 1000, 2);
 	plugin_test_free(fh);
@@ -286,26 +286,26 @@ Test(payroll, missing_file)
 {
 	char want[512];
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "no_such_file.csv",
+	struct test_host *fh = plugin_test_run(&pt, DATA, "no_such_file.csv",
 	                                       &rc);
 
 	snprintf(want, sizeof want, "payroll: %s/no_such_file.csv: cannot "
 	         "open: No such file or directory\n", DATA);
 	cr_expect_eq(rc, KPI_EIO);
-	cr_expect_str_eq(fake_host_diag(fh), want);
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), want);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
 Test(payroll, empty_file_key)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "", &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, "", &rc);
 
 	cr_expect_eq(rc, KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "payroll: fake.ini:1: file: "
-	                 "expected a file name, found ''\n");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "file: "
+	                 "expected a file name, found ''", 1));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -319,22 +319,22 @@ Test(payroll, shipped_2011)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
+	struct test_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2011, 1, 8,
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_eq(test_host_sum(fh, "payslips_per_admin", NULL, 2011, 1, 8,
 	                           &num, &den), 4);
 	cr_expect_eq(round(num / den), 847, "%f", num / den);
-	cr_expect_eq(fake_host_sum(fh, "self_service_share", NULL, 2011, 1, 8,
+	cr_expect_eq(test_host_sum(fh, "self_service_share", NULL, 2011, 1, 8,
 	                           &num, &den), 4);
 	cr_expect_eq(round(100 * num / den), 69, "%f", 100 * num / den);
-	cr_expect_eq(fake_host_sum(fh, "payslips_per_month", NULL, 2011, 1, 8,
+	cr_expect_eq(test_host_sum(fh, "payslips_per_month", NULL, 2011, 1, 8,
 	                           &num, &den), 4);
 	cr_expect_eq(round(num / den), 51000, "%f", num / den);
-	cr_expect_eq(fake_host_last_month(fh, "payslips_per_admin", 2011), 4);
+	cr_expect_eq(test_host_last_month(fh, "payslips_per_admin", 2011), 4);
 	/* All of 2010, for a seasonal forecast. */
-	cr_expect_eq(fake_host_sum(fh, "payslips_per_admin", NULL, 2010, 1,
+	cr_expect_eq(test_host_sum(fh, "payslips_per_admin", NULL, 2010, 1,
 	                           12, &num, &den), 12);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }

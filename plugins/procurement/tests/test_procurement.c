@@ -1,5 +1,5 @@
 /*
- * test_procurement.c - the procurement plugin through the fake host: each
+ * test_procurement.c - the procurement plugin through the real host: each
  * count against a register worked out by hand, every bad input with its
  * exact message, the Swedish Excel form, and data/2011/procurement.csv.
  */
@@ -28,19 +28,19 @@ static const struct plugin_test pt = {
 
 /* The numerator emitted for id in month m of 2011 (asserts there is
  * exactly one measurement). */
-static double month_num(const struct fake_host *fh, const char *id, int m)
+static double month_num(const struct test_host *fh, const char *id, int m)
 {
 	double num, den;
 
-	cr_assert_eq(fake_host_sum(fh, id, NULL, 2011, m, m, &num, &den), 1,
+	cr_assert_eq(test_host_sum(fh, id, NULL, 2011, m, m, &num, &den), 1,
 	             "%s 2011-%02d", id, m);
 	return num;
 }
 
 Test(procurement, descriptor)
 {
-	struct fake_host *fh = fake_host_new("procurement", 2011, 8, DATA);
-	const struct kpi_plugin *p = fake_host_load(fh, "procurement");
+	struct test_host *fh = test_host_new("procurement", 2011, 8, DATA);
+	const struct kpi_plugin *p = test_host_load(fh, "procurement");
 	static const int agg[] = { KPI_AGG_SUM, KPI_AGG_SUM, KPI_AGG_LAST,
 	                           KPI_AGG_RATIO };
 	static const int dir[] = { KPI_DIR_HIGHER, KPI_DIR_HIGHER,
@@ -69,7 +69,7 @@ Test(procurement, descriptor)
 	cr_expect_str_eq(p->indicators[3].unit, "%");
 	cr_expect_str_eq(p->config_keys[0], "file");
 	cr_expect_null(p->config_keys[1]);
-	fake_host_free(fh);
+	test_host_free(fh);
 }
 
 /*
@@ -95,46 +95,46 @@ Test(procurement, counts_small)
 	static const double ongoing[8] = { 3, 2, 2, 2, 2, 3, 3, 3 };
 	double num, den;
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, "small.csv", &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
 
 	/* Every month 1..8 is emitted (zeros too), and September, when P5
 	 * closed. */
-	cr_expect_eq(fake_host_sum(fh, "completed_central", NULL, 2011, 1, 8,
+	cr_expect_eq(test_host_sum(fh, "completed_central", NULL, 2011, 1, 8,
 	                           &num, &den), 8);
 	cr_expect_eq(num, 2);
 	cr_expect_eq(month_num(fh, "completed_central", 2), 2);
-	cr_expect_eq(fake_host_sum(fh, "completed_agency", NULL, 2011, 1, 8,
+	cr_expect_eq(test_host_sum(fh, "completed_agency", NULL, 2011, 1, 8,
 	                           &num, &den), 8);
 	cr_expect_eq(num, 1);
 	cr_expect_eq(month_num(fh, "completed_agency", 3), 1);
-	cr_expect_eq(fake_host_sum(fh, "completed_agency", NULL, 2011, 1, 12,
+	cr_expect_eq(test_host_sum(fh, "completed_agency", NULL, 2011, 1, 12,
 	                           &num, &den), 9);
 	cr_expect_eq(num, 2);
 	cr_expect_eq(month_num(fh, "completed_agency", 9), 1);
 
-	cr_expect_eq(fake_host_sum(fh, "review_share", NULL, 2011, 1, 8, &num,
+	cr_expect_eq(test_host_sum(fh, "review_share", NULL, 2011, 1, 8, &num,
 	                           &den), 8);
 	cr_expect_eq(num, 1);
 	cr_expect_eq(den, 3);
 	cr_expect_float_eq(100 * num / den, 33.333333, 1e-5);
 
-	cr_expect_eq(fake_host_last_month(fh, "ongoing", 2011), 8);
+	cr_expect_eq(test_host_last_month(fh, "ongoing", 2011), 8);
 	for (int m = 1; m <= 8; m++) {
 		cr_expect_eq(month_num(fh, "ongoing", m), ongoing[m - 1],
 		             "ongoing 2011-%02d", m);
-		cr_expect_eq(fake_host_sum(fh, "ongoing", NULL, 2011, m, m,
+		cr_expect_eq(test_host_sum(fh, "ongoing", NULL, 2011, m, m,
 		                           &num, &den), 1);
 		cr_expect_eq(den, 1);
 	}
 
 	/* Nothing for the previous year: P1 is in the register only. */
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		cr_expect_eq(fake_host_sum(fh, ids[i], NULL, 2010, 1, 12, &num,
+		cr_expect_eq(test_host_sum(fh, ids[i], NULL, 2010, 1, 12, &num,
 		                           &den), 0, "%s", ids[i]);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -145,18 +145,18 @@ Test(procurement, counts_small_t1)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = plugin_test_run_to(&pt, 4, DATA, "small.csv",
+	struct test_host *fh = plugin_test_run_to(&pt, 4, DATA, "small.csv",
 	                                          &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_eq(fake_host_last_month(fh, "ongoing", 2011), 4);
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_eq(test_host_last_month(fh, "ongoing", 2011), 4);
 	cr_expect_eq(month_num(fh, "ongoing", 4), 2);
-	cr_expect_eq(fake_host_sum(fh, "completed_central", NULL, 2011, 1, 12,
+	cr_expect_eq(test_host_sum(fh, "completed_central", NULL, 2011, 1, 12,
 	                           &num, &den), 5);
-	cr_expect_eq(fake_host_sum(fh, "completed_agency", NULL, 2011, 5, 12,
+	cr_expect_eq(test_host_sum(fh, "completed_agency", NULL, 2011, 5, 12,
 	                           &num, &den), 1);
 	cr_expect_eq(month_num(fh, "completed_agency", 9), 1);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -190,11 +190,11 @@ Test(procurement, missing_columns)
 Test(procurement, title_optional)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "no_title.csv", &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, "no_title.csv", &rc);
 
-	cr_expect_eq(rc, 0, "%s", fake_host_diag(fh));
+	cr_expect_eq(rc, 0, "%s", test_host_diag(fh));
 	cr_expect_eq(month_num(fh, "completed_central", 2), 1);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -233,17 +233,17 @@ Test(procurement, closed_before_opened)
 static void expect_ongoing(const char *file, const int want[8])
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, file, &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, file, &rc);
 
-	cr_assert_eq(rc, 0, "%s: %s", file, fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
+	cr_assert_eq(rc, 0, "%s: %s", file, test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
 	for (int m = 1; m <= 8; m++) {
 		double num = -1, den = 0;
 
-		cr_expect_eq(fake_host_sum(fh, "ongoing", NULL, 2011, m, m,
+		cr_expect_eq(test_host_sum(fh, "ongoing", NULL, 2011, m, m,
 		                           &num, &den), 1, "%s %d", file, m);
 		cr_expect_eq(num, want[m - 1], "%s month %d: %g", file, m, num);
-		fake_host_sum(fh, "completed_central", NULL, 2011, m, m, &num,
+		test_host_sum(fh, "completed_central", NULL, 2011, m, m, &num,
 		              &den);
 		cr_expect_eq(num, 0, "%s month %d: completed %g", file, m, num);
 	}
@@ -316,7 +316,7 @@ Test(procurement, many_ids_warn)
 	char path[128], want[256];
 	FILE *f;
 	int rc, n = 12300;
-	struct fake_host *fh;
+	struct test_host *fh;
 
 	snprintf(path, sizeof path, "/tmp/kpirun-test-procurement-%ld.csv",
 	         (long)getpid());
@@ -332,21 +332,21 @@ Test(procurement, many_ids_warn)
 	         "12288 assignments, ids from line 12290 on are not checked "
 	         "for duplicates\n", path);
 	cr_expect_eq(rc, 0);
-	cr_expect_str_eq(fake_host_diag(fh), want);
+	cr_expect_str_eq(test_host_diag(fh), want);
 	cr_expect_eq(month_num(fh, "completed_agency", 1), n);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
 Test(procurement, empty_file_key)
 {
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, DATA, "", &rc);
+	struct test_host *fh = plugin_test_run(&pt, DATA, "", &rc);
 
 	cr_expect_eq(rc, KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "procurement: fake.ini:1: file: "
-	                 "expected a file name, found ''\n");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "file: "
+	                 "expected a file name, found ''", 1));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -362,19 +362,19 @@ Test(procurement, shipped_2011)
 {
 	double num, den;
 	int rc;
-	struct fake_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
+	struct test_host *fh = plugin_test_run(&pt, SHIPPED, NULL, &rc);
 
-	cr_assert_eq(rc, 0, "%s", fake_host_diag(fh));
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_sum(fh, "completed_central", NULL, 2011, 1, 8, &num, &den);
+	cr_assert_eq(rc, 0, "%s", test_host_diag(fh));
+	cr_expect_str_eq(test_host_diag(fh), "");
+	test_host_sum(fh, "completed_central", NULL, 2011, 1, 8, &num, &den);
 	cr_expect_eq(num, 4);
-	fake_host_sum(fh, "completed_agency", NULL, 2011, 1, 8, &num, &den);
+	test_host_sum(fh, "completed_agency", NULL, 2011, 1, 8, &num, &den);
 	cr_expect_eq(num, 4);
-	cr_expect_eq(fake_host_last_month(fh, "ongoing", 2011), 8);
+	cr_expect_eq(test_host_last_month(fh, "ongoing", 2011), 8);
 	cr_expect_eq(month_num(fh, "ongoing", 8), 7);
-	fake_host_sum(fh, "review_share", NULL, 2011, 1, 8, &num, &den);
+	test_host_sum(fh, "review_share", NULL, 2011, 1, 8, &num, &den);
 	cr_expect_eq(den, 8);
 	cr_expect_eq(round(100 * num / den), 0);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }

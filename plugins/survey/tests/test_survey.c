@@ -1,5 +1,5 @@
 /*
- * test_survey.c - the survey plugin through the fake host: indicators
+ * test_survey.c - the survey plugin through the real host: indicators
  * declared from the config, shares and indexes per year worked out by
  * hand, the run year without rows (no value), bad inputs with their exact
  * messages, and the Swedish Excel form of the export.
@@ -53,39 +53,39 @@ static const char *const config[][2] = {
 
 /* A host for area "survey" of a T2 run of `year` over `file` in DATA,
  * configured as above. */
-static struct fake_host *host(const char *dir, const char *file, int year)
+static struct test_host *host(const char *dir, const char *file, int year)
 {
-	struct fake_host *fh = fake_host_new("survey", year, 8, dir);
+	struct test_host *fh = test_host_new("survey", year, 8, dir);
 
 	for (size_t i = 0; i < sizeof config / sizeof config[0]; i++)
-		fake_host_set(fh, config[i][0], config[i][1]);
+		test_host_set(fh, config[i][0], config[i][1]);
 	if (file)
-		fake_host_set(fh, "file", file);
+		test_host_set(fh, "file", file);
 	return fh;
 }
 
 /* Load the plugin and run it on fh; returns the run's code. */
-static int run(struct fake_host *fh)
+static int run(struct test_host *fh)
 {
 	return plugin_test_load_run(fh, "survey");
 }
 
 /* Number of values emitted for any question, 2000..2020. */
-static int n_values(const struct fake_host *fh)
+static int n_values(const struct test_host *fh)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < sizeof qids / sizeof qids[0]; i++)
 		for (int y = 2000; y <= 2020; y++)
-			n += fake_host_value(fh, qids[i], y) != NULL;
+			n += test_host_value(fh, qids[i], y) != NULL;
 	return n;
 }
 
 /* Expect a yearly outcome `want` for question id in year. */
-static void expect_value(const struct fake_host *fh, const char *id,
+static void expect_value(const struct test_host *fh, const char *id,
                          int year, double want)
 {
-	const struct kpi_value *v = fake_host_value(fh, id, year);
+	const struct kpi_value *v = test_host_value(fh, id, year);
 
 	cr_assert_not_null(v, "%s %d: no value", id, year);
 	cr_expect(v->has_outcome && !v->has_forecast, "%s %d", id, year);
@@ -99,7 +99,7 @@ static void expect_value(const struct fake_host *fh, const char *id,
  * with no value emitted. */
 static void expect_error(const char *file, const char *where_what)
 {
-	struct fake_host *fh = host(DATA, file, 2011);
+	struct test_host *fh = host(DATA, file, 2011);
 	int rc = run(fh);
 
 	plugin_test_expect_data_error(fh, rc, "survey", DATA, file, where_what);
@@ -109,8 +109,8 @@ static void expect_error(const char *file, const char *where_what)
 
 Test(survey, descriptor)
 {
-	struct fake_host *fh = fake_host_new("survey", 2011, 8, DATA);
-	const struct kpi_plugin *p = fake_host_load(fh, "survey");
+	struct test_host *fh = test_host_new("survey", 2011, 8, DATA);
+	const struct kpi_plugin *p = test_host_load(fh, "survey");
 
 	cr_assert_not_null(p);
 	cr_expect_str_eq(p->name, "survey");
@@ -118,30 +118,30 @@ Test(survey, descriptor)
 	cr_expect_str_eq(p->license, "MIT");
 	cr_expect_eq(p->n_indicators, 0, "every indicator comes from config");
 	cr_expect_str_eq(p->config_keys[0], "file");
-	fake_host_free(fh);
+	test_host_free(fh);
 }
 
 /* One indicator declared per question, in config order. */
 Test(survey, declares_questions)
 {
 	static const char *const units[] = { "", "%", "%", "%", "%" };
-	struct fake_host *fh = host(DATA, NULL, 2011);
+	struct test_host *fh = host(DATA, NULL, 2011);
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_assert_eq(fake_host_ndeclared(fh), 5);
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_assert_eq(test_host_ndeclared(fh), 5);
 	for (size_t i = 0; i < 5; i++) {
-		const struct kpi_indicator_def *d = fake_host_declared(fh, i);
+		const struct kpi_indicator_def *d = test_host_declared(fh, i);
 
 		cr_expect_str_eq(d->id, qids[i]);
 		cr_expect_str_eq(d->unit, units[i], "%s", d->id);
 		cr_expect_eq(d->direction, KPI_DIR_HIGHER);
 		cr_expect_eq(d->decimals, 0);
 	}
-	cr_expect_str_eq(fake_host_declared(fh, 0)->name_sv,
+	cr_expect_str_eq(test_host_declared(fh, 0)->name_sv,
 	                 "Nöjd medarbetarindex (NMI)");
-	cr_expect_str_eq(fake_host_declared(fh, 2)->name_en,
+	cr_expect_str_eq(test_host_declared(fh, 2)->name_en,
 	                 "Customers satisfied with agreements");
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -157,9 +157,9 @@ Test(survey, declares_questions)
  */
 Test(survey, values_by_hand)
 {
-	struct fake_host *fh = host(DATA, NULL, 2011);
+	struct test_host *fh = host(DATA, NULL, 2011);
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
 	expect_value(fh, "nmi", 2009, 65);
 	expect_value(fh, "nmi", 2010, 67);
 	expect_value(fh, "cc_customers", 2009, 80);
@@ -167,54 +167,54 @@ Test(survey, values_by_hand)
 	expect_value(fh, "proc_agreements", 2010, 80);
 	expect_value(fh, "proc_service", 2010, 100.0 * 1000 / 1200);
 	for (size_t i = 0; i < sizeof qids / sizeof qids[0]; i++)
-		cr_expect_null(fake_host_value(fh, qids[i], 2011), "%s",
+		cr_expect_null(test_host_value(fh, qids[i], 2011), "%s",
 		               qids[i]);
 	expect_value(fh, "nmi", 2012, 70);
 	cr_expect_eq(n_values(fh), 7);
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), "");
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
 /* Once the run year's surveys are in, the run year has a value. */
 Test(survey, run_year_with_rows)
 {
-	struct fake_host *fh = host(DATA, "survey_2011.csv", 2011);
+	struct test_host *fh = host(DATA, "survey_2011.csv", 2011);
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
 	expect_value(fh, "nmi", 2011, 69.5);
 	expect_value(fh, "nmi", 2010, 67);
 	expect_value(fh, "cc_customers", 2011, 100.0 * 271 / 300);
-	cr_expect_null(fake_host_value(fh, "cc_customers", 2010));
-	fake_host_free(fh);
+	cr_expect_null(test_host_value(fh, "cc_customers", 2010));
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
 /* No respondents: no share, a warning. */
 Test(survey, zero_respondents)
 {
-	struct fake_host *fh = host(DATA, "survey_zero.csv", 2011);
+	struct test_host *fh = host(DATA, "survey_zero.csv", 2011);
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_expect_null(fake_host_value(fh, "cc_customers", 2010));
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_expect_null(test_host_value(fh, "cc_customers", 2010));
 	expect_value(fh, "nmi", 2010, 67);
-	cr_expect_str_eq(fake_host_diag(fh), "survey: warning: cc_customers: "
+	cr_expect_str_eq(test_host_diag(fh), "survey: warning: cc_customers: "
 	                 "no respondents for question 'customers' in 2010\n");
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
 /* data/2011/survey.csv: NMI 2009 65, 2010 67, nothing for 2011. */
 Test(survey, shipped_data)
 {
-	struct fake_host *fh = host(SHIPPED, NULL, 2011);
+	struct test_host *fh = host(SHIPPED, NULL, 2011);
 
-	cr_assert_eq(run(fh), 0, "%s", fake_host_diag(fh));
+	cr_assert_eq(run(fh), 0, "%s", test_host_diag(fh));
 	expect_value(fh, "nmi", 2009, 65);
 	expect_value(fh, "nmi", 2010, 67);
-	cr_expect_null(fake_host_value(fh, "nmi", 2011));
+	cr_expect_null(test_host_value(fh, "nmi", 2011));
 	cr_expect_eq(n_values(fh), 2);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -237,16 +237,16 @@ Test(survey, bad_rows)
 /* The core's own number errors: file:line:col. */
 Test(survey, bad_number)
 {
-	struct fake_host *fh = host(DATA, "survey_bad_index.csv", 2011);
+	struct test_host *fh = host(DATA, "survey_bad_index.csv", 2011);
 	char want[512];
 
 	snprintf(want, sizeof want, "survey: %s/survey_bad_index.csv:2:18: ",
 	         DATA);
 	cr_expect_eq(run(fh), KPI_EDATA);
-	cr_expect(strncmp(fake_host_diag(fh), want, strlen(want)) == 0,
-	          "got %s", fake_host_diag(fh));
+	cr_expect(strncmp(test_host_diag(fh), want, strlen(want)) == 0,
+	          "got %s", test_host_diag(fh));
 	cr_expect_eq(n_values(fh), 0);
-	fake_host_free(fh);
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -263,7 +263,7 @@ Test(survey, missing_columns)
 
 	for (size_t skip = 0; skip < 6; skip++) {
 		char dir[] = "/tmp/test_survey.XXXXXX", path[128], want[512];
-		struct fake_host *fh;
+		struct test_host *fh;
 		FILE *f;
 
 		cr_assert_not_null(mkdtemp(dir));
@@ -287,9 +287,9 @@ Test(survey, missing_columns)
 		cr_expect_eq(run(fh), KPI_EDATA, "%s", cols[skip]);
 		snprintf(want, sizeof want, "survey: %s:1: missing required "
 		         "column '%s'\n", path, cols[skip]);
-		cr_expect_str_eq(fake_host_diag(fh), want);
+		cr_expect_str_eq(test_host_diag(fh), want);
 		cr_expect_eq(n_values(fh), 0);
-		fake_host_free(fh);
+		test_host_free(fh);
 		unlink(path);
 		rmdir(dir);
 	}
@@ -299,13 +299,13 @@ Test(survey, missing_columns)
 /* Header only: the indicators are declared, nothing is emitted. */
 Test(survey, empty_export)
 {
-	struct fake_host *fh = host(DATA, "survey_empty.csv", 2011);
+	struct test_host *fh = host(DATA, "survey_empty.csv", 2011);
 
-	cr_expect_eq(run(fh), 0, "%s", fake_host_diag(fh));
-	cr_expect_eq(fake_host_ndeclared(fh), 5);
+	cr_expect_eq(run(fh), 0, "%s", test_host_diag(fh));
+	cr_expect_eq(test_host_ndeclared(fh), 5);
 	cr_expect_eq(n_values(fh), 0);
-	cr_expect_str_eq(fake_host_diag(fh), "");
-	fake_host_free(fh);
+	cr_expect_str_eq(test_host_diag(fh), "");
+	test_host_free(fh);
 	LEAK_CHECK();
 }
 
@@ -313,16 +313,16 @@ Test(survey, empty_export)
  * same values. */
 Test(survey, excel_export_same_results)
 {
-	struct fake_host *a = host(DATA, NULL, 2011);
-	struct fake_host *b = host(DATA, "survey_excel.csv", 2011);
+	struct test_host *a = host(DATA, NULL, 2011);
+	struct test_host *b = host(DATA, "survey_excel.csv", 2011);
 
-	cr_assert_eq(run(a), 0, "%s", fake_host_diag(a));
-	cr_assert_eq(run(b), 0, "%s", fake_host_diag(b));
+	cr_assert_eq(run(a), 0, "%s", test_host_diag(a));
+	cr_assert_eq(run(b), 0, "%s", test_host_diag(b));
 	cr_expect_eq(n_values(a), n_values(b));
 	for (size_t i = 0; i < sizeof qids / sizeof qids[0]; i++)
 		for (int y = 2000; y <= 2020; y++) {
-			const struct kpi_value *x = fake_host_value(a, qids[i], y);
-			const struct kpi_value *z = fake_host_value(b, qids[i], y);
+			const struct kpi_value *x = test_host_value(a, qids[i], y);
+			const struct kpi_value *z = test_host_value(b, qids[i], y);
 
 			cr_expect((x == NULL) == (z == NULL), "%s %d", qids[i],
 			          y);
@@ -330,8 +330,8 @@ Test(survey, excel_export_same_results)
 				cr_expect_float_eq(x->outcome, z->outcome, EPS,
 				                   "%s %d", qids[i], y);
 		}
-	fake_host_free(a);
-	fake_host_free(b);
+	test_host_free(a);
+	test_host_free(b);
 	LEAK_CHECK();
 }
 
@@ -360,16 +360,16 @@ Test(survey, config_errors)
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct fake_host *fh = host(DATA, NULL, 2011);
+		struct test_host *fh = host(DATA, NULL, 2011);
 		char want[512];
 
-		fake_host_set(fh, cases[i].key, cases[i].value);
+		test_host_set(fh, cases[i].key, cases[i].value);
 		cr_expect_eq(run(fh), KPI_ECONFIG, "%s", cases[i].value);
-		snprintf(want, sizeof want, "survey: fake.ini:1: %s\n",
-		         cases[i].msg);
-		cr_expect_str_eq(fake_host_diag(fh), want);
+		snprintf(want, sizeof want, "%s",
+		         plugin_test_config_message(fh, cases[i].msg, 1));
+		cr_expect_str_eq(test_host_diag(fh), want);
 		cr_expect_eq(n_values(fh), 0);
-		fake_host_free(fh);
+		test_host_free(fh);
 	}
 	LEAK_CHECK();
 }
@@ -377,13 +377,13 @@ Test(survey, config_errors)
 /* Without `questions` there is nothing to report: an error. */
 Test(survey, config_questions_required)
 {
-	struct fake_host *fh = fake_host_new("survey", 2011, 8, DATA);
+	struct test_host *fh = test_host_new("survey", 2011, 8, DATA);
 
 	cr_expect_eq(run(fh), KPI_ECONFIG);
-	cr_expect_str_eq(fake_host_diag(fh), "survey: fake.ini:1: questions: "
+	cr_expect_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "questions: "
 	                 "expected the questions to report, e.g. 'nmi, "
-	                 "cc_customers'\n");
-	cr_expect_eq(fake_host_ndeclared(fh), 0);
-	fake_host_free(fh);
+	                 "cc_customers'", 1));
+	cr_expect_eq(test_host_ndeclared(fh), 0);
+	test_host_free(fh);
 	LEAK_CHECK();
 }

@@ -1,5 +1,5 @@
 /*
- * test_switchboard.c - the switchboard plugin through the fake host: every
+ * test_switchboard.c - the switchboard plugin through the real host: every
  * formula against hand-worked fixtures, call log and summary giving the
  * same indicators, bad rows and headers, Excel exports, the 2011 data.
  */
@@ -20,43 +20,43 @@ static const char *const ids[] = {
 
 /* A host for area "switchboard" of a run to August 2011 reading from dir,
  * with `file` set and the plugin loaded into *p.  Caller frees. */
-static struct fake_host *setup(const char *dir, const char *file,
+static struct test_host *setup(const char *dir, const char *file,
                                const struct kpi_plugin **p)
 {
-	struct fake_host *fh = fake_host_new("switchboard", 2011, 8, dir);
+	struct test_host *fh = test_host_new("switchboard", 2011, 8, dir);
 
-	fake_host_set(fh, "file", file);
+	test_host_set(fh, "file", file);
 	*p = plugin_test_load(fh, "switchboard");
 	return fh;
 }
 
 /* Run the plugin over file in dir (threshold NULL = default).  Asserts
  * the return code; the caller frees the host. */
-static struct fake_host *run(const char *dir, const char *file,
+static struct test_host *run(const char *dir, const char *file,
                              const char *threshold, int want_rc)
 {
 	const struct kpi_plugin *p;
-	struct fake_host *fh = setup(dir, file, &p);
+	struct test_host *fh = setup(dir, file, &p);
 	int rc;
 
 	if (threshold)
-		fake_host_set(fh, "service_level_s", threshold);
-	rc = fake_host_run(fh, p);
+		test_host_set(fh, "service_level_s", threshold);
+	rc = test_host_run(fh, p);
 	cr_assert_eq(rc, want_rc, "run returned %d, expected %d; diag: %s",
-	             rc, want_rc, fake_host_diag(fh));
+	             rc, want_rc, test_host_diag(fh));
 	return fh;
 }
 
 /* Σnum and Σden of id over months from..to of year (no group). */
-static void sums(const struct fake_host *fh, const char *id, int year,
+static void sums(const struct test_host *fh, const char *id, int year,
                  int from, int to, double *num, double *den)
 {
-	fake_host_sum(fh, id, NULL, year, from, to, num, den);
+	test_host_sum(fh, id, NULL, year, from, to, num, den);
 }
 
 /* The ratio of id over the months, ×scale, as text with `dec` decimals:
  * what the report would print (up to the decimal separator). */
-static const char *ratio_text(const struct fake_host *fh, const char *id,
+static const char *ratio_text(const struct test_host *fh, const char *id,
                               int from, int to, double scale, int dec,
                               char *buf, size_t n)
 {
@@ -74,20 +74,20 @@ static const char *ratio_text(const struct fake_host *fh, const char *id,
 static void expect_bad(const char *file, const char *msg)
 {
 	char path[512], want[1024];
-	struct fake_host *fh;
+	struct test_host *fh;
 
 	snprintf(path, sizeof path, "bad/%s", file);
 	fh = run(DATA, path, NULL, KPI_EDATA);
 	snprintf(want, sizeof want, "switchboard: %s/bad/%s:%s\n", DATA, file,
 	         msg);
-	cr_assert_str_eq(fake_host_diag(fh), want);
+	cr_assert_str_eq(test_host_diag(fh), want);
 	plugin_test_free(fh);
 }
 
 Test(switchboard, descriptor)
 {
 	const struct kpi_plugin *p;
-	struct fake_host *fh = setup(DATA, "calls.csv", &p);
+	struct test_host *fh = setup(DATA, "calls.csv", &p);
 	size_t i;
 
 	cr_assert_str_eq(p->name, "switchboard");
@@ -126,11 +126,11 @@ Test(switchboard, descriptor)
  */
 Test(switchboard, call_log_by_hand)
 {
-	struct fake_host *fh = run(DATA, "calls.csv", NULL, 0);
+	struct test_host *fh = run(DATA, "calls.csv", NULL, 0);
 	double num, den;
 	char buf[32];
 
-	cr_assert_str_eq(fake_host_diag(fh), "");
+	cr_assert_str_eq(test_host_diag(fh), "");
 	sums(fh, "answered", 2011, 1, 8, &num, &den);
 	cr_assert_eq(num, 7);
 	sums(fh, "answered_share", 2011, 1, 1, &num, &den);
@@ -157,9 +157,9 @@ Test(switchboard, call_log_by_hand)
 	sums(fh, "answered_share", 2010, 12, 12, &num, &den);
 	cr_assert(num == 1 && den == 2);
 	/* Months without calls emit nothing. */
-	cr_assert_eq(fake_host_sum(fh, "answered", NULL, 2011, 3, 12, &num,
+	cr_assert_eq(test_host_sum(fh, "answered", NULL, 2011, 3, 12, &num,
 	                           &den), 0);
-	cr_assert_eq(fake_host_last_month(fh, "answered", 2011), 2);
+	cr_assert_eq(test_host_last_month(fh, "answered", 2011), 2);
 	plugin_test_free(fh);
 }
 
@@ -173,7 +173,7 @@ Test(switchboard, call_log_by_hand)
  */
 Test(switchboard, summary_by_hand)
 {
-	struct fake_host *fh = run(DATA, "summary.csv", NULL, 0);
+	struct test_host *fh = run(DATA, "summary.csv", NULL, 0);
 	double num, den;
 	char buf[32];
 
@@ -259,7 +259,7 @@ static size_t aggregate_log(const char *path, double threshold,
 /* Assert that hosts a and b emitted the same measurements: per
  * indicator, year and month, some or none in both, the same Σnum and
  * Σden. */
-static void assert_same(const struct fake_host *a, const struct fake_host *b)
+static void assert_same(const struct test_host *a, const struct test_host *b)
 {
 	size_t i;
 	int y, m;
@@ -268,9 +268,9 @@ static void assert_same(const struct fake_host *a, const struct fake_host *b)
 		for (y = 2010; y <= 2011; y++)
 			for (m = 1; m <= 12; m++) {
 				double na, da, nb, db;
-				int ca = fake_host_sum(a, ids[i], NULL, y, m, m,
+				int ca = test_host_sum(a, ids[i], NULL, y, m, m,
 				                       &na, &da);
-				int cb = fake_host_sum(b, ids[i], NULL, y, m, m,
+				int cb = test_host_sum(b, ids[i], NULL, y, m, m,
 				                       &nb, &db);
 
 				/* one measurement per row: the counts
@@ -291,7 +291,7 @@ Test(switchboard, log_and_summary_identical)
 	struct agg rows[64];
 	char path[64], text[4096];
 	size_t n, i, k = 0;
-	struct fake_host *a, *b;
+	struct test_host *a, *b;
 
 	n = aggregate_log(DATA "/calls.csv", 25, rows, 64);
 	cr_assert_eq(n, 6);   /* 2010-12 stad; 2011-01 stad, bolag; 2011-02
@@ -319,7 +319,7 @@ Test(switchboard, log_and_summary_identical)
 Test(switchboard, threshold_boundary)
 {
 	char path[64];
-	struct fake_host *fh;
+	struct test_host *fh;
 	double num, den;
 
 	plugin_test_temp_name("switchboard", path, sizeof path);
@@ -359,11 +359,11 @@ Test(switchboard, empty_exports_emit_nothing)
 	size_t f, i;
 
 	for (f = 0; f < 2; f++) {
-		struct fake_host *fh = run(DATA, files[f], NULL, 0);
+		struct test_host *fh = run(DATA, files[f], NULL, 0);
 
-		cr_assert_str_eq(fake_host_diag(fh), "");
+		cr_assert_str_eq(test_host_diag(fh), "");
 		for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
-			cr_assert_eq(fake_host_sum(fh, ids[i], NULL, 2011, 1,
+			cr_assert_eq(test_host_sum(fh, ids[i], NULL, 2011, 1,
 			                           12, &num, &den), 0,
 			             "%s: %s emitted", files[f], ids[i]);
 		plugin_test_free(fh);
@@ -374,8 +374,8 @@ Test(switchboard, empty_exports_emit_nothing)
  * in other case, a blank line, a quoted queue with ';' - same results. */
 Test(switchboard, excel_exports_same_as_plain)
 {
-	struct fake_host *a = run(DATA, "summary.csv", NULL, 0);
-	struct fake_host *b = run(DATA, "summary_excel.csv", NULL, 0);
+	struct test_host *a = run(DATA, "summary.csv", NULL, 0);
+	struct test_host *b = run(DATA, "summary_excel.csv", NULL, 0);
 
 	assert_same(a, b);
 	plugin_test_free(a);
@@ -396,7 +396,7 @@ static void missing_columns(const char *header, const char *const *names,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		struct fake_host *fh;
+		struct test_host *fh;
 
 		plugin_test_temp_name("switchboard", path, sizeof path);
 		plugin_test_header_without(header, i, text, sizeof text);
@@ -404,7 +404,7 @@ static void missing_columns(const char *header, const char *const *names,
 		fh = run(DATA, path, NULL, KPI_EDATA);
 		snprintf(want, sizeof want, "switchboard: %s:1: missing "
 		         "required column '%s'\n", path, names[i]);
-		cr_assert_str_eq(fake_host_diag(fh), want);
+		cr_assert_str_eq(test_host_diag(fh), want);
 		plugin_test_free(fh);
 		remove(path);
 	}
@@ -417,7 +417,7 @@ Test(switchboard, missing_log_columns)
 		"call_start", "result", "wait_s", "talk_s"
 	};
 	char path[64];
-	struct fake_host *fh;
+	struct test_host *fh;
 	double num, den;
 
 	missing_columns("call_start,result,wait_s,talk_s", names, 4);
@@ -489,10 +489,10 @@ Test(switchboard, bad_summary_rows)
  * 70 within the service level, 3600 s talk. */
 Test(switchboard, other_years_emitted)
 {
-	struct fake_host *fh = run(DATA, "years/other_year_log.csv", NULL, 0);
+	struct test_host *fh = run(DATA, "years/other_year_log.csv", NULL, 0);
 	double num = 0, den = 0;
 
-	cr_assert_str_eq(fake_host_diag(fh), "");
+	cr_assert_str_eq(test_host_diag(fh), "");
 	sums(fh, "avg_talk_s", 2009, 12, 12, &num, &den);
 	cr_expect(num == 30 && den == 1, "2009-12: %g/%g", num, den);
 	sums(fh, "avg_talk_s", 2011, 1, 1, &num, &den);
@@ -512,31 +512,28 @@ Test(switchboard, other_years_emitted)
 Test(switchboard, config_errors)
 {
 	const struct kpi_plugin *p;
-	struct fake_host *fh;
+	struct test_host *fh;
 
-	fh = fake_host_new("switchboard", 2011, 8, DATA);
-	p = fake_host_load(fh, "switchboard");
+	fh = test_host_new("switchboard", 2011, 8, DATA);
+	p = test_host_load(fh, "switchboard");
 	cr_assert_not_null(p);
-	cr_assert_eq(fake_host_run(fh, p), KPI_ECONFIG);
-	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: file: "
+	cr_assert_eq(test_host_run(fh, p), KPI_ECONFIG);
+	cr_assert_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "file: "
 	                 "expected the name of the call log or the summary "
-	                 "export, found nothing\n");
+	                 "export, found nothing", 1));
 	plugin_test_free(fh);
 
 	fh = run(DATA, "calls.csv", "25s", KPI_ECONFIG);
-	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: "
-	                 "service_level_s: expected a number, with nothing "
-	                 "after it, found '25s'\n");
+	cr_assert_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "service_level_s: expected a number, with nothing "
+	                 "after it, found '25s'", 1));
 	plugin_test_free(fh);
 	fh = run(DATA, "calls.csv", "-1", KPI_ECONFIG);
-	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: "
-	                 "service_level_s: expected a whole number that is not "
-	                 "negative, found '-1'\n");
+	cr_assert_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "service_level_s: expected a whole number that is not "
+	                 "negative, found '-1'", 1));
 	plugin_test_free(fh);
 	fh = run(DATA, "calls.csv", "3601", KPI_ECONFIG);
-	cr_assert_str_eq(fake_host_diag(fh), "switchboard: fake.ini:1: "
-	                 "service_level_s: expected a whole number of seconds "
-	                 "0..3600, found 3601\n");
+	cr_assert_str_eq(test_host_diag(fh), plugin_test_config_message(fh, "service_level_s: expected a whole number of seconds "
+	                 "0..3600, found 3601", 1));
 	plugin_test_free(fh);
 	fh = run(DATA, "no_such_file.csv", NULL, KPI_EIO);
 	plugin_test_free(fh);
@@ -550,11 +547,11 @@ Test(switchboard, config_errors)
  */
 Test(switchboard, shipped_2011_export)
 {
-	struct fake_host *fh = run(SHIPPED, "switchboard_summary.csv", NULL, 0);
+	struct test_host *fh = run(SHIPPED, "switchboard_summary.csv", NULL, 0);
 	double num, den;
 	char buf[32];
 
-	cr_assert_str_eq(fake_host_diag(fh), "");
+	cr_assert_str_eq(test_host_diag(fh), "");
 	sums(fh, "answered", 2011, 1, 8, &num, &den);
 	cr_assert_eq(num, 1290191);
 	cr_assert_str_eq(ratio_text(fh, "answered_share", 1, 8, 100, 1, buf,
@@ -565,6 +562,6 @@ Test(switchboard, shipped_2011_export)
 	                            sizeof buf), "76.8");
 	cr_assert_str_eq(ratio_text(fh, "service_level", 5, 8, 100, 1, buf,
 	                            sizeof buf), "80.3");
-	cr_assert_eq(fake_host_last_month(fh, "answered", 2011), 8);
+	cr_assert_eq(test_host_last_month(fh, "answered", 2011), 8);
 	plugin_test_free(fh);
 }

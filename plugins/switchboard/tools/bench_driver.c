@@ -1,20 +1,20 @@
 /*
  * bench_driver.c - runs the switchboard plugin over one export through the
- * test fake host and prints its January-August figures; the fallback of
+ * real host of the plugin tests (tests/support/testhost.h) and prints its January-August figures; the fallback of
  * bench/switchboard_bench.sh when no working kpirun binary is built.
  * Usage: bench_driver FILE (absolute path).  Exit status 0 or 3.
  */
 #include <stdio.h>
 
-#include "fakehost.h"
+#include "testhost.h"
 
 /* Print id's period ratio (x scale) for January-August 2011. */
-static void print_ratio(const struct fake_host *fh, const char *id,
+static void print_ratio(const struct test_host *fh, const char *id,
                         double scale)
 {
 	double num, den;
 
-	fake_host_sum(fh, id, NULL, 2011, 1, 8, &num, &den);
+	test_host_sum(fh, id, NULL, 2011, 1, 8, &num, &den);
 	if (den > 0)
 		printf("%s: %.1f\n", id, scale * num / den);
 	else
@@ -27,7 +27,7 @@ static void print_ratio(const struct fake_host *fh, const char *id,
 int main(int argc, char **argv)
 {
 	const struct kpi_plugin *p;
-	struct fake_host *fh;
+	struct test_host *fh;
 	double num, den;
 	int rc;
 
@@ -35,24 +35,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_driver FILE\n");
 		return 2;
 	}
-	fh = fake_host_new("switchboard", 2011, 8, NULL);
-	fake_host_set(fh, "file", argv[1]);
-	p = fake_host_load(fh, "switchboard");
+	fh = test_host_new("switchboard", 2011, 8, NULL);
+	test_host_set(fh, "file", argv[1]);
+	p = test_host_load(fh, "switchboard");
 	if (!p) {
-		fake_host_free(fh);
+		test_host_free(fh);
 		return 4;
 	}
-	rc = fake_host_run(fh, p);
+	rc = test_host_run(fh, p);
 	if (rc != 0) {
-		fputs(fake_host_diag(fh), stderr);
-		fake_host_free(fh);
+		fputs(test_host_diag(fh), stderr);
+		test_host_free(fh);
 		return 3;
 	}
-	fake_host_sum(fh, "answered", NULL, 2011, 1, 8, &num, &den);
+	test_host_sum(fh, "answered", NULL, 2011, 1, 8, &num, &den);
 	printf("answered: %.0f\n", num);
 	print_ratio(fh, "answered_share", 100);
 	print_ratio(fh, "service_level", 100);
 	print_ratio(fh, "avg_talk_s", 1);
-	fake_host_free(fh);
+	test_host_free(fh);
 	return 0;
 }
