@@ -224,7 +224,8 @@ static void row_out(FILE *out, const struct row *r, int lang)
 		sep(out);
 		fputs(r->ind->pace ? r->ind->pace_key : "", out);
 	} else {
-		fputs(",,,,,", out);
+		for (int k = 0; k < 5; k++)
+			sep(out);
 	}
 	fputs("\r\n", out);
 }
