@@ -461,6 +461,7 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 	}
 	if (strcmp(v, "set_by_committee") == 0) {
 		t->kind = KPI_TARGET_TEXT;
+		t->to_be_set = 1;
 		if (dup_str(&t->text_sv, "tas fram av nämnden") ||
 		    dup_str(&t->text_en, "set by committee"))
 			return KPI_ENOMEM;
@@ -474,6 +475,9 @@ static int parse_target(const struct kpi_ini *ini, const char *sec,
 		if (!*txt)
 			return kpi_ini_error(ini, sec, key, "empty text target");
 		t->kind = KPI_TARGET_TEXT;
+		/* the words set_by_committee stands for, written out */
+		t->to_be_set = strcmp(txt, "tas fram av nämnden") == 0 ||
+		               strcmp(txt, "set by committee") == 0;
 		if (dup_str(&t->text_sv, txt) || dup_str(&t->text_en, txt))
 			return KPI_ENOMEM;
 		return 0;

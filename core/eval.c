@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "odds.h"
 #include "window.h"
 
 /* Two doubles closer than this fraction of the larger (and of 1) are equal:
@@ -549,6 +550,7 @@ void kpi_eval_indicator(struct kpi_indicator *ind, const struct kpi_period *p,
 	eval_last(ind, p, base, ind->compare >= 0 ? ind->compare
 	                                          : default_compare);
 	eval_baseline(ind);
+	kpi_odds_eval(ind, p);
 
 	if (ind->tolerance >= 0) {
 		tol = ind->tolerance;

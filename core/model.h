@@ -41,6 +41,8 @@ struct kpi_target {
 	char *unit;              /* unit written after the number, or NULL */
 	char *text_sv;           /* TEXT */
 	char *text_en;
+	int to_be_set;           /* TEXT: set_by_committee, "tas fram av
+	                            nämnden": a target still to be decided */
 	long line;               /* config line, 0 if not from the config */
 };
 
@@ -95,6 +97,13 @@ struct kpi_series {
 	struct kpi_month m[KPI_WINDOW_MONTHS];
 };
 
+/* The pace of the year so far against a yearly target (odds.c). */
+enum kpi_pace {
+	KPI_PACE_NONE = 0,       /* no verdict (too few months, no target) */
+	KPI_PACE_ON_TRACK = 1,   /* at or ahead of the pace the target asks */
+	KPI_PACE_BEHIND = 2
+};
+
 /* What the last-year column compares with (`compare`). */
 enum kpi_compare {
 	KPI_COMPARE_DEFAULT = -1,      /* the run's [kpirun] compare */
@@ -134,6 +143,24 @@ struct kpi_result {
 	double tolerance;        /* the tolerance applied, as configured */
 	int tolerance_relative;  /* ... a fraction of the reference */
 	double tolerance_abs;    /* the tolerance in the indicator's unit */
+
+	/* The year-end value's spread and the chance of meeting the target
+	 * (odds.c, docs/evaluation.md section 10). */
+	int has_interval;        /* interval_lo..interval_hi holds the year-end
+	                            value with KPI_ODDS_LEVEL probability */
+	double interval_lo, interval_hi;
+	double year_sd;          /* standard deviation of the year-end value */
+	int odds_months;         /* months with data the spread came from */
+	int has_chance;
+	double chance;           /* probability (0..1) the target is met */
+	const char *odds_why;    /* static reason when there is no interval or
+	                            chance, or NULL */
+	/* Pace: the year to date against the target's share by now. */
+	int pace;                /* enum kpi_pace */
+	double pace_expected;    /* what the target asks by now */
+	double pace_actual;      /* the year to date */
+	int pace_months;         /* months with data in the year so far */
+	const char *pace_why;    /* static reason when no verdict, or NULL */
 };
 
 /* Fields of a plugin's declaration the config overrides. */

@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "fmt.h"
+#include "odds.h"
 #include "window.h"
 
 #ifndef KPI_VERSION
@@ -56,6 +57,8 @@ const char *kpi_assessment_key(int a)
  * end. */
 struct bld {
 	const struct kpi_config *cfg;
+	const struct kpi_failure *failures;
+	size_t n_failures;
 	int oom;
 };
 
@@ -673,6 +676,165 @@ static int differs(int stated, int computed)
 	return stated >= 0 && computed != KPI_ASSESS_NONE && stated != computed;
 }
 
+/* A static reason from odds.c: its machine key, or "other". */
+static const char *odds_key(const char *why)
+{
+	static const char *const map[][2] = {
+		{ "not a sum or a ratio", "not_sum_or_ratio" },
+		{ "a value the area stated", "stated_value" },
+		{ "no forecast", "no_forecast" },
+		{ "too few months", "too_few_months" },
+		{ "no month left", "year_complete" },
+		{ "the year is complete", "year_complete" },
+		{ "no spread", "no_spread" },
+		{ "no target to weigh", "no_target" },
+		{ "no yearly target", "no_target" },
+	};
+
+	if (!why)
+		return NULL;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(why, map[i][0]) == 0)
+			return map[i][1];
+	return "other";
+}
+
+/* A probability as the table shows it: whole percent, never a certainty
+ * the model cannot give ("> 99 %", "< 1 %"). */
+static void chance_format(char *buf, size_t n, double p, int lang)
+{
+	char num[KPI_MAX_NUMBER_TEXT];
+
+	if (p > 0.995) {
+		snprintf(buf, n, "> 99 %%");
+	} else if (p < 0.005) {
+		snprintf(buf, n, "< 1 %%");
+	} else {
+		kpi_fmt_number(num, sizeof num, p * 100, 0, lang, 1);
+		snprintf(buf, n, "%s %%", num);
+	}
+}
+
+/* The interval, the chance and the pace of ri from ind->res. */
+static void odds_set(struct bld *b, struct kpi_report_indicator *ri,
+                     const struct kpi_indicator *ind)
+{
+	const struct kpi_result *r = &ind->res;
+	char buf[KPI_MAX_CELL];
+	static const char *const pace_keys[] = { "none", "on_track", "behind" };
+	static const char *const pace_sv[] = { DASH, "i fas", "efter" };
+	static const char *const pace_en[] = { DASH, "on track", "behind" };
+	int pace = r->pace >= 0 && r->pace <= KPI_PACE_BEHIND ? r->pace : 0;
+
+	ri->interval_level = KPI_ODDS_LEVEL;
+	ri->has_interval = r->has_interval;
+	ri->year_sd = r->has_interval ? r->year_sd : 0;
+	ri->odds_months = r->has_interval ? r->odds_months : 0;
+	figure_set(b, &ri->interval_lo, r->has_interval, r->interval_lo,
+	           ri->forecast.decimals, ind->unit);
+	figure_set(b, &ri->interval_hi, r->has_interval, r->interval_hi,
+	           ri->forecast.decimals, ind->unit);
+	ri->has_chance = r->has_chance;
+	ri->chance = r->has_chance ? r->chance : 0;
+	ri->odds_why_key = odds_key(r->odds_why);
+	for (int l = SV; l <= EN; l++) {
+		if (r->has_chance)
+			chance_format(buf, sizeof buf, r->chance, l);
+		else
+			snprintf(buf, sizeof buf, "%s", DASH);
+		ri->chance_text.s[l] = bdup(b, buf);
+		if (!r->has_interval) {
+			ri->odds_line.s[l] = bdup(b, "");
+			continue;
+		}
+		ri->odds_line.s[l] = bprintf(b, l == EN ?
+			"%s: forecast %s, 80 %% interval for the year "
+			"%s" DASH "%s%s%s" :
+			"%s: prognos helår %s, 80 %% intervall för helåret "
+			"%s" DASH "%s%s%s", name_in(ind, l),
+			ri->forecast.text.s[l], ri->interval_lo.number.s[l],
+			ri->interval_hi.text.s[l],
+			r->has_chance ? (l == EN ? ", chance of meeting the "
+			                           "target " :
+			                           ", sannolikhet att nå "
+			                           "årsmålet ") : "",
+			r->has_chance ? ri->chance_text.s[l] : "");
+	}
+
+	ri->pace = pace;
+	ri->pace_key = pace_keys[pace];
+	text_pick(b, &ri->pace_label, pace_sv[pace], pace_en[pace]);
+	figure_set(b, &ri->pace_expected, pace != 0, r->pace_expected,
+	           ind->decimals, ind->unit);
+	figure_set(b, &ri->pace_actual, pace != 0, r->pace_actual,
+	           ind->decimals, ind->unit);
+	ri->pace_months = r->pace_months;
+	ri->pace_why_key = pace ? NULL : odds_key(r->pace_why);
+}
+
+/* True if ind's area is one whose plugin failed. */
+static int area_failed(const struct bld *b, const struct kpi_indicator *ind)
+{
+	for (size_t i = 0; ind->area && i < b->n_failures; i++)
+		if (b->failures[i].area &&
+		    strcmp(b->failures[i].area, ind->area) == 0)
+			return 1;
+	return 0;
+}
+
+/* Why a row has no real assessment (docs/evaluation.md, "When an
+ * indicator is not assessed"), and its assessment label saying so. */
+static void state_set(struct bld *b, struct kpi_report_indicator *ri,
+                      const struct kpi_indicator *ind)
+{
+	static const char *const reasons[][3] = {
+		{ "plugin_failed", "området kunde inte beräknas",
+		  "the area could not be computed" },
+		{ "no_target", "inget mål", "no target" },
+		{ "target_to_be_set", "målet tas fram", "target to be set" },
+		{ "no_data", "inga data", "no data" },
+		{ "no_baseline", "inget jämförelsevärde", "no baseline" },
+		{ "not_finite", "värdet är inte ett tal", "not a number" },
+	};
+	const struct kpi_result *r = &ind->res;
+	int why = -1;
+
+	ri->state_reason_key = NULL;
+	if (r->assessment != KPI_ASSESS_NONE) {
+		ri->state_key = "assessed";
+		text_same(b, &ri->state_reason, "");
+		return;
+	}
+	if (area_failed(b, ind))
+		why = 0;
+	else if (ind->target.kind == KPI_TARGET_NONE)
+		why = 1;
+	else if (ind->target.kind == KPI_TARGET_TEXT && ind->target.to_be_set)
+		why = 2;
+	else if (ind->target.kind == KPI_TARGET_TEXT)
+		why = -1;              /* a text target: shown, by choice */
+	else if (r->rule == KPI_RULE_NO_DATA)
+		why = 3;
+	else if (r->rule == KPI_RULE_NO_BASELINE)
+		why = 4;
+	else
+		why = 5;
+	if (why < 0) {
+		ri->state_key = "not_assessed";
+		text_same(b, &ri->state_reason, "");
+		return;
+	}
+	ri->state_key = "cannot_assess";
+	ri->state_reason_key = reasons[why][0];
+	text_pick(b, &ri->state_reason, reasons[why][1], reasons[why][2]);
+	for (int l = SV; l <= EN; l++) {
+		free(ri->assessment.label.s[l]);
+		ri->assessment.label.s[l] = bprintf(b, l == EN ?
+			"cannot be assessed (%s)" : "kan ej bedömas (%s)",
+			reasons[why][l == EN ? 2 : 1]);
+	}
+}
+
 static void indicator_set(struct bld *b, struct kpi_report_indicator *ri,
                           const struct kpi_indicator *ind)
 {
@@ -740,6 +902,8 @@ static void indicator_set(struct bld *b, struct kpi_report_indicator *ri,
 	ri->baseline_configured = r->baseline_cfg;
 
 	grade_set(b, &ri->assessment, r->assessment);
+	state_set(b, ri, ind);
+	odds_set(b, ri, ind);
 	ri->has_stated = ind->stated >= 0;
 	grade_set(b, &ri->stated, ri->has_stated ? ind->stated : KPI_ASSESS_NONE);
 	ri->differs = differs(ind->stated, r->assessment);
@@ -796,6 +960,14 @@ static void indicator_free(struct kpi_report_indicator *ri)
 	text_free(&ri->stated.label);
 	text_free(&ri->note);
 	text_free(&ri->rule.text);
+	text_free(&ri->state_reason);
+	figure_free(&ri->interval_lo);
+	figure_free(&ri->interval_hi);
+	text_free(&ri->chance_text);
+	text_free(&ri->odds_line);
+	text_free(&ri->pace_label);
+	figure_free(&ri->pace_expected);
+	figure_free(&ri->pace_actual);
 }
 
 /* ---- goals ------------------------------------------------------------ */
@@ -1082,7 +1254,8 @@ int kpi_report_build(const struct kpi_config *cfg, int lang,
                      const struct kpi_failure *failures, size_t n_failures,
                      struct kpi_report **out)
 {
-	struct bld b = { .cfg = cfg, .oom = 0 };
+	struct bld b = { .cfg = cfg, .failures = failures,
+	                 .n_failures = n_failures, .oom = 0 };
 	struct kpi_report *rep;
 
 	*out = NULL;

@@ -204,6 +204,41 @@ struct kpi_report_indicator {
 	int assessed_on_forecast;      /* the rule compared the forecast (1)
 	                                  or the outcome (0) */
 
+	/* Whether the row has a real assessment: "assessed", or
+	 * "not_assessed" by choice (a text target), or "cannot_assess"
+	 * with its reason: "no_data", "no_target", "target_to_be_set",
+	 * "plugin_failed", "no_baseline", "not_finite" (static; NULL when
+	 * assessed or not assessed by choice).  assessment.label says it:
+	 * "kan ej bedömas (inga data)". */
+	const char *state_key;
+	const char *state_reason_key;
+	struct kpi_text state_reason;  /* "inga data" / "no data", or "" */
+
+	/* The year-end interval and the chance of meeting the target
+	 * (odds.c; docs/evaluation.md section 10). */
+	int has_interval;
+	double interval_level;         /* KPI_ODDS_LEVEL (0.8) */
+	struct kpi_figure interval_lo, interval_hi;
+	double year_sd;                /* the year-end value's spread */
+	int odds_months;               /* months the spread came from */
+	int has_chance;
+	double chance;                 /* probability 0..1 */
+	struct kpi_text chance_text;   /* the table's cell: "52 %", "> 99 %",
+	                                  "< 1 %", or the dash */
+	const char *odds_why_key;      /* why there is none (static), or
+	                                  NULL */
+	struct kpi_text odds_line;     /* the sentence under the table:
+	                                  "Name: 80 % intervall för helåret
+	                                  4 210–4 390", or "" */
+	/* The pace of the year so far (section 11). */
+	int pace;                      /* enum kpi_pace */
+	const char *pace_key;          /* "on_track", "behind", "none" */
+	struct kpi_text pace_label;    /* "i fas" / "on track", "efter" /
+	                                  "behind", or the dash */
+	struct kpi_figure pace_expected, pace_actual;
+	int pace_months;
+	const char *pace_why_key;      /* why no verdict (static), or NULL */
+
 	int listed;                    /* some goal lists it */
 	long line;                     /* [indicator id] line, 0 if none */
 };

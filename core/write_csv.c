@@ -96,7 +96,8 @@ static const char *const header[] = {
 	"council_target_kind", "council_target", "council_target_width",
 	"council_target_unit", "council_target_text", "period", "from_year",
 	"from_month", "to_year", "to_month", "assessment", "stated", "rule",
-	"note", NULL
+	"note", "state", "state_reason", "chance", "interval_low",
+	"interval_high", "pace", NULL
 };
 
 /* One record row; NULL strings are empty fields. */
@@ -111,6 +112,8 @@ struct row {
 	const struct kpi_span *span;       /* the months, or NULL */
 	int has_decimals, decimals;
 	const char *assessment, *stated, *rule, *note;
+	/* an indicator record: its state, chance and pace, else NULL */
+	const struct kpi_report_indicator *ind;
 };
 
 /* kind, number, half-width, unit, words ("öka", a target's text). */
@@ -206,6 +209,24 @@ static void row_out(FILE *out, const struct row *r, int lang)
 	fputs(r->rule ? r->rule : "", out);
 	sep(out);
 	field(out, r->note);
+	sep(out);
+	if (r->ind) {
+		fputs(r->ind->state_key, out);
+		sep(out);
+		fputs(r->ind->state_reason_key ? r->ind->state_reason_key : "",
+		      out);
+		sep(out);
+		number(out, r->ind->has_chance, r->ind->chance);
+		sep(out);
+		number(out, r->ind->has_interval, r->ind->interval_lo.value);
+		sep(out);
+		number(out, r->ind->has_interval, r->ind->interval_hi.value);
+		sep(out);
+		fputs(r->ind->pace ? r->ind->pace_key : "", out);
+	} else {
+		for (int k = 0; k < 5; k++)
+			sep(out);
+	}
 	fputs("\r\n", out);
 }
 
@@ -227,6 +248,7 @@ static void indicator_rows(FILE *out, int lang,
 		.stated = ri->has_stated ? ri->stated.key : NULL,
 		.rule = ri->rule.id,
 		.note = ri->differs ? KPI_TEXT(ri->note, lang) : NULL,
+		.ind = ri,
 	};
 
 	row_out(out, &r, lang);

@@ -570,6 +570,11 @@ static void notes(FILE *out, int lang, struct kpi_report_indicator *const *inds,
 			put(out, KPI_TEXT(ri->subperiods[k].line, lang));
 			fputs("</li>\n", out);
 		}
+		if (ri->has_interval) {
+			fputs(open++ ? "<li>" : "<ul class=\"notes\">\n<li>", out);
+			put(out, KPI_TEXT(ri->odds_line, lang));
+			fputs("</li>\n", out);
+		}
 		for (size_t k = 0; ri->breakdown && k < ri->n_groups; k++) {
 			fputs(open++ ? "<li>" : "<ul class=\"notes\">\n<li>", out);
 			put(out, KPI_TEXT(ri->name, lang));
@@ -599,7 +604,9 @@ static int indicators(struct html *h, int first,
 	const char **ids = calloc(n + 1, sizeof *ids);
 	char (*marks)[128] = calloc(n + 1, sizeof *marks);
 	char (*idbuf)[32] = calloc(n + 1, sizeof *idbuf);
-	int rc = KPI_EIO;
+	int cols[KPI_ROW_COLUMNS], rc = KPI_EIO;
+	unsigned long numeric = 0;
+	size_t nc;
 
 	if (!cells || !keys || !ids || !marks || !idbuf)
 		goto out_free;
@@ -610,9 +617,14 @@ static int indicators(struct html *h, int first,
 		keys[i + 1] = inds[i]->assessment.key;
 		ids[i + 1] = anchor(h, inds[i], idbuf[i], sizeof idbuf[i]);
 	}
+	nc = kpi_writer_row_columns(inds, n, cols);
+	kpi_writer_rows_pick(cells, n + 1, cols, nc);
+	for (size_t j = 0; j < nc; j++)
+		if (cols[j] >= 1 && cols[j] <= 6)  /* outcome .. council */
+			numeric |= 1ul << j;
 	table(h->out, &(struct table_spec){
-		.ncols = KPI_ROW_COLUMNS, .nrows = n + 1, .cells = cells,
-		.numeric = 0x3eul, .grade_col = KPI_ROW_ASSESSMENT,
+		.ncols = nc, .nrows = n + 1, .cells = cells,
+		.numeric = numeric, .grade_col = (long)nc - 1,
 		.grades = keys, .row_ids = ids, .cls = "indicators" });
 	notes(h->out, lang, inds, n);
 	charts(h->out, h->r->year, lang, inds, n);

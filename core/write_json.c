@@ -266,6 +266,40 @@ static void jindicator(struct json *j, const struct kpi_report_indicator *ri,
 	jstr(j, "text", KPI_TEXT(ri->rule.text, lang));
 	jstr(j, "compared", ri->assessed_on_forecast ? "forecast" : "outcome");
 	jclose(j, '}');
+	jopen(j, "assessment_state", '{');
+	jstr(j, "state", ri->state_key);
+	jstr(j, "reason", ri->state_reason_key);
+	jstr(j, "reason_text", ri->state_reason_key ?
+	     KPI_TEXT(ri->state_reason, lang) : NULL);
+	jclose(j, '}');
+	jopen(j, "chance", '{');
+	jnum(j, "probability", ri->has_chance, ri->chance);
+	jstr(j, "text", KPI_TEXT(ri->chance_text, lang));
+	if (ri->has_interval) {
+		jopen(j, "interval", '{');
+		jnum(j, "level", 1, ri->interval_level);
+		jnum(j, "low", 1, ri->interval_lo.value);
+		jnum(j, "high", 1, ri->interval_hi.value);
+		jfigure_text(j, "low_text", &ri->interval_lo, lang);
+		jfigure_text(j, "high_text", &ri->interval_hi, lang);
+		jnum(j, "sd", 1, ri->year_sd);
+		jint(j, "months", ri->odds_months);
+		jclose(j, '}');
+		jstr(j, "line", KPI_TEXT(ri->odds_line, lang));
+	} else {
+		jnull(j, "interval");
+		jnull(j, "line");
+	}
+	jstr(j, "omitted", ri->odds_why_key);
+	jclose(j, '}');
+	jopen(j, "pace", '{');
+	jstr(j, "state", ri->pace ? ri->pace_key : NULL);
+	jstr(j, "label", KPI_TEXT(ri->pace_label, lang));
+	jnum(j, "expected", ri->pace_expected.has, ri->pace_expected.value);
+	jnum(j, "actual", ri->pace_actual.has, ri->pace_actual.value);
+	jint(j, "months", ri->pace_months);
+	jstr(j, "omitted", ri->pace_why_key);
+	jclose(j, '}');
 	jclose(j, '}');
 }
 

@@ -48,13 +48,21 @@ static void figures(FILE *out, const struct kpi_report_indicator *ri, int lang)
 	put(out, KPI_TEXT(ri->last_year_cell, lang));
 	fputs("&#10;", out);
 	line(out, KPI_L_FORECAST, KPI_TEXT(ri->forecast.text, lang), lang);
+	if (ri->has_chance)
+		line(out, KPI_L_CHANCE, KPI_TEXT(ri->chance_text, lang), lang);
 	line(out, KPI_L_TARGET, KPI_TEXT(ri->target.display, lang), lang);
 	line(out, KPI_L_COUNCIL_TARGET, KPI_TEXT(ri->council.display, lang),
 	     lang);
 	line(out, KPI_L_BASELINE, KPI_TEXT(ri->baseline.text, lang), lang);
 	line(out, KPI_L_PERIOD, KPI_TEXT(ri->period, lang), lang);
+	if (ri->pace)
+		line(out, KPI_L_PACE, KPI_TEXT(ri->pace_label, lang), lang);
 	line(out, KPI_L_ASSESSMENT, KPI_TEXT(ri->assessment.label, lang), lang);
 	line(out, KPI_L_RULE, KPI_TEXT(ri->rule.text, lang), lang);
+	if (ri->has_interval) {
+		put(out, KPI_TEXT(ri->odds_line, lang));
+		fputs("&#10;", out);
+	}
 	for (size_t k = 0; k < ri->n_subperiods; k++) {
 		put(out, KPI_TEXT(ri->subperiods[k].line, lang));
 		fputs("&#10;", out);

@@ -66,6 +66,12 @@ static void notes(FILE *out, int lang, struct kpi_report_indicator *const *inds,
 			put(out, KPI_TEXT(ri->subperiods[k].line, lang));
 			fputc('\n', out);
 		}
+		if (ri->has_interval) {
+			fputs(first ? "\n- " : "- ", out);
+			first = 0;
+			put(out, KPI_TEXT(ri->odds_line, lang));
+			fputc('\n', out);
+		}
 		for (size_t k = 0; ri->breakdown && k < ri->n_groups; k++) {
 			fputs(first ? "\n- " : "- ", out);
 			first = 0;
@@ -96,12 +102,16 @@ static int indicators(FILE *out, int lang,
 		free(marks);
 		return KPI_EIO;
 	}
+	int cols[KPI_ROW_COLUMNS];
+	size_t nc = kpi_writer_row_columns(inds, n, cols);
+
 	kpi_writer_row_header(KPI_L_INDICATOR, lang, cells);
 	for (size_t i = 0; i < n; i++)
 		kpi_writer_row(inds[i], lang, &cells[(i + 1) * KPI_ROW_COLUMNS],
 		               marks[i], sizeof marks[i]);
+	kpi_writer_rows_pick(cells, n + 1, cols, nc);
 	fputc('\n', out);
-	table(out, KPI_ROW_COLUMNS, n + 1, cells);
+	table(out, nc, n + 1, cells);
 	free(cells);
 	free(marks);
 	notes(out, lang, inds, n);

@@ -175,12 +175,16 @@ static int indicators(FILE *out, int lang, int first,
 	int rc = KPI_EIO;
 
 	if (cells && marks) {
+		int cols[KPI_ROW_COLUMNS];
+		size_t nc = kpi_writer_row_columns(inds, n, cols);
+
 		kpi_writer_row_header(first, lang, cells);
 		for (size_t i = 0; i < n; i++)
 			kpi_writer_row(inds[i], lang,
 			               &cells[(i + 1) * KPI_ROW_COLUMNS], marks[i],
 			               sizeof marks[i]);
-		rc = text_table(out, indent, KPI_ROW_COLUMNS, n + 1, cells);
+		kpi_writer_rows_pick(cells, n + 1, cols, nc);
+		rc = text_table(out, indent, nc, n + 1, cells);
 	}
 	free(cells);
 	free(marks);
@@ -193,6 +197,11 @@ static int indicators(FILE *out, int lang, int first,
 		for (size_t k = 0; k < ri->n_subperiods; k++) {
 			pad(out, (size_t)indent + 2);
 			put(out, KPI_TEXT(ri->subperiods[k].line, lang));
+			fputc('\n', out);
+		}
+		if (ri->has_interval) {
+			pad(out, (size_t)indent + 2);
+			put(out, KPI_TEXT(ri->odds_line, lang));
 			fputc('\n', out);
 		}
 		for (size_t k = 0; ri->breakdown && k < ri->n_groups; k++) {

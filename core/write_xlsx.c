@@ -316,6 +316,12 @@ static const struct word ind_head[] = {
 	{ "Föregående år, från månad", "Last year, from month" },
 	{ "Föregående år, till år", "Last year, to year" },
 	{ "Föregående år, till månad", "Last year, to month" },
+	{ "Bedömningsläge", "Assessment state" },
+	{ "Kan ej bedömas, skäl", "Cannot be assessed, reason" },
+	{ "Sannolikhet att nå årsmålet", "Chance of meeting the target" },
+	{ "Helår, 80 % intervall, lägst", "Year, 80 % interval, low" },
+	{ "Helår, 80 % intervall, högst", "Year, 80 % interval, high" },
+	{ "Takt", "Pace" },
 };
 
 enum {
@@ -324,7 +330,8 @@ enum {
 	C_T_TEXT, C_C_KIND, C_C_VALUE, C_C_WIDTH, C_C_TEXT, C_PERIOD,
 	C_FROM_Y, C_FROM_M, C_TO_Y, C_TO_M, C_ASSESS, C_STATED, C_ASSESS_KEY,
 	C_RULE, C_RULE_ID, C_NOTE, C_WHY, C_LAST, C_LAST_COMPARE,
-	C_LAST_FROM_Y
+	C_LAST_FROM_Y, C_STATE = C_LAST_FROM_Y + 4, C_STATE_REASON, C_CHANCE,
+	C_INT_LO, C_INT_HI, C_PACE
 };
 
 /* The months of a span in four integer cells from `col`. */
@@ -388,6 +395,15 @@ static void indicator_row(struct xl *x, lxw_worksheet *ws, lxw_row_t row,
 	figure(x, ws, row, C_LAST, &ri->last_year, unit);
 	text(x, ws, row, C_LAST_COMPARE, KPI_TEXT(ri->compare_label, l), NULL);
 	span_cells(x, ws, row, C_LAST_FROM_Y, &ri->last_year_covered);
+	text(x, ws, row, C_STATE, ri->state_key, NULL);
+	if (ri->state_reason_key)
+		text(x, ws, row, C_STATE_REASON, KPI_TEXT(ri->state_reason, l),
+		     NULL);
+	number(x, ws, row, C_CHANCE, ri->has_chance, ri->chance * 100, 1, "%");
+	figure(x, ws, row, C_INT_LO, &ri->interval_lo, unit);
+	figure(x, ws, row, C_INT_HI, &ri->interval_hi, unit);
+	if (ri->pace)
+		text(x, ws, row, C_PACE, KPI_TEXT(ri->pace_label, l), NULL);
 }
 
 /* The sheets every report has, filled as the goals are walked. */

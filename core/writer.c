@@ -93,6 +93,9 @@ const char *kpi_label(int label, int lang)
 		[KPI_L_FAILURES] = { "Fel", "Errors" },
 		[KPI_L_LAST_YEAR] = { "Samma period föregående år",
 		                      "Same period last year" },
+		[KPI_L_CHANCE] = { "Sannolikhet att nå årsmålet",
+		                   "Chance of meeting the target" },
+		[KPI_L_PACE] = { "Takt", "Pace" },
 	};
 
 	if (label < 0 || label >= KPI_L_COUNT || !l[label][0])
@@ -107,9 +110,11 @@ void kpi_writer_row(const struct kpi_report_indicator *ri, int lang,
 	cells[1] = KPI_TEXT(ri->outcome.text, lang);
 	cells[2] = KPI_TEXT(ri->last_year_cell, lang);
 	cells[3] = KPI_TEXT(ri->forecast.text, lang);
-	cells[4] = KPI_TEXT(ri->target.display, lang);
-	cells[5] = KPI_TEXT(ri->council.display, lang);
-	cells[6] = KPI_TEXT(ri->period, lang);
+	cells[KPI_ROW_CHANCE] = KPI_TEXT(ri->chance_text, lang);
+	cells[5] = KPI_TEXT(ri->target.display, lang);
+	cells[6] = KPI_TEXT(ri->council.display, lang);
+	cells[7] = KPI_TEXT(ri->period, lang);
+	cells[KPI_ROW_PACE] = KPI_TEXT(ri->pace_label, lang);
 	snprintf(buf, n, "%s%s", KPI_TEXT(ri->assessment.label, lang),
 	         ri->differs ? " !" : "");
 	cells[KPI_ROW_ASSESSMENT] = buf;
@@ -122,9 +127,11 @@ void kpi_writer_row_header(int first, int lang,
 	cells[1] = kpi_label(KPI_L_OUTCOME, lang);
 	cells[2] = kpi_label(KPI_L_LAST_YEAR, lang);
 	cells[3] = kpi_label(KPI_L_FORECAST, lang);
-	cells[4] = kpi_label(KPI_L_TARGET, lang);
-	cells[5] = kpi_label(KPI_L_COUNCIL_TARGET, lang);
-	cells[6] = kpi_label(KPI_L_PERIOD, lang);
+	cells[KPI_ROW_CHANCE] = kpi_label(KPI_L_CHANCE, lang);
+	cells[5] = kpi_label(KPI_L_TARGET, lang);
+	cells[6] = kpi_label(KPI_L_COUNCIL_TARGET, lang);
+	cells[7] = kpi_label(KPI_L_PERIOD, lang);
+	cells[KPI_ROW_PACE] = kpi_label(KPI_L_PACE, lang);
 	cells[KPI_ROW_ASSESSMENT] = kpi_label(KPI_L_ASSESSMENT, lang);
 }
 
@@ -134,4 +141,37 @@ int kpi_writer_fails(int assessment, int fail_on)
 		return 0;
 	return assessment == KPI_ASSESS_NOT_MET ||
 	       (fail_on == KPI_FAIL_PARTIAL && assessment == KPI_ASSESS_PARTIAL);
+}
+
+int kpi_writer_row_shows(struct kpi_report_indicator *const *inds,
+                         size_t n, int col)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((col == KPI_ROW_CHANCE && inds[i]->has_chance) ||
+		    (col == KPI_ROW_PACE && inds[i]->pace != KPI_PACE_NONE) ||
+		    (col != KPI_ROW_CHANCE && col != KPI_ROW_PACE))
+			return 1;
+	return 0;
+}
+
+size_t kpi_writer_row_columns(struct kpi_report_indicator *const *inds,
+                              size_t n, int cols[KPI_ROW_COLUMNS])
+{
+	size_t k = 0;
+
+	for (int c = 0; c < KPI_ROW_COLUMNS; c++)
+		if (kpi_writer_row_shows(inds, n, c))
+			cols[k++] = c;
+	return k;
+}
+
+void kpi_writer_rows_pick(const char **cells, size_t nrows, const int *cols,
+                          size_t ncols)
+{
+	/* each cell moves to an index no larger than its own, so a forward
+	 * pass never overwrites a cell still to be read */
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t j = 0; j < ncols; j++)
+			cells[r * ncols + j] = cells[r * KPI_ROW_COLUMNS +
+			                             (size_t)cols[j]];
 }

@@ -61,6 +61,7 @@ enum kpi_label_id {
 	KPI_L_COUNCIL_ACTIVITIES, KPI_L_COMMITTEE_ACTIVITIES, KPI_L_START,
 	KPI_L_END, KPI_L_DEVIATION, KPI_L_SUMMARY, KPI_L_BASELINE, KPI_L_RULE,
 	KPI_L_GROUP, KPI_L_NOTES, KPI_L_FAILURES, KPI_L_LAST_YEAR,
+	KPI_L_CHANCE, KPI_L_PACE,
 	KPI_L_COUNT
 };
 
@@ -68,15 +69,19 @@ enum kpi_label_id {
 const char *kpi_label(int label, int lang);
 
 /* The indicator table's columns: name, outcome, last year (same period
- * or previous year), forecast, target, council target, period,
- * assessment. */
-#define KPI_ROW_COLUMNS 8
+ * or previous year), forecast, chance of meeting the target, target,
+ * council target, period, pace, assessment. */
+#define KPI_ROW_COLUMNS 10
+/* The columns only some rows fill (a writer may leave out such a column
+ * where no row of a table has a value: kpi_writer_row_shows). */
+#define KPI_ROW_CHANCE 4
+#define KPI_ROW_PACE 8
 /* The column of the assessment (the last). */
 #define KPI_ROW_ASSESSMENT (KPI_ROW_COLUMNS - 1)
 
-/* The cells of ri's row in lang.  cells[7] is the assessment with " !"
- * when the stated one differs, written into buf (n bytes); the others
- * point into ri.  Nothing to free. */
+/* The cells of ri's row in lang.  The assessment cell (the last) has
+ * " !" when the stated one differs, written into buf (n bytes); the
+ * others point into ri.  Nothing to free. */
 void kpi_writer_row(const struct kpi_report_indicator *ri, int lang,
                     const char *cells[KPI_ROW_COLUMNS], char *buf, size_t n);
 
@@ -88,6 +93,24 @@ void kpi_writer_row_header(int first, int lang,
 /* Predicate: an indicator with this assessment fails a run under
  * fail_on (enum kpi_fail_on). */
 int kpi_writer_fails(int assessment, int fail_on);
+
+/* Predicate: column `col` (KPI_ROW_CHANCE, KPI_ROW_PACE; any other is
+ * always shown) has a value in some of the n rows, so a table of them
+ * shows it. */
+int kpi_writer_row_shows(struct kpi_report_indicator *const *inds,
+                         size_t n, int col);
+
+/* The columns a table of these n rows shows, in order, into cols (room
+ * for KPI_ROW_COLUMNS): every column but the chance and the pace where no
+ * row has one.  Returns how many. */
+size_t kpi_writer_row_columns(struct kpi_report_indicator *const *inds,
+                              size_t n, int cols[KPI_ROW_COLUMNS]);
+
+/* Keep only columns cols[0..ncols-1] of the nrows rows of cells (rows of
+ * KPI_ROW_COLUMNS, made by kpi_writer_row), in place: afterwards the rows
+ * are ncols wide. */
+void kpi_writer_rows_pick(const char **cells, size_t nrows, const int *cols,
+                          size_t ncols);
 
 /* Every writer's own entry point (the same as kpi_writers[i].write). */
 int kpi_write_text(FILE *out, const struct kpi_report *r,

@@ -93,10 +93,27 @@ def text_tables(data):
 
 
 def rows_by_name(tables):
+    """name -> (cells, the row's sub-period notes, the table's header)."""
     out = {}
     for head, rows, notes in tables:
         for r in rows:
-            out.setdefault(r[0], (r, [n for n in notes if n.startswith(r[0])]))
+            out.setdefault(r[0], (r, [n for n in notes
+                                      if n.startswith(r[0] + ", ")], head))
+    return out
+
+
+# The columns the seed's figures are checked in, by their headings.
+COLUMNS = (("Periodens utfall", "Outcome for the period"),
+           ("Prognos helår", "Full-year forecast"),
+           ("Årsmål", "Target"))
+
+
+def cells_of(cells, head, headings):
+    """The cells under the given headings (either language)."""
+    out = []
+    for names in headings:
+        k = next((j for j, h in enumerate(head) if h in names), None)
+        out.append(cells[k] if k is not None and k < len(cells) else None)
     return out
 
 
@@ -122,10 +139,10 @@ def check_rows(fmt, rows, names):
         name = names[ind]
         if not K.check(name in rows, "%s: no row for %s" % (fmt, name)):
             continue
-        cells, notes = rows[name]
-        # outcome, last year, forecast, target
-        K.check([cells[1]] + cells[3:5] == [outcome, forecast, target],
-                "%s: %s shows %r, seed %r" % (fmt, ind, cells[1:5],
+        cells, notes, head = rows[name]
+        got = cells_of(cells, head, COLUMNS)
+        K.check(got == [outcome, forecast, target],
+                "%s: %s shows %r, seed %r" % (fmt, ind, got,
                                                [outcome, forecast, target]))
         got = [n.rsplit(": ", 1)[1] for n in notes if ", " in n]
         K.check(got == subs, "%s: %s sub-periods %r, seed %r"
@@ -133,8 +150,10 @@ def check_rows(fmt, rows, names):
 
 
 def indicator_head(tables):
-    """The header of the first indicator table (the one with 8 columns)."""
-    return next((h for h, _, _ in tables if len(h) == 8), ["", "", ""])
+    """The header of the first indicator table (outcome, then last
+    year)."""
+    return next((h for h, _, _ in tables
+                 if len(h) > 2 and h[1] in COLUMNS[0]), ["", "", ""])
 
 
 def check_last(fmt, head, rows, names):

@@ -31,7 +31,7 @@ Tolerance is the run's default, 10 % of the reference.
 import sys
 
 import kpireport as K
-from test_parity import rows_by_name, text_tables
+from test_parity import cells_of, rows_by_name, text_tables
 
 D = "tests/data/e2e/periods/"
 NDASH = "\u2013"
@@ -155,7 +155,10 @@ SUBPERIODS = {
 }
 
 GRADES = {"met": "uppfylls helt", "partial": "uppfylls delvis",
-          "not_met": "uppfylls ej", "not_assessed": "ej bedömd"}
+          "not_met": "uppfylls ej",
+          # every unassessed row here has no target: it cannot be
+          # assessed, which is not the same as "ej bedömd" by choice
+          "not_assessed": "kan ej bedömas (inget mål)"}
 
 
 def number_of(text):
@@ -205,6 +208,12 @@ def check_json(tag, doc, label, kind, rows, subs):
         K.check(i["period"] == period and i["assessment"] == grade,
                 "%s json: %s period %r assessment %r"
                 % (tag, ind, i["period"], i["assessment"]))
+        st = i["assessment_state"]
+        want_st = (["cannot_assess", "no_target"] if grade == "not_assessed"
+                   else ["assessed", None])
+        K.check([st["state"], st["reason"]] == want_st,
+                "%s json: %s assessment_state %r, by hand %r"
+                % (tag, ind, st, want_st))
         # no baseline is configured: increase/decrease compare with last
         # year's figure
         if ly["value"] is not None:
@@ -249,9 +258,10 @@ def check_text(tag, data, label, rows, names, subs):
     tables = text_tables(data)
     by_name = rows_by_name(tables)
     for ind, (outcome, last, forecast, period, grade) in rows.items():
-        cells, notes = by_name[names[ind]]
+        cells, notes, head = by_name[names[ind]]
         want = [outcome, last, forecast, period, GRADES[grade]]
-        got = cells[1:4] + cells[6:8]
+        got = cells[1:4] + cells_of(cells, head, (("Period",),
+                                                  ("Bedömning",)))
         K.check(got == want, "%s text: %s %r, by hand %r"
                 % (tag, ind, got, want))
     notes = by_name[names["m.visits"]][1]
