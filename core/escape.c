@@ -210,11 +210,48 @@ int kpi_escape(FILE *out, int how, const char *s)
 	return ferror(out) ? KPI_EIO : 0;
 }
 
+/* True if kpi_escape(how, s) would write s unchanged: a terminal's text
+ * of valid UTF-8 without a control code point.  Most cells are, and the
+ * text writer escapes thousands of them. */
+static int unchanged(int how, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (how != KPI_ESC_TERM)
+		return 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t k;
+
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) {
+			i++;
+			continue;
+		}
+		k = kpi_utf8_decode(s + i, n - i, &cp);
+		if (k == 0 || is_control(cp))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
 char *kpi_escape_dup(int how, const char *s)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
+	FILE *mem;
+
+	if (!s)
+		s = "";
+	len = strlen(s);
+	if (unchanged(how, s, len)) {
+		buf = malloc(len + 1);
+		if (buf)
+			memcpy(buf, s, len + 1);
+		return buf;
+	}
+	len = 0;
+	mem = open_memstream(&buf, &len);
 
 	if (!mem)
 		return NULL;

@@ -34,6 +34,11 @@ Test(escape, terminal_shows_controls_and_bad_bytes)
 	expect(KPI_ESC_TERM, "x\xe2\x80\xaey", "x\\u202ey");
 	/* ordinary UTF-8 passes as it is */
 	expect(KPI_ESC_TERM, "Sjukfrånvaro – 5,5 %", "Sjukfrånvaro – 5,5 %");
+	/* the unchanged fast path must still see a control or a bad byte
+	 * after text it copies */
+	expect(KPI_ESC_TERM, "Sjukfrånvaro – 5,5 %\x1b", "Sjukfrånvaro – 5,5 %\\x1b");
+	expect(KPI_ESC_TERM, "Sjukfrånvaro\xc3", "Sjukfrånvaro\\xc3");
+	expect(KPI_ESC_TERM, "", "");
 }
 
 Test(escape, markdown_escapes_markup_and_controls)
